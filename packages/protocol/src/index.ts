@@ -1,0 +1,35 @@
+export { Events, CLIENT_EVENTS, PROTOCOL_VERSION, type EventName } from './events.js';
+export {
+  ErrorCodes,
+  isErrorCode,
+  protocolError,
+  type ErrorCode,
+  type ProtocolError,
+} from './error-codes.js';
+export { MAX_POST_ID, MAX_TOKEN_LENGTH, VISITOR_ID_PATTERN } from './limits.js';
+export {
+  isPostId,
+  isVisitorId,
+  parseHandshakeAuth,
+  parseJoin,
+  parseLeave,
+  parseWatch,
+  type CountPayload,
+  type HandshakeAuth,
+  type JoinAck,
+  type JoinPayload,
+  type LeavePayload,
+  type Parsed,
+  type SimpleAck,
+  type WatchAck,
+  type WatchPayload,
+} from './payloads.js';
+export {
+  DEFAULT_KEY_PREFIX,
+  TOP_SHARDS,
+  allTopKeys,
+  postKeys,
+  topKey,
+  topShardOf,
+  type PostKeys,
+} from './keys.js';

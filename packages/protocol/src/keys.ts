@@ -1,0 +1,46 @@
+/**
+ * Redis key builders. Every per-post key carries the hash tag `{p<postId>}`, so all keys of one
+ * post live in one Redis Cluster slot and one script may touch them together. Nothing global is
+ * written per join: the "top posts" index is sharded over `TOP_SHARDS` keys.
+ */
+export const DEFAULT_KEY_PREFIX = 'vp';
+
+/** Number of shards of the top-posts index. */
+export const TOP_SHARDS = 16;
+
+export interface PostKeys {
+  /** ZSET visitorId -> expiry (ms): who is viewing now. Count = members with expiry > now. */
+  viewers: string;
+  /** HASH visitorId -> "nodeId=expiryMs;..." leases per server node (tabs on several nodes). */
+  leases: string;
+  /** ZSET visitorId -> last seen (ms): visitors seen recently, so a reconnect is no new view. */
+  recent: string;
+  /** STRING integer: total views. */
+  views: string;
+  /** STRING integer: sequence of count changes, so readers can drop out-of-order updates. */
+  seq: string;
+}
+
+export function postKeys(postId: number, prefix: string = DEFAULT_KEY_PREFIX): PostKeys {
+  const base = `${prefix}:{p${postId}}`;
+  return {
+    viewers: `${base}:viewers`,
+    leases: `${base}:leases`,
+    recent: `${base}:recent`,
+    views: `${base}:views`,
+    seq: `${base}:seq`,
+  };
+}
+
+export function topShardOf(postId: number): number {
+  return postId % TOP_SHARDS;
+}
+
+/** ZSET postId -> live count, one of `TOP_SHARDS`; also the index of posts the gc sweeps. */
+export function topKey(shard: number, prefix: string = DEFAULT_KEY_PREFIX): string {
+  return `${prefix}:top:{t${shard}}`;
+}
+
+export function allTopKeys(prefix: string = DEFAULT_KEY_PREFIX): string[] {
+  return Array.from({ length: TOP_SHARDS }, (_, shard) => topKey(shard, prefix));
+}

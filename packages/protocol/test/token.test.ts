@@ -1,0 +1,56 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { signViewToken, verifyViewToken } from '../src/token.js';
+
+interface Vectors {
+  leewaySeconds: number;
+  valid: { secret: string; postId: number; expiresAt: number; token: string }[];
+  invalid: {
+    description: string;
+    secret: string;
+    postId: number;
+    nowSeconds: number;
+    token: string;
+    code: string;
+  }[];
+}
+
+const vectors = JSON.parse(
+  readFileSync(new URL('../test-vectors/tokens.json', import.meta.url), 'utf8'),
+) as Vectors;
+
+describe('view tokens', () => {
+  it.each(vectors.valid)('should sign post $postId exactly as the shared vector', (vector) => {
+    expect(signViewToken(vector.secret, vector.postId, vector.expiresAt)).toBe(vector.token);
+  });
+
+  it.each(vectors.valid)(
+    'should accept the shared vector for post $postId before it expires',
+    (v) => {
+      const check = verifyViewToken(v.secret, v.token, v.postId, { nowSeconds: v.expiresAt - 1 });
+      expect(check).toEqual({ ok: true, expiresAt: v.expiresAt });
+    },
+  );
+
+  it.each(vectors.invalid)('should refuse a token with $description', (v) => {
+    const check = verifyViewToken(v.secret, v.token, v.postId, { nowSeconds: v.nowSeconds });
+    expect(check.ok).toBe(false);
+    if (!check.ok) expect(check.error.code).toBe(v.code);
+  });
+
+  it('should accept a token within the clock-skew leeway after expiry', () => {
+    const token = signViewToken('k', 7, 1000);
+    expect(verifyViewToken('k', token, 7, { nowSeconds: 1000 + vectors.leewaySeconds }).ok).toBe(
+      true,
+    );
+    expect(verifyViewToken('k', token, 7, { nowSeconds: 1001 + vectors.leewaySeconds }).ok).toBe(
+      false,
+    );
+  });
+
+  it('should refuse to sign with an empty secret or a bad post id', () => {
+    expect(() => signViewToken('', 1, 1000)).toThrow(/secret/);
+    expect(() => signViewToken('k', 0, 1000)).toThrow(/postId/);
+    expect(() => signViewToken('k', 1.5, 1000)).toThrow(/postId/);
+  });
+});
