@@ -1,0 +1,47 @@
+#!/usr/bin/env node
+/* The `vip-presence-server` executable: configuration from the environment, then serve. */
+import { isConfigError } from './errors.js';
+import { readServerConfig } from './config.js';
+import { createLogger } from './logger.js';
+import { createPresenceServer } from './presence-server.js';
+
+const log = createLogger();
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = readServerConfig(process.env);
+  } catch (error) {
+    if (isConfigError(error)) {
+      process.stderr.write(`vip-presence-server: invalid configuration: ${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const server = createPresenceServer({ ...config.options, logger: log });
+  const { port, host } = await server.listen(config.port, config.host);
+  process.stdout.write(`vip-presence-server listening on http://${host === '0.0.0.0' ? 'localhost' : host}:${port} (${server.store.kind} store)\n`);
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down');
+    const force = setTimeout(() => process.exit(1), 10_000);
+    force.unref();
+    server.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        log.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  log.fatal({ err: error }, 'failed to start');
+  process.exit(1);
+});

@@ -1,0 +1,115 @@
+import { ConfigError } from './errors.js';
+import { resolveOptions } from './presence-server.js';
+import type { PresenceServerOptions } from './options.js';
+
+export interface ServerConfig {
+  port: number;
+  host: string;
+  options: PresenceServerOptions;
+}
+
+type Env = Record<string, string | undefined>;
+
+/** Environment variable of each numeric option. */
+const NUMBER_VARS = {
+  heartbeatIntervalMs: 'HEARTBEAT_INTERVAL_MS',
+  sessionTtlMs: 'SESSION_TTL_MS',
+  coalesceWindowMs: 'COALESCE_WINDOW_MS',
+  maxDeliveriesPerSecond: 'MAX_DELIVERIES_PER_SECOND',
+  viewWindowMs: 'VIEW_WINDOW_MS',
+  maxPostsPerSocket: 'MAX_POSTS_PER_SOCKET',
+  eventsPerSecond: 'EVENTS_PER_SECOND',
+  eventBurst: 'EVENT_BURST',
+  maxPayloadBytes: 'MAX_PAYLOAD_BYTES',
+  maxConnectionsPerIp: 'MAX_CONNECTIONS_PER_IP',
+  pingIntervalMs: 'PING_INTERVAL_MS',
+  pingTimeoutMs: 'PING_TIMEOUT_MS',
+  sweepIntervalMs: 'SWEEP_INTERVAL_MS',
+} as const satisfies Partial<Record<keyof PresenceServerOptions, string>>;
+
+/** Minimum length of PRESENCE_SECRET: a short secret can be guessed offline from one token. */
+export const MIN_SECRET_LENGTH = 16;
+
+/**
+ * Reads and validates the server's configuration from the environment, once. Throws a
+ * `ConfigError` naming the variable to fix.
+ */
+export function readServerConfig(env: Env): ServerConfig {
+  const options: PresenceServerOptions = {};
+  const redisUrl = nonEmpty(env.REDIS_URL);
+  if (redisUrl !== undefined) {
+    if (!/^rediss?:\/\//.test(redisUrl)) {
+      throw new ConfigError('REDIS_URL', 'must be a redis:// or rediss:// URL (unset it for the embedded store)');
+    }
+    options.redisUrl = redisUrl;
+  }
+  const secret = nonEmpty(env.PRESENCE_SECRET);
+  if (secret !== undefined) {
+    if (secret.length < MIN_SECRET_LENGTH) {
+      throw new ConfigError('PRESENCE_SECRET', `must be at least ${MIN_SECRET_LENGTH} characters`);
+    }
+    options.secret = secret;
+  }
+  const origins = nonEmpty(env.ALLOWED_ORIGINS);
+  if (origins !== undefined) {
+    options.allowedOrigins = origins.split(',').map((origin) => origin.trim()).filter(Boolean).map((origin) => {
+      let parsed: URL;
+      try {
+        parsed = new URL(origin);
+      } catch {
+        throw new ConfigError('ALLOWED_ORIGINS', `"${origin}" is not an origin like https://example.com`);
+      }
+      if (parsed.origin !== origin.replace(/\/$/, '')) {
+        throw new ConfigError('ALLOWED_ORIGINS', `"${origin}" must be an origin (scheme://host[:port]) without a path`);
+      }
+      return parsed.origin;
+    });
+  }
+  for (const [option, variable] of Object.entries(NUMBER_VARS) as [keyof typeof NUMBER_VARS, string][]) {
+    const value = integer(env, variable);
+    if (value !== undefined) options[option] = value;
+  }
+  const trustProxy = nonEmpty(env.TRUST_PROXY);
+  if (trustProxy !== undefined) {
+    if (!/^(true|false|1|0)$/.test(trustProxy)) throw new ConfigError('TRUST_PROXY', 'must be true or false');
+    options.trustProxy = trustProxy === 'true' || trustProxy === '1';
+  }
+  const keyPrefix = nonEmpty(env.KEY_PREFIX);
+  if (keyPrefix !== undefined) {
+    if (!/^[A-Za-z0-9_.-]{1,32}$/.test(keyPrefix)) {
+      throw new ConfigError('KEY_PREFIX', 'must be 1-32 characters of [A-Za-z0-9_.-]');
+    }
+    options.keyPrefix = keyPrefix;
+  }
+  const nodeId = nonEmpty(env.NODE_ID);
+  if (nodeId !== undefined) options.nodeId = nodeId;
+
+  // Cross-option rules (liveness), reported with the variable's name.
+  try {
+    resolveOptions(options);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      const variable = (NUMBER_VARS as Record<string, string>)[error.setting] ?? (error.setting === 'nodeId' ? 'NODE_ID' : error.setting);
+      throw new ConfigError(variable, error.message.slice(error.setting.length + 2));
+    }
+    throw error;
+  }
+
+  const port = integer(env, 'PORT') ?? 3000;
+  if (port > 65535) throw new ConfigError('PORT', 'must be a port number (0-65535)');
+  return { port, host: nonEmpty(env.HOST) ?? '0.0.0.0', options };
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  const trimmed = value?.trim();
+  return trimmed ? trimmed : undefined;
+}
+
+function integer(env: Env, variable: string): number | undefined {
+  const raw = nonEmpty(env[variable]);
+  if (raw === undefined) return undefined;
+  if (!/^\d+$/.test(raw) || !Number.isSafeInteger(Number(raw))) {
+    throw new ConfigError(variable, `must be a non-negative integer, got "${raw}"`);
+  }
+  return Number(raw);
+}

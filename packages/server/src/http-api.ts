@@ -1,0 +1,98 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { isPostId } from '@vip-presence/protocol';
+import type { Metrics } from './metrics.js';
+import type { PresenceStore } from './store/types.js';
+
+/** Most post ids one counts request may ask for. */
+export const MAX_API_POST_IDS = 500;
+/** Most posts one top request may ask for. */
+export const MAX_API_TOP = 100;
+
+export interface HttpApiContext {
+  store: PresenceStore;
+  metrics: Metrics;
+  secret: string | undefined;
+  isReady(): Promise<boolean>;
+}
+
+/**
+ * `/healthz`, `/readyz`, `/metrics` and the read API (`/api/v1/counts`, `/api/v1/top`, with
+ * `Authorization: Bearer <secret>` when a secret is set). Socket.IO's own path never gets here.
+ */
+export function createHttpHandler(ctx: HttpApiContext) {
+  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    try {
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      if (req.method !== 'GET' && req.method !== 'HEAD') {
+        return send(res, 405, { error: 'method_not_allowed' }, { Allow: 'GET, HEAD' });
+      }
+      if (Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding']) {
+        return send(res, 413, { error: 'body_not_allowed' });
+      }
+      switch (url.pathname) {
+        case '/healthz':
+          return send(res, 200, { status: 'ok' });
+        case '/readyz': {
+          const ready = await ctx.isReady();
+          return send(res, ready ? 200 : 503, { ready, store: ctx.store.kind });
+        }
+        case '/metrics':
+          res.writeHead(200, { 'Content-Type': ctx.metrics.registry.contentType });
+          res.end(await ctx.metrics.registry.metrics());
+          return;
+        case '/api/v1/counts':
+        case '/api/v1/top':
+          if (!authorized(req, ctx.secret)) {
+            return send(res, 401, { error: 'unauthorized' }, { 'WWW-Authenticate': 'Bearer' });
+          }
+          return url.pathname === '/api/v1/top' ? top(url, res, ctx) : counts(url, res, ctx);
+        default:
+          return send(res, 404, { error: 'not_found' });
+      }
+    } catch {
+      if (!res.headersSent) send(res, 503, { error: 'unavailable' });
+      else res.end();
+    }
+  };
+}
+
+async function counts(url: URL, res: ServerResponse, ctx: HttpApiContext): Promise<void> {
+  const raw = (url.searchParams.get('postIds') ?? '').split(',').filter(Boolean);
+  const postIds = [...new Set(raw.map(Number))];
+  if (postIds.length === 0 || postIds.length > MAX_API_POST_IDS || !postIds.every(isPostId) || !raw.every((id) => /^\d+$/.test(id))) {
+    return send(res, 400, {
+      error: 'invalid_payload',
+      message: `postIds must be 1-${MAX_API_POST_IDS} comma-separated positive integers`,
+    });
+  }
+  const result = await ctx.store.counts(postIds);
+  return send(res, 200, { counts: Object.fromEntries(result.map((c) => [String(c.postId), c.count])) });
+}
+
+async function top(url: URL, res: ServerResponse, ctx: HttpApiContext): Promise<void> {
+  const limit = Number(url.searchParams.get('limit') ?? 10);
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_API_TOP) {
+    return send(res, 400, { error: 'invalid_payload', message: `limit must be 1-${MAX_API_TOP}` });
+  }
+  const posts = await ctx.store.top(limit);
+  return send(res, 200, { posts: posts.map(({ postId, count }) => ({ postId, count })) });
+}
+
+function authorized(req: IncomingMessage, secret: string | undefined): boolean {
+  if (!secret) return true; // development mode, logged at start
+  const header = req.headers.authorization ?? '';
+  const given = Buffer.from(header.startsWith('Bearer ') ? header.slice(7) : '');
+  const expected = Buffer.from(secret);
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const json = JSON.stringify(body);
+  res.writeHead(status, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Cache-Control': 'no-store',
+    ...headers,
+  });
+  res.end(json);
+}

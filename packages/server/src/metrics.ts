@@ -1,0 +1,36 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** Prometheus metrics of one server node. Only counts: never ids or addresses. */
+export function createMetrics() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'vip_presence_' });
+  const m = {
+    registry,
+    connections: new Gauge({ name: 'vip_presence_connections', help: 'Open sockets on this node', registers: [registry] }),
+    leases: new Gauge({ name: 'vip_presence_leases', help: 'Visitor leases held by this node', registers: [registry] }),
+    joins: new Counter({ name: 'vip_presence_joins_total', help: 'Accepted joins', registers: [registry] }),
+    leaves: new Counter({ name: 'vip_presence_leaves_total', help: 'Visitor leases dropped', registers: [registry] }),
+    refusals: new Counter({
+      name: 'vip_presence_refusals_total',
+      help: 'Refused events and connections, by error code',
+      labelNames: ['code'] as const,
+      registers: [registry],
+    }),
+    deliveries: new Counter({
+      name: 'vip_presence_count_deliveries_total',
+      help: 'Count updates delivered to local sockets',
+      registers: [registry],
+    }),
+    storeErrors: new Counter({ name: 'vip_presence_store_errors_total', help: 'Failed store operations', registers: [registry] }),
+    storeUp: new Gauge({ name: 'vip_presence_store_up', help: '1 when the store answers', registers: [registry] }),
+    heartbeatSeconds: new Histogram({
+      name: 'vip_presence_heartbeat_duration_seconds',
+      help: 'Time to renew all leases of this node',
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers: [registry],
+    }),
+  };
+  return m;
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;

@@ -1,0 +1,130 @@
+import type { Logger } from 'pino';
+
+/**
+ * Options of `createPresenceServer()`. Every field has a default; the executable fills them from
+ * the environment (see `config.ts`).
+ */
+export interface PresenceServerOptions {
+  /**
+   * Redis URL (`redis://host:port/db`). Unset: the embedded in-memory store and an in-process
+   * sweeper, for development and single-node use.
+   * @default undefined
+   */
+  redisUrl?: string;
+  /**
+   * Shared secret of the WordPress plugin. Set: joins need a valid view token and the HTTP read
+   * API needs `Authorization: Bearer <secret>`. Unset: development mode, logged at start.
+   * @default undefined
+   */
+  secret?: string;
+  /**
+   * Origins allowed to connect (`https://example.com`). Empty: any origin (logged at start).
+   * @default []
+   */
+  allowedOrigins?: string[];
+  /**
+   * How often a node renews the leases of its viewers in the store.
+   * @default 5_000
+   */
+  heartbeatIntervalMs?: number;
+  /**
+   * How long a lease lives without renewal. A node that dies (kill -9) drops out of every count
+   * within `sessionTtlMs + heartbeatIntervalMs`. Must be at least 2 x heartbeatIntervalMs.
+   * @default 15_000
+   */
+  sessionTtlMs?: number;
+  /**
+   * Shortest time between two count updates of one post to its readers (per node).
+   * @default 250
+   */
+  coalesceWindowMs?: number;
+  /**
+   * Most count deliveries per second a node sends for one post; the coalescing window of a post
+   * grows with its room so a hot post stays within this.
+   * @default 30_000
+   */
+  maxDeliveriesPerSecond?: number;
+  /**
+   * A visitor who comes back to a post within this time is not counted as a new view.
+   * @default 1_800_000
+   */
+  viewWindowMs?: number;
+  /**
+   * Most posts one socket may view or watch at once.
+   * @default 200
+   */
+  maxPostsPerSocket?: number;
+  /**
+   * Events a socket may send per second (sustained); `eventBurst` more may come at once.
+   * @default 10
+   */
+  eventsPerSecond?: number;
+  /**
+   * Events a socket may send in one burst.
+   * @default 40
+   */
+  eventBurst?: number;
+  /**
+   * Largest accepted message, in bytes; larger ones close the connection.
+   * @default 16_384
+   */
+  maxPayloadBytes?: number;
+  /**
+   * Most simultaneous connections from one address (0: no limit).
+   * @default 200
+   */
+  maxConnectionsPerIp?: number;
+  /**
+   * Take the client address from `X-Forwarded-For` (set it only behind a proxy you run).
+   * @default false
+   */
+  trustProxy?: boolean;
+  /**
+   * How often the engine pings clients; a client that does not answer within
+   * `pingIntervalMs + pingTimeoutMs` is disconnected and leaves.
+   * @default 10_000
+   */
+  pingIntervalMs?: number;
+  /** @default 10_000 */
+  pingTimeoutMs?: number;
+  /**
+   * How often the embedded store's in-process sweeper runs (embedded mode only).
+   * @default 5_000
+   */
+  sweepIntervalMs?: number;
+  /**
+   * Prefix of every Redis key and channel.
+   * @default "vp"
+   */
+  keyPrefix?: string;
+  /**
+   * Identifies this node in leases. Default: a random id.
+   */
+  nodeId?: string;
+  /**
+   * Structured logger. Default: pino at level "info" (LOG_LEVEL), or silent under tests.
+   */
+  logger?: Logger;
+}
+
+export type ResolvedOptions = Required<Omit<PresenceServerOptions, 'redisUrl' | 'secret' | 'logger'>> &
+  Pick<PresenceServerOptions, 'redisUrl' | 'secret'>;
+
+export const DEFAULT_OPTIONS = {
+  allowedOrigins: [] as string[],
+  heartbeatIntervalMs: 5_000,
+  sessionTtlMs: 15_000,
+  coalesceWindowMs: 250,
+  maxDeliveriesPerSecond: 30_000,
+  viewWindowMs: 1_800_000,
+  maxPostsPerSocket: 200,
+  eventsPerSecond: 10,
+  eventBurst: 40,
+  maxPayloadBytes: 16_384,
+  maxConnectionsPerIp: 200,
+  trustProxy: false,
+  pingIntervalMs: 10_000,
+  pingTimeoutMs: 10_000,
+  sweepIntervalMs: 5_000,
+  keyPrefix: 'vp',
+} as const;

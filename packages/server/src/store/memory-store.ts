@@ -1,0 +1,174 @@
+import type { JoinResult, PostCount, PresenceStore } from './types.js';
+
+interface PostState {
+  /** visitorId -> nodeId -> lease expiry (ms). */
+  leases: Map<string, Map<string, number>>;
+  /** visitorId -> last seen (ms), for the view window. */
+  recent: Map<string, number>;
+  views: number;
+  seq: number;
+}
+
+export interface MemoryStoreOptions {
+  viewWindowMs: number;
+  /** Clock, for tests. @default Date.now */
+  now?: () => number;
+}
+
+/**
+ * The embedded store: the Redis store's semantics in one process's memory. Used when no
+ * `REDIS_URL` is set; an in-process sweeper reclaims expired leases.
+ */
+export class MemoryStore implements PresenceStore {
+  readonly kind = 'memory';
+  private readonly posts = new Map<number, PostState>();
+  private readonly now: () => number;
+
+  constructor(private readonly options: MemoryStoreOptions) {
+    this.now = options.now ?? Date.now;
+  }
+
+  async join(postId: number, visitorId: string, nodeId: string, ttlMs: number): Promise<JoinResult> {
+    const now = this.now();
+    const post = this.post(postId);
+    let changed = this.prune(post, now);
+    let leases = post.leases.get(visitorId);
+    if (!leases) {
+      leases = new Map();
+      post.leases.set(visitorId, leases);
+      changed = true;
+    }
+    leases.set(nodeId, now + ttlMs);
+    const seen = post.recent.get(visitorId);
+    if (seen === undefined || seen < now - this.options.viewWindowMs) post.views += 1;
+    post.recent.set(visitorId, now);
+    if (changed) this.bump(post, now);
+    return { postId, count: post.leases.size, seq: post.seq, views: post.views };
+  }
+
+  async leave(postId: number, visitorId: string, nodeId: string): Promise<PostCount> {
+    const now = this.now();
+    const post = this.posts.get(postId);
+    if (!post) return { postId, count: 0, seq: 0 };
+    let changed = this.prune(post, now);
+    const leases = post.leases.get(visitorId);
+    if (leases?.delete(nodeId) && leases.size === 0) {
+      post.leases.delete(visitorId);
+      changed = true;
+    }
+    if (changed) this.bump(post, now);
+    return { postId, count: post.leases.size, seq: post.seq };
+  }
+
+  async refresh(
+    nodeId: string,
+    ttlMs: number,
+    leases: ReadonlyMap<number, readonly string[]>,
+  ): Promise<PostCount[]> {
+    const now = this.now();
+    const results: PostCount[] = [];
+    for (const [postId, visitorIds] of leases) {
+      const post = this.post(postId);
+      let changed = this.prune(post, now);
+      for (const visitorId of visitorIds) {
+        let visitorLeases = post.leases.get(visitorId);
+        if (!visitorLeases) {
+          visitorLeases = new Map();
+          post.leases.set(visitorId, visitorLeases);
+          changed = true;
+        }
+        visitorLeases.set(nodeId, now + ttlMs);
+      }
+      if (changed) this.bump(post, now);
+      results.push({ postId, count: post.leases.size, seq: post.seq });
+    }
+    return results;
+  }
+
+  async counts(postIds: readonly number[]): Promise<PostCount[]> {
+    const now = this.now();
+    return postIds.map((postId) => {
+      const post = this.posts.get(postId);
+      if (!post) return { postId, count: 0, seq: 0 };
+      let count = 0;
+      for (const leases of post.leases.values()) if (liveUntil(leases, now) > now) count += 1;
+      return { postId, count, seq: post.seq };
+    });
+  }
+
+  async top(limit: number): Promise<PostCount[]> {
+    const all = await this.counts([...this.posts.keys()]);
+    return all
+      .filter((post) => post.count > 0)
+      .sort((a, b) => b.count - a.count || a.postId - b.postId)
+      .slice(0, limit);
+  }
+
+  async recordCounts(): Promise<void> {
+    // The embedded store's posts map is its own index.
+  }
+
+  async sweep(): Promise<PostCount[]> {
+    const now = this.now();
+    const changed: PostCount[] = [];
+    for (const [postId, post] of this.posts) {
+      if (this.prune(post, now)) {
+        this.bump(post, now);
+        changed.push({ postId, count: post.leases.size, seq: post.seq });
+      }
+      for (const [visitorId, seen] of post.recent) {
+        if (seen < now - this.options.viewWindowMs) post.recent.delete(visitorId);
+      }
+      // Views are kept; the rest of an idle post is reclaimed.
+      if (post.leases.size === 0 && post.recent.size === 0 && post.views === 0) {
+        this.posts.delete(postId);
+      }
+    }
+    return changed;
+  }
+
+  async ping(): Promise<boolean> {
+    return true;
+  }
+
+  async close(): Promise<void> {
+    this.posts.clear();
+  }
+
+  /** Number of posts held in memory (for tests and metrics). */
+  get size(): number {
+    return this.posts.size;
+  }
+
+  private post(postId: number): PostState {
+    let post = this.posts.get(postId);
+    if (!post) {
+      post = { leases: new Map(), recent: new Map(), views: 0, seq: 0 };
+      this.posts.set(postId, post);
+    }
+    return post;
+  }
+
+  /** Drops expired leases and visitors left with none; true when a visitor left. */
+  private prune(post: PostState, now: number): boolean {
+    let changed = false;
+    for (const [visitorId, leases] of post.leases) {
+      for (const [nodeId, expiry] of leases) if (expiry <= now) leases.delete(nodeId);
+      if (leases.size === 0) {
+        post.leases.delete(visitorId);
+        changed = true;
+      }
+    }
+    return changed;
+  }
+
+  private bump(post: PostState, now: number): void {
+    post.seq = Math.max(post.seq + 1, now);
+  }
+}
+
+function liveUntil(leases: Map<string, number>, now: number): number {
+  let max = 0;
+  for (const expiry of leases.values()) if (expiry > now && expiry > max) max = expiry;
+  return max;
+}

@@ -1,0 +1,176 @@
+import type { Cluster, Redis } from 'ioredis';
+import { allTopKeys, postKeys, topKey, topShardOf } from '@vip-presence/protocol';
+import { COUNT_SCRIPT, JOIN_SCRIPT, LEAVE_SCRIPT, REFRESH_SCRIPT } from './scripts.js';
+import type { JoinResult, PostCount, PresenceStore } from './types.js';
+
+type Args = (string | number)[];
+type Reply = number[];
+
+interface PresenceCommands {
+  vpJoin(...args: Args): Promise<Reply>;
+  vpLeave(...args: Args): Promise<Reply>;
+  vpRefresh(...args: Args): Promise<Reply>;
+  vpCount(...args: Args): Promise<Reply>;
+}
+type Client = (Redis | Cluster) & PresenceCommands;
+
+/** Visitors per refresh call: bounds the time one script holds Redis for a hot post. */
+const REFRESH_CHUNK = 1_000;
+/** Posts in flight at once when refreshing or reading counts. */
+const BATCH = 500;
+
+export interface RedisStoreOptions {
+  viewWindowMs: number;
+  /** @default "vp" */
+  keyPrefix?: string;
+}
+
+/**
+ * The Redis store. Works on a single Redis and on Redis Cluster: each script touches one post's
+ * keys (one slot); the top-posts index is sharded over several keys.
+ */
+export class RedisStore implements PresenceStore {
+  readonly kind = 'redis';
+  private readonly redis: Client;
+  private readonly prefix: string;
+
+  constructor(
+    redis: Redis | Cluster,
+    private readonly options: RedisStoreOptions,
+  ) {
+    this.prefix = options.keyPrefix ?? 'vp';
+    redis.defineCommand('vpJoin', { numberOfKeys: 5, lua: JOIN_SCRIPT });
+    redis.defineCommand('vpLeave', { numberOfKeys: 3, lua: LEAVE_SCRIPT });
+    redis.defineCommand('vpRefresh', { numberOfKeys: 3, lua: REFRESH_SCRIPT });
+    redis.defineCommand('vpCount', { numberOfKeys: 2, lua: COUNT_SCRIPT });
+    this.redis = redis as Client;
+  }
+
+  async join(postId: number, visitorId: string, nodeId: string, ttlMs: number): Promise<JoinResult> {
+    const k = postKeys(postId, this.prefix);
+    const [count, seq, views] = await this.redis.vpJoin(
+      k.viewers, k.leases, k.recent, k.views, k.seq,
+      visitorId, nodeId, ttlMs, this.options.viewWindowMs,
+    );
+    return { postId, count: count ?? 0, seq: seq ?? 0, views: views ?? 0 };
+  }
+
+  async leave(postId: number, visitorId: string, nodeId: string): Promise<PostCount> {
+    const k = postKeys(postId, this.prefix);
+    const [count, seq] = await this.redis.vpLeave(k.viewers, k.leases, k.seq, visitorId, nodeId);
+    return { postId, count: count ?? 0, seq: seq ?? 0 };
+  }
+
+  async refresh(
+    nodeId: string,
+    ttlMs: number,
+    leases: ReadonlyMap<number, readonly string[]>,
+  ): Promise<PostCount[]> {
+    const calls: [number, readonly string[]][] = [];
+    for (const [postId, visitors] of leases) {
+      if (visitors.length === 0) calls.push([postId, visitors]);
+      for (let i = 0; i < visitors.length; i += REFRESH_CHUNK) {
+        calls.push([postId, visitors.slice(i, i + REFRESH_CHUNK)]);
+      }
+    }
+    const latest = new Map<number, PostCount>();
+    for (let i = 0; i < calls.length; i += BATCH) {
+      const batch = calls.slice(i, i + BATCH);
+      const replies = await Promise.all(
+        batch.map(([postId, visitors]) => {
+          const k = postKeys(postId, this.prefix);
+          return this.redis.vpRefresh(k.viewers, k.leases, k.seq, nodeId, ttlMs, ...visitors);
+        }),
+      );
+      batch.forEach(([postId], index) => {
+        const [count, seq] = replies[index] as Reply;
+        const previous = latest.get(postId);
+        if (!previous || (seq ?? 0) >= previous.seq) {
+          latest.set(postId, { postId, count: count ?? 0, seq: seq ?? 0 });
+        }
+      });
+    }
+    return [...latest.values()];
+  }
+
+  async counts(postIds: readonly number[]): Promise<PostCount[]> {
+    const results: PostCount[] = [];
+    for (let i = 0; i < postIds.length; i += BATCH) {
+      const batch = postIds.slice(i, i + BATCH);
+      const replies = await Promise.all(
+        batch.map((postId) => {
+          const k = postKeys(postId, this.prefix);
+          return this.redis.vpCount(k.viewers, k.seq);
+        }),
+      );
+      batch.forEach((postId, index) => {
+        const [count, seq] = replies[index] as Reply;
+        results.push({ postId, count: count ?? 0, seq: seq ?? 0 });
+      });
+    }
+    return results;
+  }
+
+  async top(limit: number): Promise<PostCount[]> {
+    const shards = await Promise.all(
+      allTopKeys(this.prefix).map((key) => this.redis.zrevrange(key, 0, limit - 1)),
+    );
+    const candidates = shards.flatMap((ids) => ids.map(Number));
+    // The index may lag (it is written per coalescing window); live counts decide.
+    const live = await this.counts(candidates);
+    return live
+      .filter((post) => post.count > 0)
+      .sort((a, b) => b.count - a.count || a.postId - b.postId)
+      .slice(0, limit);
+  }
+
+  async recordCounts(counts: readonly PostCount[]): Promise<void> {
+    if (counts.length === 0) return;
+    await Promise.all(
+      counts.map(({ postId, count }) => {
+        const key = topKey(topShardOf(postId), this.prefix);
+        return count > 0 ? this.redis.zadd(key, count, String(postId)) : this.redis.zrem(key, String(postId));
+      }),
+    );
+  }
+
+  async sweep(): Promise<PostCount[]> {
+    const changed: PostCount[] = [];
+    for (const key of allTopKeys(this.prefix)) {
+      let cursor = '0';
+      do {
+        const [next, flat] = await this.redis.zscan(key, cursor, 'COUNT', BATCH);
+        cursor = next;
+        const postIds: number[] = [];
+        for (let i = 0; i < flat.length; i += 2) postIds.push(Number(flat[i]));
+        if (postIds.length === 0) continue;
+        const replies = await Promise.all(
+          postIds.map((postId) => {
+            const k = postKeys(postId, this.prefix);
+            return this.redis.vpRefresh(k.viewers, k.leases, k.seq, 'gc', 0);
+          }),
+        );
+        const swept = postIds.map((postId, index) => {
+          const [count, seq, didChange] = replies[index] as Reply;
+          const result = { postId, count: count ?? 0, seq: seq ?? 0 };
+          if (didChange === 1) changed.push(result);
+          return result;
+        });
+        await this.recordCounts(swept);
+      } while (cursor !== '0');
+    }
+    return changed;
+  }
+
+  async ping(): Promise<boolean> {
+    try {
+      return (await this.redis.ping()) === 'PONG';
+    } catch {
+      return false;
+    }
+  }
+
+  async close(): Promise<void> {
+    // The connection belongs to whoever created it.
+  }
+}
