@@ -20,7 +20,9 @@ async function main(): Promise<void> {
   }
   const server = createPresenceServer({ ...config.options, logger: log });
   const { port, host } = await server.listen(config.port, config.host);
-  process.stdout.write(`vip-presence-server listening on http://${host === '0.0.0.0' ? 'localhost' : host}:${port} (${server.store.kind} store)\n`);
+  process.stdout.write(
+    `vip-presence-server listening on http://${host === '0.0.0.0' ? 'localhost' : host}:${port} (${server.store.kind} store)\n`,
+  );
 
   let stopping = false;
   const stop = (signal: string) => {

@@ -39,7 +39,10 @@ export function readServerConfig(env: Env): ServerConfig {
   const redisUrl = nonEmpty(env.REDIS_URL);
   if (redisUrl !== undefined) {
     if (!/^rediss?:\/\//.test(redisUrl)) {
-      throw new ConfigError('REDIS_URL', 'must be a redis:// or rediss:// URL (unset it for the embedded store)');
+      throw new ConfigError(
+        'REDIS_URL',
+        'must be a redis:// or rediss:// URL (unset it for the embedded store)',
+      );
     }
     options.redisUrl = redisUrl;
   }
@@ -52,26 +55,40 @@ export function readServerConfig(env: Env): ServerConfig {
   }
   const origins = nonEmpty(env.ALLOWED_ORIGINS);
   if (origins !== undefined) {
-    options.allowedOrigins = origins.split(',').map((origin) => origin.trim()).filter(Boolean).map((origin) => {
-      let parsed: URL;
-      try {
-        parsed = new URL(origin);
-      } catch {
-        throw new ConfigError('ALLOWED_ORIGINS', `"${origin}" is not an origin like https://example.com`);
-      }
-      if (parsed.origin !== origin.replace(/\/$/, '')) {
-        throw new ConfigError('ALLOWED_ORIGINS', `"${origin}" must be an origin (scheme://host[:port]) without a path`);
-      }
-      return parsed.origin;
-    });
+    options.allowedOrigins = origins
+      .split(',')
+      .map((origin) => origin.trim())
+      .filter(Boolean)
+      .map((origin) => {
+        let parsed: URL;
+        try {
+          parsed = new URL(origin);
+        } catch {
+          throw new ConfigError(
+            'ALLOWED_ORIGINS',
+            `"${origin}" is not an origin like https://example.com`,
+          );
+        }
+        if (parsed.origin !== origin.replace(/\/$/, '')) {
+          throw new ConfigError(
+            'ALLOWED_ORIGINS',
+            `"${origin}" must be an origin (scheme://host[:port]) without a path`,
+          );
+        }
+        return parsed.origin;
+      });
   }
-  for (const [option, variable] of Object.entries(NUMBER_VARS) as [keyof typeof NUMBER_VARS, string][]) {
+  for (const [option, variable] of Object.entries(NUMBER_VARS) as [
+    keyof typeof NUMBER_VARS,
+    string,
+  ][]) {
     const value = integer(env, variable);
     if (value !== undefined) options[option] = value;
   }
   const trustProxy = nonEmpty(env.TRUST_PROXY);
   if (trustProxy !== undefined) {
-    if (!/^(true|false|1|0)$/.test(trustProxy)) throw new ConfigError('TRUST_PROXY', 'must be true or false');
+    if (!/^(true|false|1|0)$/.test(trustProxy))
+      throw new ConfigError('TRUST_PROXY', 'must be true or false');
     options.trustProxy = trustProxy === 'true' || trustProxy === '1';
   }
   const keyPrefix = nonEmpty(env.KEY_PREFIX);
@@ -89,7 +106,9 @@ export function readServerConfig(env: Env): ServerConfig {
     resolveOptions(options);
   } catch (error) {
     if (error instanceof ConfigError) {
-      const variable = (NUMBER_VARS as Record<string, string>)[error.setting] ?? (error.setting === 'nodeId' ? 'NODE_ID' : error.setting);
+      const variable =
+        (NUMBER_VARS as Record<string, string>)[error.setting] ??
+        (error.setting === 'nodeId' ? 'NODE_ID' : error.setting);
       throw new ConfigError(variable, error.message.slice(error.setting.length + 2));
     }
     throw error;

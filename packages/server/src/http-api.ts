@@ -60,14 +60,21 @@ export function createHttpHandler(ctx: HttpApiContext) {
 async function counts(url: URL, res: ServerResponse, ctx: HttpApiContext): Promise<void> {
   const raw = (url.searchParams.get('postIds') ?? '').split(',').filter(Boolean);
   const postIds = [...new Set(raw.map(Number))];
-  if (postIds.length === 0 || postIds.length > MAX_API_POST_IDS || !postIds.every(isPostId) || !raw.every((id) => /^\d+$/.test(id))) {
+  if (
+    postIds.length === 0 ||
+    postIds.length > MAX_API_POST_IDS ||
+    !postIds.every(isPostId) ||
+    !raw.every((id) => /^\d+$/.test(id))
+  ) {
     return send(res, 400, {
       error: 'invalid_payload',
       message: `postIds must be 1-${MAX_API_POST_IDS} comma-separated positive integers`,
     });
   }
   const result = await ctx.store.counts(postIds);
-  return send(res, 200, { counts: Object.fromEntries(result.map((c) => [String(c.postId), c.count])) });
+  return send(res, 200, {
+    counts: Object.fromEntries(result.map((c) => [String(c.postId), c.count])),
+  });
 }
 
 async function top(url: URL, res: ServerResponse, ctx: HttpApiContext): Promise<void> {
@@ -87,7 +94,12 @@ function authorized(req: IncomingMessage, secret: string | undefined): boolean {
   return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
-function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+function send(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   const json = JSON.stringify(body);
   res.writeHead(status, {
     'Content-Type': 'application/json; charset=utf-8',

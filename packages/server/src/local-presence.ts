@@ -25,6 +25,7 @@ export class LocalPresence {
   private readonly viewers = new Map<number, Map<string, Set<string>>>();
   /** visitorId -> ids of that visitor's sockets on this node. */
   private readonly visitors = new Map<string, Set<string>>();
+  private leaseTotal = 0;
 
   addSocket(socketId: string, visitorId: string): void {
     this.sockets.set(socketId, { visitorId, joined: new Set(), watched: new Set() });
@@ -75,6 +76,7 @@ export class LocalPresence {
     const firstForVisitor = !sockets;
     if (!sockets) visitors.set(entry.visitorId, (sockets = new Set()));
     sockets.add(socketId);
+    if (firstForVisitor) this.leaseTotal += 1;
     return { firstForVisitor };
   }
 
@@ -86,6 +88,7 @@ export class LocalPresence {
     sockets?.delete(socketId);
     const lastForVisitor = !sockets || sockets.size === 0;
     if (lastForVisitor) {
+      this.leaseTotal -= 1;
       visitors?.delete(entry.visitorId);
       if (visitors?.size === 0) this.viewers.delete(postId);
     }
@@ -137,6 +140,11 @@ export class LocalPresence {
       for (const postId of entry.watched) if (!this.viewers.has(postId)) posts.add(postId);
     }
     return [...posts];
+  }
+
+  /** Number of (post, visitor) leases this node holds. */
+  get leaseCount(): number {
+    return this.leaseTotal;
   }
 
   get socketCount(): number {

@@ -6,10 +6,26 @@ export function createMetrics() {
   collectDefaultMetrics({ register: registry, prefix: 'vip_presence_' });
   const m = {
     registry,
-    connections: new Gauge({ name: 'vip_presence_connections', help: 'Open sockets on this node', registers: [registry] }),
-    leases: new Gauge({ name: 'vip_presence_leases', help: 'Visitor leases held by this node', registers: [registry] }),
-    joins: new Counter({ name: 'vip_presence_joins_total', help: 'Accepted joins', registers: [registry] }),
-    leaves: new Counter({ name: 'vip_presence_leaves_total', help: 'Visitor leases dropped', registers: [registry] }),
+    connections: new Gauge({
+      name: 'vip_presence_connections',
+      help: 'Open sockets on this node',
+      registers: [registry],
+    }),
+    leases: new Gauge({
+      name: 'vip_presence_leases',
+      help: 'Visitor leases held by this node',
+      registers: [registry],
+    }),
+    joins: new Counter({
+      name: 'vip_presence_joins_total',
+      help: 'Accepted joins',
+      registers: [registry],
+    }),
+    leaves: new Counter({
+      name: 'vip_presence_leaves_total',
+      help: 'Visitor leases dropped',
+      registers: [registry],
+    }),
     refusals: new Counter({
       name: 'vip_presence_refusals_total',
       help: 'Refused events and connections, by error code',
@@ -21,8 +37,16 @@ export function createMetrics() {
       help: 'Count updates delivered to local sockets',
       registers: [registry],
     }),
-    storeErrors: new Counter({ name: 'vip_presence_store_errors_total', help: 'Failed store operations', registers: [registry] }),
-    storeUp: new Gauge({ name: 'vip_presence_store_up', help: '1 when the store answers', registers: [registry] }),
+    storeErrors: new Counter({
+      name: 'vip_presence_store_errors_total',
+      help: 'Failed store operations',
+      registers: [registry],
+    }),
+    storeUp: new Gauge({
+      name: 'vip_presence_store_up',
+      help: '1 when the store answers',
+      registers: [registry],
+    }),
     heartbeatSeconds: new Histogram({
       name: 'vip_presence_heartbeat_duration_seconds',
       help: 'Time to renew all leases of this node',

@@ -107,7 +107,9 @@ export interface PresenceServerOptions {
   logger?: Logger;
 }
 
-export type ResolvedOptions = Required<Omit<PresenceServerOptions, 'redisUrl' | 'secret' | 'logger'>> &
+export type ResolvedOptions = Required<
+  Omit<PresenceServerOptions, 'redisUrl' | 'secret' | 'logger'>
+> &
   Pick<PresenceServerOptions, 'redisUrl' | 'secret'>;
 
 export const DEFAULT_OPTIONS = {

@@ -86,7 +86,10 @@ export function resolveOptions(options: PresenceServerOptions): ResolvedOptions 
  */
 export function createPresenceServer(options: PresenceServerOptions = {}): PresenceServer {
   const opts = resolveOptions(options);
-  const log: Logger = (options.logger ?? createLogger()).child({ module: 'server', node: opts.nodeId });
+  const log: Logger = (options.logger ?? createLogger()).child({
+    module: 'server',
+    node: opts.nodeId,
+  });
   const metrics = createMetrics();
   const local = new LocalPresence();
   const connectionsPerIp = new Map<string, number>();
@@ -105,7 +108,10 @@ export function createPresenceServer(options: PresenceServerOptions = {}): Prese
       maxRetriesPerRequest: 1,
     });
     redisClients.push(storeClient);
-    store = new RedisStore(storeClient, { viewWindowMs: opts.viewWindowMs, keyPrefix: opts.keyPrefix });
+    store = new RedisStore(storeClient, {
+      viewWindowMs: opts.viewWindowMs,
+      keyPrefix: opts.keyPrefix,
+    });
   } else {
     store = new MemoryStore({ viewWindowMs: opts.viewWindowMs });
     storeUp = true;
@@ -128,7 +134,12 @@ export function createPresenceServer(options: PresenceServerOptions = {}): Prese
   }
   httpServer.on(
     'request',
-    createHttpHandler({ store, metrics, secret: opts.secret, isReady: async () => !closing && (await store.ping()) }),
+    createHttpHandler({
+      store,
+      metrics,
+      secret: opts.secret,
+      isReady: async () => !closing && (await store.ping()),
+    }),
   );
 
   const roomOf = (postId: number) => `p:${postId}`;
@@ -141,9 +152,17 @@ export function createPresenceServer(options: PresenceServerOptions = {}): Prese
     publishDelayMs: PUBLISH_DELAY_MS,
     audience,
     deliver(update) {
-      const payload = (self: boolean): CountPayload => ({ postId: update.postId, count: update.count, self, seq: update.seq });
+      const payload = (self: boolean): CountPayload => ({
+        postId: update.postId,
+        count: update.count,
+        self,
+        seq: update.seq,
+      });
       io.local.to(selfRoomOf(update.postId)).emit(Events.Count, payload(true));
-      io.local.to(roomOf(update.postId)).except(selfRoomOf(update.postId)).emit(Events.Count, payload(false));
+      io.local
+        .to(roomOf(update.postId))
+        .except(selfRoomOf(update.postId))
+        .emit(Events.Count, payload(false));
       metrics.deliveries.inc(audience(update.postId));
     },
     publish(updates) {
@@ -158,7 +177,8 @@ export function createPresenceServer(options: PresenceServerOptions = {}): Prese
   io.on(COUNTS_CHANNEL_EVENT, (tuples: unknown) => {
     if (!Array.isArray(tuples)) return;
     for (const tuple of tuples) {
-      if (!Array.isArray(tuple) || tuple.length !== 3 || !tuple.every(Number.isSafeInteger)) continue;
+      if (!Array.isArray(tuple) || tuple.length !== 3 || !tuple.every(Number.isSafeInteger))
+        continue;
       const [postId, count, seq] = tuple as CountTuple;
       relay.offer({ postId, count, seq }, false);
     }
@@ -207,7 +227,9 @@ export function createPresenceServer(options: PresenceServerOptions = {}): Prese
     const ip = clientIp(socket);
     const open = connectionsPerIp.get(ip) ?? 0;
     if (opts.maxConnectionsPerIp > 0 && open >= opts.maxConnectionsPerIp) {
-      return next(connectionError(ErrorCodes.TooManyConnections, 'too many connections from this address'));
+      return next(
+        connectionError(ErrorCodes.TooManyConnections, 'too many connections from this address'),
+      );
     }
     connectionsPerIp.set(ip, open + 1);
     const data: SocketData = { visitorId: auth.value.visitorId, ip };
@@ -223,7 +245,8 @@ export function createPresenceServer(options: PresenceServerOptions = {}): Prese
     let strikes = 0;
 
     socket.use(([event, ...args], next) => {
-      const ack = typeof args[args.length - 1] === 'function' ? (args[args.length - 1] as Ack) : undefined;
+      const ack =
+        typeof args[args.length - 1] === 'function' ? (args[args.length - 1] as Ack) : undefined;
       if (!bucket.take()) {
         ack?.(refuse(ErrorCodes.RateLimited, `at most ${opts.eventsPerSecond} events per second`));
         if (++strikes > MAX_STRIKES) socket.disconnect(true);
@@ -237,13 +260,14 @@ export function createPresenceServer(options: PresenceServerOptions = {}): Prese
       next();
     });
 
-    const handle = (handler: (payload: unknown) => Promise<unknown>) => (payload: unknown, ack: unknown) => {
-      const reply = typeof ack === 'function' ? (ack as Ack) : () => undefined;
-      handler(payload).then(reply, (error: unknown) => {
-        log.error({ err: error }, 'handler failed');
-        reply(refuse(ErrorCodes.Internal, 'internal error; nothing was changed'));
-      });
-    };
+    const handle =
+      (handler: (payload: unknown) => Promise<unknown>) => (payload: unknown, ack: unknown) => {
+        const reply = typeof ack === 'function' ? (ack as Ack) : () => undefined;
+        handler(payload).then(reply, (error: unknown) => {
+          log.error({ err: error }, 'handler failed');
+          reply(refuse(ErrorCodes.Internal, 'internal error; nothing was changed'));
+        });
+      };
 
     socket.on(
       Events.Join,
@@ -256,10 +280,17 @@ export function createPresenceServer(options: PresenceServerOptions = {}): Prese
           const check = verifyViewToken(opts.secret, token, postId);
           if (!check.ok) return refuse(check.error.code, check.error.message);
         }
-        if (!local.isInterested(socket.id, postId) && local.postsOf(socket.id) >= opts.maxPostsPerSocket) {
-          return refuse(ErrorCodes.TooManyPosts, `at most ${opts.maxPostsPerSocket} posts per socket`);
+        if (
+          !local.isInterested(socket.id, postId) &&
+          local.postsOf(socket.id) >= opts.maxPostsPerSocket
+        ) {
+          return refuse(
+            ErrorCodes.TooManyPosts,
+            `at most ${opts.maxPostsPerSocket} posts per socket`,
+          );
         }
-        if (!storeUp) return refuse(ErrorCodes.Unavailable, 'presence store unavailable; retry later');
+        if (!storeUp)
+          return refuse(ErrorCodes.Unavailable, 'presence store unavailable; retry later');
         const { firstForVisitor } = local.join(socket.id, postId);
         await socket.join(roomOf(postId));
         let result;
@@ -275,9 +306,9 @@ export function createPresenceServer(options: PresenceServerOptions = {}): Prese
         if (!socket.connected) return refuse(ErrorCodes.Unavailable, 'disconnected');
         if (firstForVisitor) metrics.joins.inc();
         for (const id of local.interestedSocketsOf(visitorId, postId)) {
-          await io.in(id).socketsJoin(selfRoomOf(postId));
+          await io.of('/').sockets.get(id)?.join(selfRoomOf(postId));
         }
-        metrics.leases.set(countLeases());
+        metrics.leases.set(local.leaseCount);
         relay.offer(result, true);
         return { ok: true, count: result.count, self: true, views: result.views };
       }),
@@ -302,7 +333,10 @@ export function createPresenceServer(options: PresenceServerOptions = {}): Prese
         const { postIds } = parsed.value;
         const added = postIds.filter((postId) => !local.isInterested(socket.id, postId));
         if (local.postsOf(socket.id) + added.length > opts.maxPostsPerSocket) {
-          return refuse(ErrorCodes.TooManyPosts, `at most ${opts.maxPostsPerSocket} posts per socket`);
+          return refuse(
+            ErrorCodes.TooManyPosts,
+            `at most ${opts.maxPostsPerSocket} posts per socket`,
+          );
         }
         let counts: PostCount[];
         try {
@@ -320,7 +354,10 @@ export function createPresenceServer(options: PresenceServerOptions = {}): Prese
           await socket.join(rooms);
         }
         for (const count of counts) relay.offer(count, false);
-        return { ok: true, counts: Object.fromEntries(counts.map((c) => [String(c.postId), c.count])) };
+        return {
+          ok: true,
+          counts: Object.fromEntries(counts.map((c) => [String(c.postId), c.count])),
+        };
       }),
     );
 
@@ -348,13 +385,19 @@ export function createPresenceServer(options: PresenceServerOptions = {}): Prese
       metrics.connections.set(local.socketCount);
       if (closing) return;
       for (const outcome of outcomes) {
-        afterLeave(socket, visitorId, outcome).catch((error: unknown) => log.error({ err: error }, 'leave failed'));
+        afterLeave(socket, visitorId, outcome).catch((error: unknown) =>
+          log.error({ err: error }, 'leave failed'),
+        );
       }
     });
   });
 
   /** After a socket stopped viewing a post: fix rooms, drop the lease if it was the last tab. */
-  async function afterLeave(socket: Socket, visitorId: string, outcome: LeaveOutcome): Promise<void> {
+  async function afterLeave(
+    socket: Socket,
+    visitorId: string,
+    outcome: LeaveOutcome,
+  ): Promise<void> {
     const { postId } = outcome;
     if (outcome.lostInterest && socket.connected) {
       await socket.leave(roomOf(postId));
@@ -362,10 +405,10 @@ export function createPresenceServer(options: PresenceServerOptions = {}): Prese
     }
     if (!outcome.lastForVisitor) return;
     for (const id of local.interestedSocketsOf(visitorId, postId)) {
-      await io.in(id).socketsLeave(selfRoomOf(postId));
+      await io.of('/').sockets.get(id)?.leave(selfRoomOf(postId));
     }
     metrics.leaves.inc();
-    metrics.leases.set(countLeases());
+    metrics.leases.set(local.leaseCount);
     try {
       relay.offer(await store.leave(postId, visitorId, opts.nodeId), true);
       storeAnswered();
@@ -374,12 +417,6 @@ export function createPresenceServer(options: PresenceServerOptions = {}): Prese
       storeFailed('leave', error);
     }
     if (audience(postId) === 0) relay.forget(postId);
-  }
-
-  function countLeases(): number {
-    let n = 0;
-    for (const _ of local.allLeases()) n += 1;
-    return n;
   }
 
   let beating: Promise<void> | undefined;
@@ -451,8 +488,10 @@ export function createPresenceServer(options: PresenceServerOptions = {}): Prese
         await storeClient.connect();
         storeAnswered();
       }
-      if (!opts.secret) log.warn('no secret set: development mode, joins need no token and the read API is open');
-      if (opts.allowedOrigins.length === 0) log.warn('no allowed origins set: any origin may connect');
+      if (!opts.secret)
+        log.warn('no secret set: development mode, joins need no token and the read API is open');
+      if (opts.allowedOrigins.length === 0)
+        log.warn('no allowed origins set: any origin may connect');
       await new Promise<void>((resolve, reject) => {
         httpServer.once('error', reject);
         httpServer.listen(port, host, () => {
@@ -486,7 +525,9 @@ export function createPresenceServer(options: PresenceServerOptions = {}): Prese
       await io.close();
       await stopped.catch(() => undefined);
       await store.close();
-      await Promise.all(redisClients.map((client) => client.quit().catch(() => client.disconnect())));
+      await Promise.all(
+        redisClients.map((client) => client.quit().catch(() => client.disconnect())),
+      );
       log.info('closed');
     },
   };

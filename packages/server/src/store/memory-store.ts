@@ -28,7 +28,12 @@ export class MemoryStore implements PresenceStore {
     this.now = options.now ?? Date.now;
   }
 
-  async join(postId: number, visitorId: string, nodeId: string, ttlMs: number): Promise<JoinResult> {
+  async join(
+    postId: number,
+    visitorId: string,
+    nodeId: string,
+    ttlMs: number,
+  ): Promise<JoinResult> {
     const now = this.now();
     const post = this.post(postId);
     let changed = this.prune(post, now);

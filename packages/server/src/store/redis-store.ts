@@ -46,11 +46,23 @@ export class RedisStore implements PresenceStore {
     this.redis = redis as Client;
   }
 
-  async join(postId: number, visitorId: string, nodeId: string, ttlMs: number): Promise<JoinResult> {
+  async join(
+    postId: number,
+    visitorId: string,
+    nodeId: string,
+    ttlMs: number,
+  ): Promise<JoinResult> {
     const k = postKeys(postId, this.prefix);
     const [count, seq, views] = await this.redis.vpJoin(
-      k.viewers, k.leases, k.recent, k.views, k.seq,
-      visitorId, nodeId, ttlMs, this.options.viewWindowMs,
+      k.viewers,
+      k.leases,
+      k.recent,
+      k.views,
+      k.seq,
+      visitorId,
+      nodeId,
+      ttlMs,
+      this.options.viewWindowMs,
     );
     return { postId, count: count ?? 0, seq: seq ?? 0, views: views ?? 0 };
   }
@@ -129,7 +141,9 @@ export class RedisStore implements PresenceStore {
     await Promise.all(
       counts.map(({ postId, count }) => {
         const key = topKey(topShardOf(postId), this.prefix);
-        return count > 0 ? this.redis.zadd(key, count, String(postId)) : this.redis.zrem(key, String(postId));
+        return count > 0
+          ? this.redis.zadd(key, count, String(postId))
+          : this.redis.zrem(key, String(postId));
       }),
     );
   }

@@ -25,7 +25,11 @@ export interface PresenceStore {
    * Renews (or re-asserts, after a store restart) this node's leases, prunes expired ones, and
    * returns the counts of those posts. One batch per heartbeat.
    */
-  refresh(nodeId: string, ttlMs: number, leases: ReadonlyMap<number, readonly string[]>): Promise<PostCount[]>;
+  refresh(
+    nodeId: string,
+    ttlMs: number,
+    leases: ReadonlyMap<number, readonly string[]>,
+  ): Promise<PostCount[]>;
   /** Live counts, read only. */
   counts(postIds: readonly number[]): Promise<PostCount[]>;
   /** Posts with the most live viewers, highest first. */

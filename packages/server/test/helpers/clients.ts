@@ -14,7 +14,11 @@ export interface TestClient {
   /** Sends an event and resolves with its ack. */
   request<T = Record<string, unknown>>(event: string, payload?: unknown): Promise<T>;
   /** Resolves with the first count (already received or future) of `postId` matching `predicate`. */
-  waitForCount(postId: number, predicate: (count: CountPayload) => boolean, timeoutMs?: number): Promise<CountPayload>;
+  waitForCount(
+    postId: number,
+    predicate: (count: CountPayload) => boolean,
+    timeoutMs?: number,
+  ): Promise<CountPayload>;
   /** The last count received for `postId`. */
   lastCount(postId: number): CountPayload | undefined;
   close(): void;
@@ -38,7 +42,11 @@ export async function connectClient(
   });
   open.push(socket);
   const counts: CountPayload[] = [];
-  const waiters: { postId: number; predicate: (c: CountPayload) => boolean; resolve: (c: CountPayload) => void }[] = [];
+  const waiters: {
+    postId: number;
+    predicate: (c: CountPayload) => boolean;
+    resolve: (c: CountPayload) => void;
+  }[] = [];
   socket.on('presence:count', (payload: CountPayload) => {
     counts.push(payload);
     for (const waiter of [...waiters]) {
@@ -63,7 +71,11 @@ export async function connectClient(
       return new Promise((resolve, reject) => {
         const timer = setTimeout(() => {
           const last = counts.filter((c) => c.postId === postId).at(-1);
-          reject(new Error(`no matching count for post ${postId} within ${timeoutMs} ms (last: ${JSON.stringify(last)})`));
+          reject(
+            new Error(
+              `no matching count for post ${postId} within ${timeoutMs} ms (last: ${JSON.stringify(last)})`,
+            ),
+          );
         }, timeoutMs);
         waiters.push({
           postId,

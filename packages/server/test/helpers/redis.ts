@@ -20,8 +20,11 @@ export interface RedisProcess {
   /** A client for assertions (DBSIZE, KEYS, FLUSHALL). */
   client: Redis;
   stop(): Promise<void>;
-  /** Stops redis-server (all data lost) and starts it again on the same port. */
+  /** Kills redis-server (all data lost) and starts it again on the same port. */
   restart(): Promise<void>;
+  /** Kills redis-server, leaving the port dead until `up()`. */
+  down(): Promise<void>;
+  up(): Promise<void>;
   flush(): Promise<void>;
 }
 
@@ -33,7 +36,10 @@ async function launch(port: number): Promise<ChildProcess> {
   );
   let output = '';
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`redis-server did not start: ${output}`)), 10_000);
+    const timer = setTimeout(
+      () => reject(new Error(`redis-server did not start: ${output}`)),
+      10_000,
+    );
     child.stdout?.on('data', (chunk: Buffer) => {
       output += chunk.toString();
       if (output.includes('Ready to accept connections')) {
@@ -77,6 +83,12 @@ export async function startRedis(): Promise<RedisProcess> {
     },
     async restart() {
       await kill(child);
+      child = await launch(port);
+    },
+    async down() {
+      await kill(child);
+    },
+    async up() {
       child = await launch(port);
     },
     async flush() {

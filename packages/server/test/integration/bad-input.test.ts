@@ -1,0 +1,233 @@
+import { io as connect } from 'socket.io-client';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { signViewToken } from '@vip-presence/protocol/token';
+import { createPresenceServer, type PresenceServer } from '../../src/index.js';
+import {
+  closeAllClients,
+  connectClient,
+  connectError,
+  newVisitorId,
+  type TestClient,
+} from '../helpers/clients.js';
+import { startRedis, type RedisProcess } from '../helpers/redis.js';
+
+const SECRET = 'test-secret-of-sufficient-length';
+const ORIGIN = 'https://news.example';
+const now = () => Math.floor(Date.now() / 1000);
+
+let redis: RedisProcess;
+let server: PresenceServer;
+
+beforeAll(async () => {
+  redis = await startRedis();
+  server = createPresenceServer({
+    redisUrl: redis.url,
+    secret: SECRET,
+    allowedOrigins: [ORIGIN],
+    maxPostsPerSocket: 50,
+    eventsPerSecond: 5,
+    eventBurst: 20,
+    maxConnectionsPerIp: 30,
+  });
+  await server.listen();
+});
+
+beforeEach(() => redis.flush());
+afterEach(() => closeAllClients());
+
+afterAll(async () => {
+  await server?.close();
+  await redis?.stop();
+});
+
+const client = (visitorId?: string) =>
+  connectClient(server.url, {
+    extraHeaders: { origin: ORIGIN },
+    ...(visitorId ? { visitorId } : {}),
+  });
+
+/**
+ * After a refusal: nothing in Redis, and the server still serves a good join. The good visitor
+ * then leaves and the test waits until a watcher sees it, so no write is in flight afterwards.
+ */
+async function expectNothingWrittenAndStillServing(): Promise<void> {
+  expect(await redis.client.dbsize()).toBe(0);
+  const watcher = await client();
+  await watcher.request('presence:watch', { postIds: [9] });
+  const good = await client();
+  expect(
+    await good.request('presence:join', {
+      postId: 9,
+      token: signViewToken(SECRET, 9, now() + 600),
+    }),
+  ).toMatchObject({
+    ok: true,
+    count: 1,
+  });
+  await watcher.waitForCount(9, (c) => c.count === 1);
+  good.close();
+  await watcher.waitForCount(9, (c) => c.count === 0);
+}
+
+const huge = Number.MAX_SAFE_INTEGER + 2;
+const badPayloads: [string, string, unknown][] = [
+  ['a null payload', 'presence:join', null],
+  ['a string payload', 'presence:join', 'post 1'],
+  ['an array payload', 'presence:join', [1]],
+  ['a missing post id', 'presence:join', { token: 'x' }],
+  ['a string post id', 'presence:join', { postId: '1' }],
+  ['a fractional post id', 'presence:join', { postId: 1.5 }],
+  ['a negative post id', 'presence:join', { postId: -4 }],
+  ['a zero post id', 'presence:join', { postId: 0 }],
+  ['a huge post id', 'presence:join', { postId: huge }],
+  ['a token of the wrong type', 'presence:join', { postId: 1, token: 42 }],
+  ['a null leave', 'presence:leave', null],
+  ['a leave with a fractional id', 'presence:leave', { postId: 2.5 }],
+  ['a watch without post ids', 'presence:watch', {}],
+  ['a watch of a string', 'presence:watch', { postIds: '1,2' }],
+  ['a watch with a bad id among good ones', 'presence:watch', { postIds: [1, 2, -3] }],
+  ['an unwatch of null', 'presence:unwatch', null],
+];
+
+describe('bad input', () => {
+  it.each(badPayloads)(
+    'should refuse %s with invalid_payload and write nothing',
+    async (_label, event, payload) => {
+      const c = await client();
+      expect(await c.request(event, payload)).toMatchObject({
+        ok: false,
+        error: { code: 'invalid_payload' },
+      });
+      await expectNothingWrittenAndStillServing();
+    },
+  );
+
+  it('should refuse an unknown event with unknown_event', async () => {
+    const c = await client();
+    expect(await c.request('presence:explode', { postId: 1 })).toMatchObject({
+      ok: false,
+      error: { code: 'unknown_event' },
+    });
+    c.socket.emit('no-ack-event', { postId: 1 }); // ignored without a crash
+    await expectNothingWrittenAndStillServing();
+  });
+
+  it('should refuse thousands of post ids in one watch with too_many_posts', async () => {
+    const c = await client();
+    const postIds = Array.from({ length: 1_000 }, (_, i) => i + 1);
+    expect(await c.request('presence:watch', { postIds })).toMatchObject({
+      ok: false,
+      error: { code: 'too_many_posts' },
+    });
+    await expectNothingWrittenAndStillServing();
+  });
+
+  it('should close the connection of a 2 MB payload and keep serving others', async () => {
+    const c = await client();
+    const closed = new Promise<string>((resolve) =>
+      c.socket.once('disconnect', (reason) => resolve(reason)),
+    );
+    c.socket.emit('presence:join', { postId: 1, token: 'x'.repeat(2 * 1024 * 1024) });
+    expect(await closed).toBe('transport close');
+    await expectNothingWrittenAndStillServing();
+  });
+
+  it('should rate-limit a flood of events with rate_limited', async () => {
+    const c = await client();
+    const replies = await Promise.all(
+      Array.from({ length: 40 }, () =>
+        c.request<{ ok: boolean; error?: { code: string } }>('presence:leave', { postId: 1 }),
+      ),
+    );
+    const limited = replies.filter((r) => r.error?.code === 'rate_limited');
+    expect(limited.length).toBeGreaterThanOrEqual(15);
+    expect(replies.filter((r) => r.ok).length).toBeLessThanOrEqual(21);
+    await expectNothingWrittenAndStillServing();
+  });
+
+  describe('view tokens', () => {
+    const cases: [string, () => unknown, string][] = [
+      ['no token', () => ({ postId: 5 }), 'invalid_token'],
+      [
+        'a forged token',
+        () => ({ postId: 5, token: signViewToken('another-secret-entirely', 5, now() + 600) }),
+        'invalid_token',
+      ],
+      [
+        'an expired token',
+        () => ({ postId: 5, token: signViewToken(SECRET, 5, now() - 3600) }),
+        'token_expired',
+      ],
+      [
+        'a token for another post',
+        () => ({ postId: 5, token: signViewToken(SECRET, 6, now() + 600) }),
+        'invalid_token',
+      ],
+      [
+        'a garbled token',
+        () => ({ postId: 5, token: 'v1.5.9999999999.not-a-signature' }),
+        'invalid_token',
+      ],
+    ];
+    it.each(cases)('should refuse a join with %s', async (_label, payload, code) => {
+      const c = await client();
+      expect(await c.request('presence:join', payload())).toMatchObject({
+        ok: false,
+        error: { code },
+      });
+      await expectNothingWrittenAndStillServing();
+    });
+  });
+
+  describe('connections', () => {
+    it('should refuse a disallowed origin with origin_not_allowed', async () => {
+      const error = await connectError(server.url, {
+        auth: { visitorId: newVisitorId() },
+        extraHeaders: { origin: 'https://evil.example' },
+      });
+      expect(error.data?.code).toBe('origin_not_allowed');
+      await expectNothingWrittenAndStillServing();
+    });
+
+    it.each([
+      ['no auth', undefined],
+      ['a short visitor id', { visitorId: 'abc' }],
+      ['a visitor id with spaces', { visitorId: 'has spaces in it' }],
+      ['a numeric visitor id', { visitorId: 12345678 }],
+    ])('should refuse a handshake with %s with invalid_visitor_id', async (_label, auth) => {
+      const error = await connectError(server.url, { auth, extraHeaders: { origin: ORIGIN } });
+      expect(error.data?.code).toBe('invalid_visitor_id');
+    });
+
+    it('should cap connections from one address with too_many_connections', async () => {
+      const clients: TestClient[] = [];
+      for (let i = 0; i < 30; i += 1) clients.push(await client());
+      const error = await connectError(server.url, {
+        auth: { visitorId: newVisitorId() },
+        extraHeaders: { origin: ORIGIN },
+      });
+      expect(error.data?.code).toBe('too_many_connections');
+      clients[0]?.close();
+      await expect
+        .poll(
+          async () => {
+            const socket = connect(server.url, {
+              transports: ['websocket'],
+              auth: { visitorId: newVisitorId() },
+              extraHeaders: { origin: ORIGIN },
+              reconnection: false,
+              forceNew: true,
+            });
+            const accepted = await new Promise<boolean>((resolve) => {
+              socket.once('connect', () => resolve(true));
+              socket.once('connect_error', () => resolve(false));
+            });
+            socket.disconnect();
+            return accepted;
+          },
+          { timeout: 5_000 },
+        )
+        .toBe(true);
+    });
+  });
+});
