@@ -18,9 +18,13 @@ try {
 
 const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1 });
 redis.on('error', () => undefined); // sweep failures are logged by the sweeper
-const sweeper = createSweeper({ redis, intervalMs: config.intervalMs, keyPrefix: config.keyPrefix, logger: log });
+const sweeper = createSweeper({
+  redis,
+  intervalMs: config.intervalMs,
+  keyPrefix: config.keyPrefix,
+  logger: log,
+});
 sweeper.start();
-process.stdout.write(`vip-presence-gc sweeping every ${config.intervalMs} ms\n`);
 
 let stopping = false;
 const stop = (signal: string) => {
@@ -37,3 +41,4 @@ const stop = (signal: string) => {
 };
 process.on('SIGTERM', () => stop('SIGTERM'));
 process.on('SIGINT', () => stop('SIGINT'));
+process.stdout.write(`vip-presence-gc sweeping every ${config.intervalMs} ms\n`);

@@ -1,7 +1,12 @@
 import { Emitter } from '@socket.io/redis-emitter';
 import type { Cluster, Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { COUNTS_CHANNEL_EVENT, RedisStore, type CountTuple, type PostCount } from '@vip-presence/server';
+import {
+  COUNTS_CHANNEL_EVENT,
+  RedisStore,
+  type CountTuple,
+  type PostCount,
+} from '@vip-presence/server';
 
 export interface SweeperOptions {
   /** Connection to the presence Redis (single or Cluster). */

@@ -19,11 +19,6 @@ async function main(): Promise<void> {
     throw error;
   }
   const server = createPresenceServer({ ...config.options, logger: log });
-  const { port, host } = await server.listen(config.port, config.host);
-  process.stdout.write(
-    `vip-presence-server listening on http://${host === '0.0.0.0' ? 'localhost' : host}:${port} (${server.store.kind} store)\n`,
-  );
-
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
@@ -41,6 +36,11 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+
+  const { port, host } = await server.listen(config.port, config.host);
+  process.stdout.write(
+    `vip-presence-server listening on http://${host === '0.0.0.0' ? 'localhost' : host}:${port} (${server.store.kind} store)\n`,
+  );
 }
 
 main().catch((error: unknown) => {

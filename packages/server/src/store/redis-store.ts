@@ -16,6 +16,9 @@ type Client = (Redis | Cluster) & PresenceCommands;
 
 /** Visitors per refresh call: bounds the time one script holds Redis for a hot post. */
 const REFRESH_CHUNK = 1_000;
+/** How often a join re-asserts its post in the active-posts index. */
+const INDEX_EVERY_MS = 5_000;
+const MAX_INDEX_MEMO = 100_000;
 /** Posts in flight at once when refreshing or reading counts. */
 const BATCH = 500;
 
@@ -33,6 +36,7 @@ export class RedisStore implements PresenceStore {
   readonly kind = 'redis';
   private readonly redis: Client;
   private readonly prefix: string;
+  private readonly indexedAt = new Map<number, number>();
 
   constructor(
     redis: Redis | Cluster,
@@ -53,18 +57,36 @@ export class RedisStore implements PresenceStore {
     ttlMs: number,
   ): Promise<JoinResult> {
     const k = postKeys(postId, this.prefix);
-    const [count, seq, views] = await this.redis.vpJoin(
-      k.viewers,
-      k.leases,
-      k.recent,
-      k.views,
-      k.seq,
-      visitorId,
-      nodeId,
-      ttlMs,
-      this.options.viewWindowMs,
-    );
+    const { viewWindowMs } = this.options;
+    const [[count, seq, views]] = await Promise.all([
+      this.redis.vpJoin(
+        k.viewers,
+        k.leases,
+        k.recent,
+        k.views,
+        k.seq,
+        visitorId,
+        nodeId,
+        ttlMs,
+        viewWindowMs,
+      ),
+      this.ensureIndexed(postId),
+    ]);
     return { postId, count: count ?? 0, seq: seq ?? 0, views: views ?? 0 };
+  }
+
+  /**
+   * Puts a post in the active-posts index (the top-posts shards) before its first lease is
+   * acknowledged, so the gc finds its leases even if this node dies before it publishes a count.
+   * Sent alongside the join script (same round trip); repeated at most every INDEX_EVERY_MS.
+   * `GT` never lowers a real count already there.
+   */
+  private async ensureIndexed(postId: number): Promise<void> {
+    const now = Date.now();
+    if ((this.indexedAt.get(postId) ?? -Infinity) > now - INDEX_EVERY_MS) return;
+    if (this.indexedAt.size >= MAX_INDEX_MEMO) this.indexedAt.clear();
+    this.indexedAt.set(postId, now);
+    await this.redis.zadd(topKey(topShardOf(postId), this.prefix), 'GT', 1, String(postId));
   }
 
   async leave(postId: number, visitorId: string, nodeId: string): Promise<PostCount> {

@@ -1,0 +1,177 @@
+import { fileURLToPath } from 'node:url';
+import { Redis } from 'ioredis';
+import { pino } from 'pino';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createPresenceServer, type PresenceServer } from '@vip-presence/server';
+import { createSweeper, type Sweeper } from '../../src/index.js';
+// The server package's test helpers: a real redis-server on a free port, real socket.io clients.
+import {
+  closeAllClients,
+  connectClient,
+  newVisitorId,
+} from '../../../server/test/helpers/clients.js';
+import {
+  killAllProcesses,
+  runToExit,
+  startProcess,
+  startServerProcess,
+} from '../../../server/test/helpers/processes.js';
+import { startRedis, type RedisProcess } from '../../../server/test/helpers/redis.js';
+
+const GC_CLI = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
+const SHORT_LEASES = { HEARTBEAT_INTERVAL_MS: '250', SESSION_TTL_MS: '750' };
+const silent = pino({ level: 'silent' });
+
+let redis: RedisProcess;
+let gcClient: Redis;
+let gc: Sweeper;
+let reader: PresenceServer;
+let other: PresenceServer;
+
+beforeAll(async () => {
+  redis = await startRedis();
+  gcClient = new Redis(redis.url);
+  gc = createSweeper({ redis: gcClient, intervalMs: 200, logger: silent });
+  gc.start();
+  // Long heartbeats: these nodes do not prune the post themselves, so what readers see of a dead
+  // node's viewers comes from the gc.
+  reader = createPresenceServer({
+    redisUrl: redis.url,
+    heartbeatIntervalMs: 60_000,
+    sessionTtlMs: 120_000,
+  });
+  other = createPresenceServer({
+    redisUrl: redis.url,
+    heartbeatIntervalMs: 60_000,
+    sessionTtlMs: 120_000,
+  });
+  await Promise.all([reader.listen(), other.listen()]);
+});
+
+afterEach(async () => {
+  closeAllClients();
+  await killAllProcesses();
+});
+
+afterAll(async () => {
+  await gc?.stop();
+  gcClient?.disconnect();
+  await reader?.close();
+  await other?.close();
+  await redis?.stop();
+});
+
+describe('two server nodes and the gc', () => {
+  it('should count a visitor with tabs on two nodes once while the gc sweeps', async () => {
+    const visitorId = newVisitorId();
+    const tabA = await connectClient(reader.url, { visitorId });
+    const tabB = await connectClient(other.url, { visitorId });
+    await tabA.request('presence:join', { postId: 1 });
+    expect(await tabB.request('presence:join', { postId: 1 })).toMatchObject({ count: 1 });
+    await gc.sweepOnce();
+    const watcher = await connectClient(other.url);
+    expect(await watcher.request('presence:watch', { postIds: [1] })).toEqual({
+      ok: true,
+      counts: { 1: 1 },
+    });
+  });
+
+  it("should reclaim a killed node's sessions and announce the leave to readers on other nodes", async () => {
+    const doomed = await startServerProcess({ REDIS_URL: redis.url, ...SHORT_LEASES });
+    const watcher = await connectClient(reader.url);
+    await watcher.request('presence:watch', { postIds: [2] });
+    const viewers = await Promise.all([
+      connectClient(doomed.url),
+      connectClient(doomed.url),
+      connectClient(other.url),
+    ]);
+    for (const viewer of viewers) await viewer.request('presence:join', { postId: 2 });
+    await watcher.waitForCount(2, (c) => c.count === 3);
+
+    await doomed.crash();
+    // Lease (750 ms) + one gc interval (200 ms), with slack for a shared machine.
+    await watcher.waitForCount(2, (c) => c.count === 1, 2_500);
+    // The memory is reclaimed: only the live viewer is left in Redis.
+    expect(await redis.client.zcard('vp:{p2}:viewers')).toBe(1);
+    expect(await redis.client.hlen('vp:{p2}:leases')).toBe(1);
+  });
+
+  it('should leave no session keys once everyone has gone and the gc ran', async () => {
+    const doomed = await startServerProcess({ REDIS_URL: redis.url, ...SHORT_LEASES });
+    const viewer = await connectClient(doomed.url);
+    await viewer.request('presence:join', { postId: 3 });
+    await doomed.crash();
+    await expect
+      .poll(
+        async () => (await redis.client.exists('vp:{p3}:viewers', 'vp:{p3}:leases')) as number,
+        { timeout: 3_000 },
+      )
+      .toBe(0);
+    expect(await redis.client.zcard('vp:top:{t3}')).toBe(0);
+  });
+});
+
+describe('several gcs at once', () => {
+  it('should reclaim and announce each expired session once', async () => {
+    await gc.stop();
+    try {
+      const nodes = await Promise.all(
+        [1, 2].map(() => startServerProcess({ REDIS_URL: redis.url, ...SHORT_LEASES })),
+      );
+      const posts = Array.from({ length: 20 }, (_, i) => 100 + i);
+      for (const [i, postId] of posts.entries()) {
+        const viewer = await connectClient(nodes[i % 2]!.url);
+        await viewer.request('presence:join', { postId });
+      }
+      const seqBefore = await Promise.all(posts.map((p) => redis.client.get(`vp:{p${p}}:seq`)));
+      await Promise.all(nodes.map((node) => node.crash()));
+      // Wait until every lease has expired, as the read API (read only: it prunes nothing) sees it.
+      const counts = async () =>
+        (
+          (await (
+            await fetch(`${reader.url}/api/v1/counts?postIds=${posts.join(',')}`)
+          ).json()) as {
+            counts: Record<string, number>;
+          }
+        ).counts;
+      await expect
+        .poll(async () => Object.values(await counts()).every((c) => c === 0), { timeout: 3_000 })
+        .toBe(true);
+
+      const clients = [1, 2, 3].map(() => new Redis(redis.url));
+      const sweepers = clients.map((client) => createSweeper({ redis: client, logger: silent }));
+      const results = await Promise.all(sweepers.map((s) => s.sweepOnce()));
+      clients.forEach((client) => client.disconnect());
+
+      const announced = results
+        .flat()
+        .map((c) => c.postId)
+        .sort((x, y) => x - y);
+      expect(announced).toEqual(posts);
+      const seqAfter = await Promise.all(posts.map((p) => redis.client.get(`vp:{p${p}}:seq`)));
+      seqAfter.forEach((seq, i) => expect(Number(seq)).toBeGreaterThan(Number(seqBefore[i])));
+      // A second round finds nothing left to do.
+      const again = await createSweeper({ redis: gcClient, logger: silent }).sweepOnce();
+      expect(again).toEqual([]);
+    } finally {
+      gc.start();
+    }
+  });
+});
+
+describe('the vip-presence-gc executable', () => {
+  it('should exit 1 naming REDIS_URL when it is missing', async () => {
+    const { code, output } = await runToExit(GC_CLI, {});
+    expect(code).toBe(1);
+    expect(output).toContain('REDIS_URL: is required');
+  });
+
+  it('should start from environment variables alone and stop on SIGTERM', async () => {
+    const gcProcess = await startProcess(
+      GC_CLI,
+      { REDIS_URL: redis.url, GC_INTERVAL_MS: '500' },
+      /sweeping every 500 ms/,
+    );
+    expect(await gcProcess.stop()).toBe(0);
+  });
+});
