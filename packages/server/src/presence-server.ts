@@ -289,8 +289,6 @@ export function createPresenceServer(options: PresenceServerOptions = {}): Prese
             `at most ${opts.maxPostsPerSocket} posts per socket`,
           );
         }
-        if (!storeUp)
-          return refuse(ErrorCodes.Unavailable, 'presence store unavailable; retry later');
         const { firstForVisitor } = local.join(socket.id, postId);
         await socket.join(roomOf(postId));
         let result;
