@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /* The `vip-presence-gc` executable: configuration from the environment, then sweep. */
-import { Redis } from 'ioredis';
+import { Cluster, Redis } from 'ioredis';
 import { createLogger, isConfigError } from '@vip-presence/server';
 import { readGcConfig } from './config.js';
 import { createSweeper } from './sweeper.js';
@@ -16,7 +16,15 @@ try {
   process.exit(1);
 }
 
-const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1 });
+const redis = config.redisUrl
+  ? new Redis(config.redisUrl, { maxRetriesPerRequest: 1 })
+  : new Cluster(
+      config.clusterNodes.map((node) => ({
+        host: node.split(':')[0],
+        port: Number(node.split(':')[1]),
+      })),
+      { redisOptions: { maxRetriesPerRequest: 1 } },
+    );
 redis.on('error', () => undefined); // sweep failures are logged by the sweeper
 const sweeper = createSweeper({
   redis,

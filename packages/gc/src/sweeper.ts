@@ -1,5 +1,5 @@
 import { Emitter } from '@socket.io/redis-emitter';
-import type { Cluster, Redis } from 'ioredis';
+import { Cluster, type Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import {
   COUNTS_CHANNEL_EVENT,
@@ -16,6 +16,11 @@ export interface SweeperOptions {
    * @default 5_000
    */
   intervalMs?: number;
+  /**
+   * How the servers' adapter broadcasts: "classic" (PUBLISH) or "sharded" (SPUBLISH, Redis 7).
+   * Must match the servers' ADAPTER_MODE. Default: sharded on a cluster, classic on one Redis.
+   */
+  adapterMode?: 'classic' | 'sharded';
   /**
    * Prefix of the presence keys; must match the servers' KEY_PREFIX.
    * @default "vp"
@@ -44,7 +49,7 @@ export function createSweeper(options: SweeperOptions): Sweeper {
   const log = options.logger.child({ module: 'gc' });
   // The store only reads viewWindowMs on joins, which the gc never makes.
   const store = new RedisStore(options.redis, { viewWindowMs: 0, keyPrefix: prefix });
-  const emitter = new Emitter(options.redis as Redis, { key: `${prefix}:sio` });
+  const announce = createAnnouncer(options.redis, options.adapterMode, prefix);
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<PostCount[]> | undefined;
   let healthy = true;
@@ -54,7 +59,7 @@ export function createSweeper(options: SweeperOptions): Sweeper {
     const changed = await store.sweep();
     if (changed.length > 0) {
       const tuples: CountTuple[] = changed.map(({ postId, count, seq }) => [postId, count, seq]);
-      emitter.serverSideEmit(COUNTS_CHANNEL_EVENT, tuples);
+      await announce(tuples);
     }
     log.debug({ changed: changed.length, ms: Date.now() - started }, 'swept');
     return changed;
@@ -88,3 +93,32 @@ export function createSweeper(options: SweeperOptions): Sweeper {
     },
   };
 }
+
+/**
+ * Tells every server node of changed counts, as a server-side emit of the Socket.IO Redis adapter.
+ * Classic mode goes through the adapter's own emitter; the sharded adapter has none, so its
+ * message is published the way its nodes publish theirs (JSON on the namespace's shard channel).
+ */
+function createAnnouncer(
+  redis: Redis | Cluster,
+  mode: 'classic' | 'sharded' | undefined,
+  prefix: string,
+): (tuples: CountTuple[]) => Promise<void> {
+  if ((mode ?? (redis instanceof Cluster ? 'sharded' : 'classic')) === 'classic') {
+    const emitter = new Emitter(redis as Redis, { key: `${prefix}:sio` });
+    return async (tuples) => void emitter.serverSideEmit(COUNTS_CHANNEL_EVENT, tuples);
+  }
+  const channel = `${prefix}:sio#/#`;
+  return async (tuples) => {
+    const message = {
+      uid: 'emitter',
+      nsp: '/',
+      type: SERVER_SIDE_EMIT,
+      data: { packet: [COUNTS_CHANNEL_EVENT, tuples] },
+    };
+    await redis.spublish(channel, JSON.stringify(message));
+  };
+}
+
+/** socket.io-adapter's MessageType.SERVER_SIDE_EMIT. */
+const SERVER_SIDE_EMIT = 9;

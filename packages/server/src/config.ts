@@ -46,6 +46,29 @@ export function readServerConfig(env: Env): ServerConfig {
     }
     options.redisUrl = redisUrl;
   }
+  const clusterNodes = nonEmpty(env.REDIS_CLUSTER_NODES);
+  if (clusterNodes !== undefined) {
+    const nodes = clusterNodes
+      .split(',')
+      .map((node) => node.trim())
+      .filter(Boolean);
+    for (const node of nodes) {
+      if (!/^[A-Za-z0-9.-]+:\d{1,5}$/.test(node)) {
+        throw new ConfigError(
+          'REDIS_CLUSTER_NODES',
+          `"${node}" must be host:port (comma-separated seed nodes)`,
+        );
+      }
+    }
+    options.redisClusterNodes = nodes;
+  }
+  const adapterMode = nonEmpty(env.ADAPTER_MODE);
+  if (adapterMode !== undefined) {
+    if (adapterMode !== 'classic' && adapterMode !== 'sharded') {
+      throw new ConfigError('ADAPTER_MODE', 'must be "classic" or "sharded"');
+    }
+    options.adapterMode = adapterMode;
+  }
   const secret = nonEmpty(env.PRESENCE_SECRET);
   if (secret !== undefined) {
     if (secret.length < MIN_SECRET_LENGTH) {

@@ -12,6 +12,17 @@ export interface PresenceServerOptions {
    */
   redisUrl?: string;
   /**
+   * Seed nodes of a Redis Cluster ("host:port"). Set: the store and the adapter use the cluster,
+   * and `redisUrl` is ignored.
+   * @default []
+   */
+  redisClusterNodes?: string[];
+  /**
+   * How nodes broadcast to each other: "classic" (PUBLISH) or "sharded" (SPUBLISH, Redis 7).
+   * Default: sharded on a cluster, classic on a single Redis.
+   */
+  adapterMode?: 'classic' | 'sharded';
+  /**
    * Shared secret of the WordPress plugin. Set: joins need a valid view token and the HTTP read
    * API needs `Authorization: Bearer <secret>`. Unset: development mode, logged at start.
    * @default undefined
@@ -108,12 +119,13 @@ export interface PresenceServerOptions {
 }
 
 export type ResolvedOptions = Required<
-  Omit<PresenceServerOptions, 'redisUrl' | 'secret' | 'logger'>
+  Omit<PresenceServerOptions, 'redisUrl' | 'secret' | 'logger' | 'adapterMode'>
 > &
-  Pick<PresenceServerOptions, 'redisUrl' | 'secret'>;
+  Pick<PresenceServerOptions, 'redisUrl' | 'secret' | 'adapterMode'>;
 
 export const DEFAULT_OPTIONS = {
   allowedOrigins: [] as string[],
+  redisClusterNodes: [] as string[],
   heartbeatIntervalMs: 5_000,
   sessionTtlMs: 15_000,
   coalesceWindowMs: 250,

@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createAdapter } from '@socket.io/redis-adapter';
-import { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { Server, type Socket } from 'socket.io';
 import {
@@ -30,6 +29,11 @@ import { DEFAULT_OPTIONS, type PresenceServerOptions, type ResolvedOptions } fro
 import { TokenBucket } from './rate-limiter.js';
 import { MemoryStore } from './store/memory-store.js';
 import { RedisStore } from './store/redis-store.js';
+import {
+  createAdapterConnections,
+  createStoreConnection,
+  type RedisTarget,
+} from './redis-connections.js';
 import type { PostCount, PresenceStore } from './store/types.js';
 
 /** The event nodes (and the gc) use to tell each other of count changes. */
@@ -69,6 +73,7 @@ export function resolveOptions(options: PresenceServerOptions): ResolvedOptions 
   const resolved: ResolvedOptions = {
     ...DEFAULT_OPTIONS,
     allowedOrigins: [...DEFAULT_OPTIONS.allowedOrigins],
+    redisClusterNodes: [...DEFAULT_OPTIONS.redisClusterNodes],
     nodeId: `n${randomBytes(6).toString('hex')}`,
     ...stripUndefined(options),
   };
@@ -93,20 +98,21 @@ export function createPresenceServer(options: PresenceServerOptions = {}): Prese
   const metrics = createMetrics();
   const local = new LocalPresence();
   const connectionsPerIp = new Map<string, number>();
-  const redisClients: Redis[] = [];
+  const redisClients: (Redis | Cluster)[] = [];
   let closing = false;
   let storeUp = false;
   let baseUrl = '';
 
+  const target: RedisTarget | undefined =
+    opts.redisClusterNodes.length > 0
+      ? { nodes: opts.redisClusterNodes }
+      : opts.redisUrl
+        ? { url: opts.redisUrl }
+        : undefined;
   let store: PresenceStore;
-  let storeClient: Redis | undefined;
-  if (opts.redisUrl) {
-    storeClient = new Redis(opts.redisUrl, {
-      lazyConnect: true,
-      // While Redis is away, refuse at once (`unavailable`) instead of queueing without bound.
-      enableOfflineQueue: false,
-      maxRetriesPerRequest: 1,
-    });
+  let storeClient: Redis | Cluster | undefined;
+  if (target) {
+    storeClient = createStoreConnection(target);
     redisClients.push(storeClient);
     store = new RedisStore(storeClient, {
       viewWindowMs: opts.viewWindowMs,
@@ -125,12 +131,12 @@ export function createPresenceServer(options: PresenceServerOptions = {}): Prese
     cors: { origin: opts.allowedOrigins.length > 0 ? opts.allowedOrigins : true },
     serveClient: false,
   });
-  if (opts.redisUrl) {
-    const pub = new Redis(opts.redisUrl);
-    const sub = pub.duplicate();
-    redisClients.push(pub, sub);
-    for (const client of [pub, sub]) client.on('error', () => undefined); // reported via the store client
-    io.adapter(createAdapter(pub, sub, { key: `${opts.keyPrefix}:sio` }));
+  if (target) {
+    const mode = opts.adapterMode ?? ('nodes' in target ? 'sharded' : 'classic');
+    const { adapter, clients } = createAdapterConnections(target, mode, opts.keyPrefix);
+    redisClients.push(...clients);
+    for (const client of clients) client.on('error', () => undefined); // reported via the store client
+    io.adapter(adapter);
   }
   httpServer.on(
     'request',
@@ -166,7 +172,7 @@ export function createPresenceServer(options: PresenceServerOptions = {}): Prese
       metrics.deliveries.inc(audience(update.postId));
     },
     publish(updates) {
-      if (opts.redisUrl) {
+      if (target) {
         const tuples: CountTuple[] = updates.map((u) => [u.postId, u.count, u.seq]);
         io.serverSideEmit(COUNTS_CHANNEL_EVENT, tuples);
       }

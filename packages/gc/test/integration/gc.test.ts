@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { Redis } from 'ioredis';
+import { Cluster, Redis } from 'ioredis';
 import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createPresenceServer, type PresenceServer } from '@vip-presence/server';
@@ -17,6 +17,7 @@ import {
   startServerProcess,
 } from '../../../server/test/helpers/processes.js';
 import { startRedis, type RedisProcess } from '../../../server/test/helpers/redis.js';
+import { startRedisCluster } from '../../../server/test/helpers/redis-cluster.js';
 
 const GC_CLI = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
 const SHORT_LEASES = { HEARTBEAT_INTERVAL_MS: '250', SESSION_TTL_MS: '750' };
@@ -173,5 +174,45 @@ describe('the vip-presence-gc executable', () => {
       /sweeping every 500 ms/,
     );
     expect(await gcProcess.stop()).toBe(0);
+  });
+});
+
+describe('the gc on a Redis Cluster (sharded adapter)', () => {
+  it("should reclaim a killed node's sessions and announce the leave through sharded pub/sub", async () => {
+    const cluster = await startRedisCluster();
+    const sweeperClient = new Cluster(
+      cluster.nodes.map((node) => ({ host: '127.0.0.1', port: Number(node.split(':')[1]) })),
+    );
+    const sweeper = createSweeper({ redis: sweeperClient, intervalMs: 200, logger: silent });
+    const node = createPresenceServer({
+      redisClusterNodes: cluster.nodes,
+      heartbeatIntervalMs: 60_000,
+      sessionTtlMs: 120_000,
+    });
+    try {
+      await node.listen();
+      sweeper.start();
+      const doomed = await startServerProcess({
+        REDIS_CLUSTER_NODES: cluster.nodes.join(','),
+        ...SHORT_LEASES,
+      });
+      const watcher = await connectClient(node.url);
+      await watcher.request('presence:watch', { postIds: [7, 8] });
+      for (const postId of [7, 8]) {
+        const viewer = await connectClient(doomed.url);
+        await viewer.request('presence:join', { postId });
+        await watcher.waitForCount(postId, (c) => c.count === 1);
+      }
+      await doomed.crash();
+      await Promise.all(
+        [7, 8].map((postId) => watcher.waitForCount(postId, (c) => c.count === 0, 2_500)),
+      );
+    } finally {
+      closeAllClients();
+      await sweeper.stop();
+      sweeperClient.disconnect();
+      await node.close();
+      await cluster.stop();
+    }
   });
 });

@@ -1,200 +1,272 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createPresenceServer, type PresenceServer } from '../../src/index.js';
+import {
+  createPresenceServer,
+  type PresenceServer,
+  type PresenceServerOptions,
+} from '../../src/index.js';
 import { closeAllClients, connectClient, newVisitorId } from '../helpers/clients.js';
+import { startRedisCluster, type RedisClusterProcess } from '../helpers/redis-cluster.js';
 import { startRedis, type RedisProcess } from '../helpers/redis.js';
 
-let redis: RedisProcess;
-let a: PresenceServer;
-let b: PresenceServer;
-let nextPostId = 100;
-const postId = () => nextPostId++;
+interface Setup {
+  /** Store options of every node (a Redis URL, or cluster seed nodes). */
+  storeOptions: PresenceServerOptions;
+  stop(): Promise<void>;
+}
 
-beforeAll(async () => {
-  redis = await startRedis();
-  a = createPresenceServer({ redisUrl: redis.url, coalesceWindowMs: 100 });
-  b = createPresenceServer({ redisUrl: redis.url, coalesceWindowMs: 100 });
-  await Promise.all([a.listen(), b.listen()]);
-});
+/**
+ * One suite, run against each Redis setup: a single Redis with the classic adapter, and a 3-master
+ * Redis Cluster with the sharded adapter and three nodes.
+ */
+const setups: [string, number, () => Promise<Setup>][] = [
+  [
+    'a single Redis (classic adapter)',
+    2,
+    async () => {
+      const redis: RedisProcess = await startRedis();
+      return { storeOptions: { redisUrl: redis.url }, stop: () => redis.stop() };
+    },
+  ],
+  [
+    'a 3-master Redis Cluster (sharded adapter)',
+    3,
+    async () => {
+      const cluster: RedisClusterProcess = await startRedisCluster();
+      return { storeOptions: { redisClusterNodes: cluster.nodes }, stop: () => cluster.stop() };
+    },
+  ],
+];
 
-afterEach(() => closeAllClients());
+describe.each(setups)('presence on %s', (_label, nodeCount, start) => {
+  let setup: Setup;
+  let nodes: PresenceServer[] = [];
+  let a: PresenceServer;
+  let b: PresenceServer;
+  let nextPostId = 100;
+  const postId = () => nextPostId++;
+  const makeServer = (options: PresenceServerOptions = {}) =>
+    createPresenceServer({ ...setup.storeOptions, coalesceWindowMs: 100, ...options });
 
-afterAll(async () => {
-  await a?.close();
-  await b?.close();
-  await redis?.stop();
-});
-
-describe('presence on Redis with two nodes', () => {
-  it('should count a visitor with two tabs on two nodes once', async () => {
-    const post = postId();
-    const visitorId = newVisitorId();
-    const tab1 = await connectClient(a.url, { visitorId });
-    const tab2 = await connectClient(b.url, { visitorId });
-    expect(await tab1.request('presence:join', { postId: post })).toMatchObject({
-      ok: true,
-      count: 1,
-    });
-    expect(await tab2.request('presence:join', { postId: post })).toMatchObject({
-      ok: true,
-      count: 1,
-      self: true,
-    });
-    const reader = await connectClient(a.url);
-    expect(await reader.request('presence:watch', { postIds: [post] })).toEqual({
-      ok: true,
-      counts: { [post]: 1 },
-    });
+  beforeAll(async () => {
+    setup = await start();
+    nodes = Array.from({ length: nodeCount }, () => makeServer());
+    await Promise.all(nodes.map((node) => node.listen()));
+    [a, b] = nodes as [PresenceServer, PresenceServer];
   });
 
-  it('should keep a visitor while one tab remains and drop them when the last tab leaves', async () => {
-    const post = postId();
-    const visitorId = newVisitorId();
-    const tab1 = await connectClient(a.url, { visitorId });
-    const tab2 = await connectClient(b.url, { visitorId });
-    const tab3 = await connectClient(a.url, { visitorId });
-    const other = await connectClient(b.url);
-    for (const tab of [tab1, tab2, tab3, other])
-      await tab.request('presence:join', { postId: post });
-    await other.waitForCount(post, (c) => c.count === 2);
+  afterEach(() => closeAllClients());
 
-    tab1.close();
-    expect(await tab2.request('presence:leave', { postId: post })).toEqual({ ok: true });
-    const { counts } = await other.request<{ counts: Record<string, number> }>('presence:watch', {
-      postIds: [post],
-    });
-    expect(counts[post]).toBe(2);
-
-    tab3.close();
-    await other.waitForCount(post, (c) => c.count === 1 && c.self);
+  afterAll(async () => {
+    await Promise.all(nodes.map((node) => node.close()));
+    await setup?.stop();
   });
 
-  it('should tell each reader whether its visitor is among the count', async () => {
-    const post = postId();
-    const viewer = await connectClient(a.url);
-    const watcher = await connectClient(b.url);
-    await watcher.request('presence:watch', { postIds: [post] });
-    await viewer.request('presence:join', { postId: post });
-    expect(await watcher.waitForCount(post, (c) => c.count === 1)).toMatchObject({ self: false });
-    expect(await viewer.waitForCount(post, (c) => c.count === 1)).toMatchObject({ self: true });
-  });
-
-  it('should mark a watching tab as self when the same visitor views the post in another tab', async () => {
-    const post = postId();
-    const visitorId = newVisitorId();
-    const archive = await connectClient(a.url, { visitorId });
-    const article = await connectClient(a.url, { visitorId });
-    await archive.request('presence:watch', { postIds: [post] });
-    await article.request('presence:join', { postId: post });
-    expect(await archive.waitForCount(post, (c) => c.count === 1)).toMatchObject({ self: true });
-  });
-
-  it('should let a watcher receive updates without being counted', async () => {
-    const post = postId();
-    const watcher = await connectClient(a.url);
-    expect(await watcher.request('presence:watch', { postIds: [post] })).toEqual({
-      ok: true,
-      counts: { [post]: 0 },
-    });
-    const viewer = await connectClient(b.url);
-    expect(await viewer.request('presence:join', { postId: post })).toMatchObject({ count: 1 });
-    await watcher.waitForCount(post, (c) => c.count === 1);
-    viewer.close();
-    await watcher.waitForCount(post, (c) => c.count === 0);
-  });
-
-  it('should never send a reader the updates of another post', async () => {
-    const [mine, theirs] = [postId(), postId()];
-    const reader = await connectClient(a.url);
-    await reader.request('presence:join', { postId: mine });
-    const others = await Promise.all([
-      connectClient(a.url),
-      connectClient(b.url),
-      connectClient(b.url),
-    ]);
-    for (const other of others) await other.request('presence:join', { postId: theirs });
-    // A join on the reader's own post after the others: once it arrives, the others' are past.
-    const late = await connectClient(b.url);
-    await late.request('presence:join', { postId: mine });
-    await reader.waitForCount(mine, (c) => c.count === 2);
-    expect(reader.counts.every((c) => c.postId === mine)).toBe(true);
-  });
-
-  it('should deliver a join on one node to a reader on another within a second', async () => {
-    const post = postId();
-    const reader = await connectClient(b.url);
-    await reader.request('presence:join', { postId: post });
-    const joiner = await connectClient(a.url);
-    await joiner.request('presence:join', { postId: post });
-    await reader.waitForCount(post, (c) => c.count === 2, 1_000);
-  });
-
-  it('should count a view once per visit, not once per reconnect or tab', async () => {
-    const post = postId();
-    const visitorId = newVisitorId();
-    const first = await connectClient(a.url, { visitorId });
-    expect(await first.request('presence:join', { postId: post })).toMatchObject({ views: 1 });
-    first.close();
-    const again = await connectClient(b.url, { visitorId });
-    expect(await again.request('presence:join', { postId: post })).toMatchObject({ views: 1 });
-    const someoneElse = await connectClient(a.url);
-    expect(await someoneElse.request('presence:join', { postId: post })).toMatchObject({
-      views: 2,
-    });
-  });
-
-  it('should coalesce a burst of joins into a few updates per reader', async () => {
-    const post = postId();
-    const reader = await connectClient(a.url);
-    await reader.request('presence:watch', { postIds: [post] });
-    const joiners = await Promise.all(
-      Array.from({ length: 30 }, (_, i) => connectClient(i % 2 ? a.url : b.url)),
-    );
-    await Promise.all(joiners.map((j) => j.request('presence:join', { postId: post })));
-    await reader.waitForCount(post, (c) => c.count === 30);
-    // 30 changes within a few 100 ms windows: far fewer updates than changes.
-    expect(reader.counts.length).toBeLessThan(15);
-    const seqs = reader.counts.map((c) => c.seq ?? 0);
-    expect(seqs).toEqual([...seqs].sort((x, y) => x - y));
-  });
-
-  it('should keep a socket to the posts-per-socket limit across joins and watches', async () => {
-    const small = createPresenceServer({ redisUrl: redis.url, maxPostsPerSocket: 3 });
-    await small.listen();
-    try {
-      const client = await connectClient(small.url);
-      expect(await client.request('presence:watch', { postIds: [1, 2] })).toMatchObject({
+  describe('readers and viewers', () => {
+    it('should count a visitor with two tabs on two nodes once', async () => {
+      const post = postId();
+      const visitorId = newVisitorId();
+      const tab1 = await connectClient(a.url, { visitorId });
+      const tab2 = await connectClient(b.url, { visitorId });
+      expect(await tab1.request('presence:join', { postId: post })).toMatchObject({
         ok: true,
+        count: 1,
       });
-      expect(await client.request('presence:join', { postId: 1 })).toMatchObject({ ok: true });
-      expect(await client.request('presence:join', { postId: 3 })).toMatchObject({ ok: true });
-      expect(await client.request('presence:join', { postId: 4 })).toMatchObject({
-        ok: false,
-        error: { code: 'too_many_posts' },
+      expect(await tab2.request('presence:join', { postId: post })).toMatchObject({
+        ok: true,
+        count: 1,
+        self: true,
       });
-      expect(await client.request('presence:watch', { postIds: [5] })).toMatchObject({
-        ok: false,
-        error: { code: 'too_many_posts' },
+      const reader = await connectClient(a.url);
+      expect(await reader.request('presence:watch', { postIds: [post] })).toEqual({
+        ok: true,
+        counts: { [post]: 1 },
       });
-    } finally {
-      closeAllClients();
-      await small.close();
-    }
+    });
+
+    it('should keep a visitor while one tab remains and drop them when the last tab leaves', async () => {
+      const post = postId();
+      const visitorId = newVisitorId();
+      const tab1 = await connectClient(a.url, { visitorId });
+      const tab2 = await connectClient(b.url, { visitorId });
+      const tab3 = await connectClient(a.url, { visitorId });
+      const other = await connectClient(b.url);
+      for (const tab of [tab1, tab2, tab3, other])
+        await tab.request('presence:join', { postId: post });
+      await other.waitForCount(post, (c) => c.count === 2);
+
+      tab1.close();
+      expect(await tab2.request('presence:leave', { postId: post })).toEqual({ ok: true });
+      const { counts } = await other.request<{ counts: Record<string, number> }>('presence:watch', {
+        postIds: [post],
+      });
+      expect(counts[post]).toBe(2);
+
+      tab3.close();
+      await other.waitForCount(post, (c) => c.count === 1 && c.self);
+    });
+
+    it('should tell each reader whether its visitor is among the count', async () => {
+      const post = postId();
+      const viewer = await connectClient(a.url);
+      const watcher = await connectClient(b.url);
+      await watcher.request('presence:watch', { postIds: [post] });
+      await viewer.request('presence:join', { postId: post });
+      expect(await watcher.waitForCount(post, (c) => c.count === 1)).toMatchObject({ self: false });
+      expect(await viewer.waitForCount(post, (c) => c.count === 1)).toMatchObject({ self: true });
+    });
+
+    it('should mark a watching tab as self when the same visitor views the post in another tab', async () => {
+      const post = postId();
+      const visitorId = newVisitorId();
+      const archive = await connectClient(a.url, { visitorId });
+      const article = await connectClient(a.url, { visitorId });
+      await archive.request('presence:watch', { postIds: [post] });
+      await article.request('presence:join', { postId: post });
+      expect(await archive.waitForCount(post, (c) => c.count === 1)).toMatchObject({ self: true });
+    });
+
+    it('should let a watcher receive updates without being counted', async () => {
+      const post = postId();
+      const watcher = await connectClient(a.url);
+      expect(await watcher.request('presence:watch', { postIds: [post] })).toEqual({
+        ok: true,
+        counts: { [post]: 0 },
+      });
+      const viewer = await connectClient(b.url);
+      expect(await viewer.request('presence:join', { postId: post })).toMatchObject({ count: 1 });
+      await watcher.waitForCount(post, (c) => c.count === 1);
+      viewer.close();
+      await watcher.waitForCount(post, (c) => c.count === 0);
+    });
+
+    it('should never send a reader the updates of another post', async () => {
+      const [mine, theirs] = [postId(), postId()];
+      const reader = await connectClient(a.url);
+      await reader.request('presence:join', { postId: mine });
+      const others = await Promise.all([
+        connectClient(a.url),
+        connectClient(b.url),
+        connectClient(b.url),
+      ]);
+      for (const other of others) await other.request('presence:join', { postId: theirs });
+      // A join on the reader's own post after the others: once it arrives, the others' are past.
+      const late = await connectClient(b.url);
+      await late.request('presence:join', { postId: mine });
+      await reader.waitForCount(mine, (c) => c.count === 2);
+      expect(reader.counts.every((c) => c.postId === mine)).toBe(true);
+    });
+
+    it('should deliver a join on one node to a reader on another within a second', async () => {
+      const post = postId();
+      const reader = await connectClient(b.url);
+      await reader.request('presence:join', { postId: post });
+      const joiner = await connectClient(a.url);
+      await joiner.request('presence:join', { postId: post });
+      await reader.waitForCount(post, (c) => c.count === 2, 1_000);
+    });
+
+    it('should count a view once per visit, not once per reconnect or tab', async () => {
+      const post = postId();
+      const visitorId = newVisitorId();
+      const first = await connectClient(a.url, { visitorId });
+      expect(await first.request('presence:join', { postId: post })).toMatchObject({ views: 1 });
+      first.close();
+      const again = await connectClient(b.url, { visitorId });
+      expect(await again.request('presence:join', { postId: post })).toMatchObject({ views: 1 });
+      const someoneElse = await connectClient(a.url);
+      expect(await someoneElse.request('presence:join', { postId: post })).toMatchObject({
+        views: 2,
+      });
+    });
+
+    it('should coalesce a burst of joins into a few updates per reader', async () => {
+      const post = postId();
+      const reader = await connectClient(a.url);
+      await reader.request('presence:watch', { postIds: [post] });
+      const joiners = await Promise.all(
+        Array.from({ length: 30 }, (_, i) => connectClient(i % 2 ? a.url : b.url)),
+      );
+      await Promise.all(joiners.map((j) => j.request('presence:join', { postId: post })));
+      await reader.waitForCount(post, (c) => c.count === 30);
+      // 30 changes within a few 100 ms windows: far fewer updates than changes.
+      expect(reader.counts.length).toBeLessThan(15);
+      const seqs = reader.counts.map((c) => c.seq ?? 0);
+      expect(seqs).toEqual([...seqs].sort((x, y) => x - y));
+    });
+
+    it('should keep a socket to the posts-per-socket limit across joins and watches', async () => {
+      const small = makeServer({ maxPostsPerSocket: 3 });
+      await small.listen();
+      try {
+        const client = await connectClient(small.url);
+        expect(await client.request('presence:watch', { postIds: [1, 2] })).toMatchObject({
+          ok: true,
+        });
+        expect(await client.request('presence:join', { postId: 1 })).toMatchObject({ ok: true });
+        expect(await client.request('presence:join', { postId: 3 })).toMatchObject({ ok: true });
+        expect(await client.request('presence:join', { postId: 4 })).toMatchObject({
+          ok: false,
+          error: { code: 'too_many_posts' },
+        });
+        expect(await client.request('presence:watch', { postIds: [5] })).toMatchObject({
+          ok: false,
+          error: { code: 'too_many_posts' },
+        });
+      } finally {
+        closeAllClients();
+        await small.close();
+      }
+    });
+  });
+
+  describe('node shutdown', () => {
+    it("should take a closed node's viewers out of every count at once", async () => {
+      const post = postId();
+      const leaving = makeServer();
+      await leaving.listen();
+      const reader = await connectClient(a.url);
+      await reader.request('presence:join', { postId: post });
+      const viewers = await Promise.all([connectClient(leaving.url), connectClient(leaving.url)]);
+      for (const viewer of viewers) await viewer.request('presence:join', { postId: post });
+      await reader.waitForCount(post, (c) => c.count === 3);
+      await leaving.close();
+      // Far sooner than the 15 s lease: the node removed its viewers as it closed.
+      await reader.waitForCount(post, (c) => c.count === 1, 2_000);
+    });
+  });
+
+  it('should deliver a count to readers on every node', async () => {
+    const post = postId();
+    const readers = await Promise.all(nodes.map((node) => connectClient(node.url)));
+    for (const reader of readers) await reader.request('presence:watch', { postIds: [post] });
+    const viewer = await connectClient(nodes[nodes.length - 1]!.url);
+    await viewer.request('presence:join', { postId: post });
+    await Promise.all(
+      readers.map((reader) => reader.waitForCount(post, (c) => c.count === 1, 1_000)),
+    );
   });
 });
 
-describe('node shutdown and Redis restarts', () => {
-  it("should take a closed node's viewers out of every count at once", async () => {
-    const post = postId();
-    const leaving = createPresenceServer({ redisUrl: redis.url });
-    await leaving.listen();
-    const reader = await connectClient(a.url);
-    await reader.request('presence:join', { postId: post });
-    const viewers = await Promise.all([connectClient(leaving.url), connectClient(leaving.url)]);
-    for (const viewer of viewers) await viewer.request('presence:join', { postId: post });
-    await reader.waitForCount(post, (c) => c.count === 3);
-    await leaving.close();
-    // Far sooner than the 15 s lease: the node removed its viewers as it closed.
-    await reader.waitForCount(post, (c) => c.count === 1, 2_000);
+describe('Redis restarts', () => {
+  let redis: RedisProcess;
+  let a: PresenceServer;
+  let b: PresenceServer;
+  let post = 1;
+  const postId = () => post++;
+
+  beforeAll(async () => {
+    redis = await startRedis();
+    a = createPresenceServer({ redisUrl: redis.url });
+    b = createPresenceServer({ redisUrl: redis.url });
+    await Promise.all([a.listen(), b.listen()]);
+  });
+
+  afterEach(() => closeAllClients());
+
+  afterAll(async () => {
+    await a?.close();
+    await b?.close();
+    await redis?.stop();
   });
 
   it('should re-assert live sessions after Redis restarts and lost everything', async () => {

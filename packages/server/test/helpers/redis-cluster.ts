@@ -1,0 +1,104 @@
+import { spawn, type ChildProcess, execFile } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { Cluster } from 'ioredis';
+import { freePort } from './redis.js';
+
+const run = promisify(execFile);
+
+export interface RedisClusterProcess {
+  /** Seed nodes, "127.0.0.1:port". */
+  nodes: string[];
+  client: Cluster;
+  flush(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+async function launch(port: number, dir: string): Promise<ChildProcess> {
+  const child = spawn(
+    'redis-server',
+    [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--cluster-enabled',
+      'yes',
+      '--cluster-config-file',
+      `nodes-${port}.conf`,
+      '--dir',
+      dir,
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let output = '';
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`redis-server did not start: ${output}`)),
+      10_000,
+    );
+    child.stdout?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes('Ready to accept connections')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`redis-server exited with ${code}: ${output}`));
+    });
+  });
+  child.stdout?.resume();
+  return child;
+}
+
+/** Starts a local 3-master Redis Cluster (no replicas) on free ports. */
+export async function startRedisCluster(): Promise<RedisClusterProcess> {
+  const dir = await mkdtemp(join(tmpdir(), 'vp-cluster-'));
+  const ports = [await freePort(), await freePort(), await freePort()];
+  const children = await Promise.all(ports.map((port) => launch(port, dir)));
+  const nodes = ports.map((port) => `127.0.0.1:${port}`);
+  await run(
+    'redis-cli',
+    ['--cluster', 'create', ...nodes, '--cluster-replicas', '0', '--cluster-yes'],
+    { timeout: 20_000 },
+  );
+  const deadline = Date.now() + 20_000;
+  for (const port of ports) {
+    for (;;) {
+      const { stdout } = await run('redis-cli', ['-p', String(port), 'cluster', 'info']);
+      if (stdout.includes('cluster_state:ok')) break;
+      if (Date.now() > deadline) throw new Error(`cluster did not become ok: ${stdout}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+  const client = new Cluster(ports.map((port) => ({ host: '127.0.0.1', port })));
+  client.on('error', () => undefined);
+  return {
+    nodes,
+    client,
+    async flush() {
+      await Promise.all(client.nodes('master').map((node) => node.flushall()));
+    },
+    async stop() {
+      client.disconnect();
+      await Promise.all(
+        children.map(async (child) => {
+          if (child.exitCode !== null) return;
+          const exited = once(child, 'exit');
+          child.kill('SIGKILL');
+          await exited;
+        }),
+      );
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
