@@ -1,0 +1,165 @@
+<?php
+/**
+ * Scripts built by @wordpress/scripts (build/*.js with their generated *.asset.php) and the settings
+ * printed before them: `window.vipPresenceSettings = { url, tokens: { "<postId>": "<token>" } }`.
+ *
+ * Handles:
+ *   vip-presence-widget        build/widget.js: the client SDK (window.vipPresence) + widget hydration
+ *   vip-presence-admin-column  build/admin-column.js: the SDK + the live "Reading now" column
+ *
+ * Both load in the footer, deferred on WordPress 6.3+ (the array form of the last argument of
+ * wp_register_script() reads as `$in_footer = true` on older versions), and only where used.
+ *
+ * @package vip-presence
+ * @since 0.1.0
+ */
+
+if ( ! defined( 'ABSPATH' ) ) {
+	exit; // Exit if accessed directly.
+}
+
+/**
+ * Reads a generated asset file (dependencies and version of a built script).
+ *
+ * @since 0.1.0
+ *
+ * @param string $name Entry name, e.g. 'widget' for build/widget.asset.php.
+ * @return array{dependencies: string[], version: string}|null Null when the script is not built.
+ */
+function vip_presence_get_asset( $name ) {
+	$file = VIP_PRESENCE_PLUGIN_DIR . '/build/' . $name . '.asset.php';
+	if ( ! is_readable( $file ) ) {
+		return null;
+	}
+	$asset = require $file;
+	if ( ! is_array( $asset ) ) {
+		return null;
+	}
+	return array(
+		'dependencies' => isset( $asset['dependencies'] ) && is_array( $asset['dependencies'] ) ? $asset['dependencies'] : array(),
+		'version'      => isset( $asset['version'] ) ? (string) $asset['version'] : VIP_PRESENCE_VERSION,
+	);
+}
+
+/**
+ * Registers the plugin's scripts (they are enqueued later, only where a widget or the column shows).
+ *
+ * @since 0.1.0
+ */
+function vip_presence_register_scripts() {
+	$scripts = array(
+		'vip-presence-widget'       => 'widget',
+		'vip-presence-admin-column' => 'admin-column',
+	);
+	foreach ( $scripts as $handle => $name ) {
+		$asset = vip_presence_get_asset( $name );
+		if ( null === $asset ) {
+			continue;
+		}
+		wp_register_script(
+			$handle,
+			plugins_url( 'build/' . $name . '.js', VIP_PRESENCE_PLUGIN_FILE ),
+			$asset['dependencies'],
+			$asset['version'],
+			array(
+				'in_footer' => true,
+				'strategy'  => 'defer',
+			)
+		);
+		if ( in_array( 'wp-i18n', $asset['dependencies'], true ) ) {
+			wp_set_script_translations( $handle, 'vip-presence' );
+		}
+	}
+}
+add_action( 'init', 'vip_presence_register_scripts' );
+
+/**
+ * Remembers the posts this page counts the visitor as viewing (their tokens are printed with the script).
+ *
+ * @since 0.1.0
+ *
+ * @param int $post_id Post id to add; 0 to add nothing.
+ * @return int[] Post ids of this page, in order of appearance.
+ */
+function vip_presence_page_post_ids( $post_id = 0 ) {
+	static $post_ids = array();
+	if ( vip_presence_is_post_id( $post_id ) ) {
+		$post_ids[ $post_id ] = $post_id;
+	}
+	return array_values( $post_ids );
+}
+
+/**
+ * Builds the settings object the client SDK reads.
+ *
+ * @since 0.1.0
+ *
+ * @param int[] $post_ids Posts whose tokens to include (none for pages that only watch).
+ * @return array{url: string, tokens: object} Settings.
+ */
+function vip_presence_get_client_settings( array $post_ids ) {
+	$tokens = array();
+	foreach ( $post_ids as $post_id ) {
+		$token = vip_presence_get_token( $post_id );
+		if ( '' !== $token ) {
+			$tokens[ (string) $post_id ] = $token;
+		}
+	}
+	return array(
+		'url'    => vip_presence_get_server_url(),
+		'tokens' => (object) $tokens,
+	);
+}
+
+/**
+ * Returns the JavaScript statement that defines window.vipPresenceSettings.
+ *
+ * @since 0.1.0
+ *
+ * @param array<string, mixed> $settings Settings from vip_presence_get_client_settings().
+ * @return string JavaScript, safe to print inside a script tag.
+ */
+function vip_presence_client_settings_script( array $settings ) {
+	return 'window.vipPresenceSettings = ' . wp_json_encode( $settings, JSON_HEX_TAG | JSON_HEX_AMP | JSON_UNESCAPED_SLASHES ) . ';';
+}
+
+/**
+ * Enqueues the widget script (the SDK included) for a post shown on this page.
+ *
+ * Theme developers may call it to use `window.vipPresence.subscribe()` directly.
+ *
+ * @since 0.1.0
+ *
+ * @param int  $post_id Post shown on the page.
+ * @param bool $counted Whether the page counts the visitor as viewing it (then its token is printed);
+ *                      false when the page only watches it.
+ * @return bool Whether the script is enqueued (false when the plugin is unconfigured or not built).
+ */
+function vip_presence_enqueue_widget_script( $post_id, $counted = true ) {
+	if ( ! vip_presence_is_configured() || ! wp_script_is( 'vip-presence-widget', 'registered' ) ) {
+		return false;
+	}
+	if ( $counted ) {
+		vip_presence_page_post_ids( $post_id );
+	}
+	wp_enqueue_script( 'vip-presence-widget' );
+	return true;
+}
+
+/**
+ * Adds the settings and the tokens of this page's posts before the widget script, just before the
+ * footer scripts print (widgets rendered anywhere earlier on the page are all known by then).
+ *
+ * @since 0.1.0
+ */
+function vip_presence_add_widget_settings() {
+	if ( ! wp_script_is( 'vip-presence-widget', 'enqueued' ) ) {
+		return;
+	}
+	wp_add_inline_script(
+		'vip-presence-widget',
+		vip_presence_client_settings_script( vip_presence_get_client_settings( vip_presence_page_post_ids() ) ),
+		'before'
+	);
+}
+add_action( 'wp_print_footer_scripts', 'vip_presence_add_widget_settings', 1 );

@@ -1,0 +1,314 @@
+<?php
+/**
+ * HTTP client for the presence server's API, called from this server (never from browsers):
+ *
+ *   GET /readyz                        200 when the server (and its store) is ready
+ *   GET /api/v1/top?limit=10           { "posts": [ { "postId": 123, "count": 4 } ] }
+ *   GET /api/v1/counts?postIds=1,2,3   { "counts": { "1": 3, "2": 0 } }
+ *
+ * The /api/v1 endpoints get `Authorization: Bearer <secret>` when a secret is set. Answers are cached
+ * briefly in transients, failures too, so a server that is down slows down no more than one request
+ * per cache period.
+ *
+ * @package vip-presence
+ * @since 0.1.0
+ */
+
+if ( ! defined( 'ABSPATH' ) ) {
+	exit; // Exit if accessed directly.
+}
+
+/**
+ * Returns the base URL WordPress uses to reach the server's HTTP API.
+ *
+ * @since 0.1.0
+ *
+ * @return string URL without trailing slash, or '' when the plugin is not configured.
+ */
+function vip_presence_get_api_url() {
+	/**
+	 * Filters the base URL of the server's HTTP API, as seen from this WordPress server. Useful when
+	 * WordPress reaches the server on an internal address while browsers use the public one.
+	 *
+	 * @since 0.1.0
+	 *
+	 * @param string $url The server URL in effect (setting or constant).
+	 */
+	$url = apply_filters( 'vip_presence_api_url', vip_presence_get_server_url() );
+	return is_string( $url ) ? rtrim( $url, '/' ) : '';
+}
+
+/**
+ * Returns how long API answers (and failures) are cached.
+ *
+ * @since 0.1.0
+ *
+ * @return int Seconds; 15 unless filtered.
+ */
+function vip_presence_get_api_cache_ttl() {
+	/**
+	 * Filters how long answers of the server's API are cached, in seconds.
+	 *
+	 * @since 0.1.0
+	 *
+	 * @param int $ttl Seconds. Default 15.
+	 */
+	$ttl = apply_filters( 'vip_presence_api_cache_ttl', 15 );
+	return is_numeric( $ttl ) ? max( 1, (int) $ttl ) : 15;
+}
+
+/**
+ * Returns the arguments of every request to the server.
+ *
+ * @since 0.1.0
+ *
+ * @param bool $authenticated Whether to send the shared secret as a bearer token.
+ * @return array<string, mixed> Arguments for wp_remote_get().
+ */
+function vip_presence_get_request_args( $authenticated ) {
+	$args   = array(
+		'timeout'     => 2,
+		'redirection' => 0,
+		'headers'     => array( 'Accept' => 'application/json' ),
+	);
+	$secret = vip_presence_get_secret();
+	if ( $authenticated && '' !== $secret ) {
+		$args['headers']['Authorization'] = 'Bearer ' . $secret;
+	}
+	return $args;
+}
+
+/**
+ * GETs a JSON document from the server's API.
+ *
+ * @since 0.1.0
+ *
+ * @param string $path Path and query, starting with "/".
+ * @return array<mixed>|WP_Error The decoded JSON object, or an error whose code tells what failed:
+ *                               vip_presence_not_configured, vip_presence_unreachable,
+ *                               vip_presence_unauthorized, vip_presence_http_error, vip_presence_bad_response.
+ */
+function vip_presence_api_get( $path ) {
+	$base = vip_presence_get_api_url();
+	if ( '' === $base ) {
+		return new WP_Error( 'vip_presence_not_configured', __( 'No presence server URL is set.', 'vip-presence' ) );
+	}
+	$response = wp_remote_get( $base . $path, vip_presence_get_request_args( true ) );
+	if ( is_wp_error( $response ) ) {
+		return new WP_Error(
+			'vip_presence_unreachable',
+			/* translators: %s: error message of the HTTP request */
+			sprintf( __( 'The presence server could not be reached: %s', 'vip-presence' ), $response->get_error_message() )
+		);
+	}
+	$status = (int) wp_remote_retrieve_response_code( $response );
+	if ( 401 === $status || 403 === $status ) {
+		return new WP_Error(
+			'vip_presence_unauthorized',
+			__( 'The presence server refused the shared secret. Check that it matches the server\'s PRESENCE_SECRET.', 'vip-presence' )
+		);
+	}
+	if ( 200 !== $status ) {
+		return new WP_Error(
+			'vip_presence_http_error',
+			/* translators: %d: HTTP status code */
+			sprintf( __( 'The presence server answered with HTTP status %d.', 'vip-presence' ), $status )
+		);
+	}
+	$data = json_decode( (string) wp_remote_retrieve_body( $response ), true );
+	if ( ! is_array( $data ) ) {
+		return new WP_Error( 'vip_presence_bad_response', __( 'The presence server sent an answer that is not JSON.', 'vip-presence' ) );
+	}
+	return $data;
+}
+
+/**
+ * Checks whether the server answers /readyz (and, with a secret, accepts it).
+ *
+ * @since 0.1.0
+ *
+ * @return array{status: string, message: string} status is 'ok', 'warning', 'error' or 'unconfigured'.
+ */
+function vip_presence_check_connection() {
+	$base = vip_presence_get_api_url();
+	if ( '' === $base ) {
+		return array(
+			'status'  => 'unconfigured',
+			'message' => __( 'Not connected: enter the URL of your presence server below. Until then the plugin shows nothing to readers.', 'vip-presence' ),
+		);
+	}
+	$started  = microtime( true );
+	$response = wp_remote_get(
+		$base . '/readyz',
+		array(
+			'timeout'     => 3,
+			'redirection' => 0,
+		)
+	);
+	$elapsed  = (int) round( ( microtime( true ) - $started ) * 1000 );
+	if ( is_wp_error( $response ) ) {
+		return array(
+			'status'  => 'error',
+			/* translators: 1: server URL, 2: error message */
+			'message' => sprintf( __( 'The presence server at %1$s did not answer: %2$s', 'vip-presence' ), $base, $response->get_error_message() ),
+		);
+	}
+	$status = (int) wp_remote_retrieve_response_code( $response );
+	if ( 200 !== $status ) {
+		return array(
+			'status'  => 'error',
+			/* translators: 1: server URL, 2: HTTP status code */
+			'message' => sprintf( __( 'The presence server at %1$s answered /readyz with HTTP status %2$d: it runs but is not ready (can it reach its Redis?).', 'vip-presence' ), $base, $status ),
+		);
+	}
+	/* translators: 1: server URL, 2: milliseconds */
+	$message = sprintf( __( 'Connected: the presence server at %1$s is ready (it answered /readyz in %2$d ms).', 'vip-presence' ), $base, $elapsed );
+	if ( '' === vip_presence_get_secret() ) {
+		return array(
+			'status'  => 'warning',
+			'message' => $message . ' ' . __( 'No shared secret is set, so the server must run in its development mode, where anyone can inflate counts.', 'vip-presence' ),
+		);
+	}
+	$auth = vip_presence_api_get( '/api/v1/top?limit=1' );
+	if ( is_wp_error( $auth ) && 'vip_presence_unauthorized' === $auth->get_error_code() ) {
+		return array(
+			'status'  => 'warning',
+			'message' => $message . ' ' . $auth->get_error_message(),
+		);
+	}
+	return array(
+		'status'  => 'ok',
+		'message' => $message,
+	);
+}
+
+/**
+ * Reads the answer of GET /api/v1/top, skipping malformed entries.
+ *
+ * @since 0.1.0
+ *
+ * @param mixed $data Decoded JSON.
+ * @return array<int, array{post_id: int, count: int}>|null Entries in the server's order, or null when
+ *                                                         the answer has no "posts" list.
+ */
+function vip_presence_parse_top_posts( $data ) {
+	if ( ! is_array( $data ) || ! isset( $data['posts'] ) || ! is_array( $data['posts'] ) ) {
+		return null;
+	}
+	$posts = array();
+	foreach ( $data['posts'] as $entry ) {
+		if ( ! is_array( $entry ) || ! isset( $entry['postId'], $entry['count'] ) ) {
+			continue;
+		}
+		if ( ! vip_presence_is_post_id( $entry['postId'] ) || ! is_int( $entry['count'] ) || $entry['count'] < 0 ) {
+			continue;
+		}
+		$posts[] = array(
+			'post_id' => $entry['postId'],
+			'count'   => $entry['count'],
+		);
+	}
+	return $posts;
+}
+
+/**
+ * Reads the answer of GET /api/v1/counts, skipping malformed entries.
+ *
+ * @since 0.1.0
+ *
+ * @param mixed $data Decoded JSON.
+ * @return array<int, int>|null Counts keyed by post id, or null when the answer has no "counts" object.
+ */
+function vip_presence_parse_counts( $data ) {
+	if ( ! is_array( $data ) || ! isset( $data['counts'] ) || ! is_array( $data['counts'] ) ) {
+		return null;
+	}
+	$counts = array();
+	foreach ( $data['counts'] as $key => $count ) {
+		$post_id = is_string( $key ) && preg_match( '/^[1-9][0-9]{0,15}$/', $key ) ? (int) $key : $key;
+		if ( vip_presence_is_post_id( $post_id ) && is_int( $count ) && $count >= 0 ) {
+			$counts[ $post_id ] = $count;
+		}
+	}
+	return $counts;
+}
+
+/**
+ * Runs a cached API call: returns the cached result (or cached failure) when there is one.
+ *
+ * @since 0.1.0
+ *
+ * @param string   $cache_key Transient name.
+ * @param string   $path      API path and query.
+ * @param callable $parse     Turns the decoded JSON into the result; returns null when it is malformed.
+ * @return mixed|WP_Error The parsed result or an error.
+ */
+function vip_presence_cached_api_get( $cache_key, $path, $parse ) {
+	$cached = get_transient( $cache_key );
+	if ( is_array( $cached ) && array_key_exists( 'result', $cached ) ) {
+		return $cached['result'];
+	}
+	if ( is_array( $cached ) && isset( $cached['error_code'], $cached['error_message'] ) ) {
+		return new WP_Error( $cached['error_code'], $cached['error_message'] );
+	}
+	$data = vip_presence_api_get( $path );
+	if ( is_wp_error( $data ) && 'vip_presence_not_configured' === $data->get_error_code() ) {
+		return $data;
+	}
+	$result = is_wp_error( $data ) ? $data : call_user_func( $parse, $data );
+	if ( null === $result ) {
+		$result = new WP_Error( 'vip_presence_bad_response', __( 'The presence server sent an answer of an unexpected shape.', 'vip-presence' ) );
+	}
+	$entry = is_wp_error( $result )
+		? array(
+			'error_code'    => $result->get_error_code(),
+			'error_message' => $result->get_error_message(),
+		)
+		: array( 'result' => $result );
+	set_transient( $cache_key, $entry, vip_presence_get_api_cache_ttl() );
+	return $result;
+}
+
+/**
+ * Returns the posts with the most live viewers, as the server reports them.
+ *
+ * @since 0.1.0
+ *
+ * @param int $limit How many, 1 to 100.
+ * @return array<int, array{post_id: int, count: int}>|WP_Error Entries, most viewers first, or an error.
+ */
+function vip_presence_get_top_posts( $limit = 10 ) {
+	$limit = max( 1, min( 100, (int) $limit ) );
+	return vip_presence_cached_api_get(
+		'vip_presence_top_' . $limit,
+		'/api/v1/top?limit=' . $limit,
+		'vip_presence_parse_top_posts'
+	);
+}
+
+/**
+ * Returns the live viewer counts of some posts (for themes that want counts without JavaScript).
+ *
+ * @since 0.1.0
+ *
+ * @param int[] $post_ids Post ids (at most 100 are asked per request).
+ * @return array<int, int>|WP_Error Counts keyed by post id, or an error.
+ */
+function vip_presence_get_live_counts( array $post_ids ) {
+	$ids = array_values( array_unique( array_filter( array_map( 'intval', $post_ids ), 'vip_presence_is_post_id' ) ) );
+	sort( $ids );
+	$counts = array();
+	foreach ( array_chunk( $ids, 100 ) as $chunk ) {
+		$list   = implode( ',', $chunk );
+		$result = vip_presence_cached_api_get(
+			'vip_presence_counts_' . md5( $list ),
+			'/api/v1/counts?postIds=' . $list,
+			'vip_presence_parse_counts'
+		);
+		if ( is_wp_error( $result ) ) {
+			return $result;
+		}
+		$counts += $result;
+	}
+	return $counts;
+}

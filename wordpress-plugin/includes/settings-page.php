@@ -1,0 +1,310 @@
+<?php
+/**
+ * Settings > VIP Presence: the admin screen for the options registered in settings.php.
+ *
+ * @package vip-presence
+ * @since 0.1.0
+ */
+
+if ( ! defined( 'ABSPATH' ) ) {
+	exit; // Exit if accessed directly.
+}
+
+/**
+ * Adds the Settings > VIP Presence screen.
+ *
+ * @since 0.1.0
+ */
+function vip_presence_add_settings_page() {
+	add_options_page(
+		__( 'VIP Presence', 'vip-presence' ),
+		__( 'VIP Presence', 'vip-presence' ),
+		'manage_options',
+		'vip-presence',
+		'vip_presence_render_settings_page'
+	);
+}
+add_action( 'admin_menu', 'vip_presence_add_settings_page' );
+
+/**
+ * Adds a "Settings" link to the plugin's row on the Plugins screen.
+ *
+ * @since 0.1.0
+ *
+ * @param string[] $links Action links.
+ * @return string[] Action links.
+ */
+function vip_presence_plugin_action_links( $links ) {
+	if ( current_user_can( 'manage_options' ) ) {
+		$links[] = sprintf(
+			'<a href="%s">%s</a>',
+			esc_url( admin_url( 'options-general.php?page=vip-presence' ) ),
+			esc_html__( 'Settings', 'vip-presence' )
+		);
+	}
+	return $links;
+}
+add_filter( 'plugin_action_links_' . plugin_basename( VIP_PRESENCE_PLUGIN_FILE ), 'vip_presence_plugin_action_links' );
+
+/**
+ * Prints the note shown under a field that a wp-config.php constant locks.
+ *
+ * @since 0.1.0
+ *
+ * @param string $constant Name of the constant.
+ */
+function vip_presence_render_locked_note( $constant ) {
+	printf(
+		'<p class="description">%s</p>',
+		wp_kses(
+			sprintf(
+				/* translators: 1: constant name, 2: wp-config.php */
+				__( 'Set by the %1$s constant in %2$s; change it there.', 'vip-presence' ),
+				'<code>' . esc_html( $constant ) . '</code>',
+				'<code>wp-config.php</code>'
+			),
+			array( 'code' => array() )
+		)
+	);
+}
+
+/**
+ * Prints the server URL field.
+ *
+ * @since 0.1.0
+ */
+function vip_presence_render_server_url_field() {
+	$locked = vip_presence_is_server_url_locked();
+	$value  = $locked ? (string) VIP_PRESENCE_SERVER_URL : (string) get_option( 'vip_presence_server_url', '' );
+	printf(
+		'<input type="text" inputmode="url" spellcheck="false" autocomplete="off" id="vip_presence_server_url" %1$s value="%2$s" class="regular-text code" placeholder="https://presence.example.com" aria-describedby="vip-presence-server-url-description" %3$s />',
+		$locked ? '' : 'name="vip_presence_server_url"',
+		esc_attr( $value ),
+		disabled( $locked, true, false )
+	);
+	echo '<div id="vip-presence-server-url-description">';
+	if ( $locked ) {
+		vip_presence_render_locked_note( 'VIP_PRESENCE_SERVER_URL' );
+		if ( null === vip_presence_parse_server_url( VIP_PRESENCE_SERVER_URL ) ) {
+			printf(
+				'<p class="description"><strong>%s</strong></p>',
+				esc_html__( 'This value is not a valid server URL, so the widget stays off. Use an http:// or https:// address with a host name and no path.', 'vip-presence' )
+			);
+		}
+	} else {
+		printf(
+			'<p class="description">%s</p>',
+			esc_html__( 'Address of the presence server, for example https://presence.example.com or http://localhost:3000. Readers\' browsers connect to it; WordPress asks it for the connection check and the dashboard widget.', 'vip-presence' )
+		);
+	}
+	echo '</div>';
+}
+
+/**
+ * Prints the shared secret field. The secret itself is never printed back: only whether it is set.
+ *
+ * @since 0.1.0
+ */
+function vip_presence_render_secret_field() {
+	$locked = vip_presence_is_secret_locked();
+	$is_set = '' !== vip_presence_get_secret();
+	printf(
+		'<p id="vip-presence-secret-status"><strong>%s</strong></p>',
+		$is_set ? esc_html__( 'Status: set', 'vip-presence' ) : esc_html__( 'Status: not set', 'vip-presence' )
+	);
+	if ( $locked ) {
+		echo '<input type="password" id="vip_presence_secret" value="" class="regular-text code" disabled="disabled" aria-describedby="vip-presence-secret-status vip-presence-secret-description" />';
+		echo '<div id="vip-presence-secret-description">';
+		vip_presence_render_locked_note( 'VIP_PRESENCE_SECRET' );
+		echo '</div>';
+		return;
+	}
+	printf(
+		'<input type="password" id="vip_presence_secret" name="vip_presence_secret[value]" value="" class="regular-text code" autocomplete="new-password" spellcheck="false" placeholder="%s" aria-describedby="vip-presence-secret-status vip-presence-secret-description" />',
+		$is_set ? esc_attr__( 'Leave blank to keep the current secret', 'vip-presence' ) : ''
+	);
+	if ( $is_set ) {
+		printf(
+			'<p><label><input type="checkbox" name="vip_presence_secret[clear]" value="1" /> %s</label></p>',
+			esc_html__( 'Remove the secret', 'vip-presence' )
+		);
+	}
+	printf(
+		'<p class="description" id="vip-presence-secret-description">%s</p>',
+		esc_html__( 'The same secret as the server\'s PRESENCE_SECRET. WordPress signs a view token for each post with it, so the server only counts readers of real posts. Without a secret, the server must run in its development mode.', 'vip-presence' )
+	);
+}
+
+/**
+ * Prints the auto-insert field (radio buttons).
+ *
+ * @since 0.1.0
+ */
+function vip_presence_render_auto_insert_field() {
+	$current = vip_presence_get_auto_insert();
+	$labels  = array(
+		'before' => __( 'Before the content', 'vip-presence' ),
+		'after'  => __( 'After the content', 'vip-presence' ),
+		'off'    => __( 'Off (use the block, the shortcode or the template tag)', 'vip-presence' ),
+	);
+	echo '<fieldset><legend class="screen-reader-text">' . esc_html__( 'Insert the widget automatically', 'vip-presence' ) . '</legend>';
+	foreach ( $labels as $value => $label ) {
+		printf(
+			'<label><input type="radio" name="vip_presence_auto_insert" value="%1$s" %2$s /> %3$s</label><br />',
+			esc_attr( $value ),
+			checked( $current, $value, false ),
+			esc_html( $label )
+		);
+	}
+	echo '</fieldset>';
+}
+
+/**
+ * Prints the post types field (a checkbox per public post type).
+ *
+ * @since 0.1.0
+ */
+function vip_presence_render_post_types_field() {
+	$chosen = vip_presence_get_post_types();
+	echo '<fieldset><legend class="screen-reader-text">' . esc_html__( 'Post types', 'vip-presence' ) . '</legend>';
+	// Submitted even when every box is unchecked, so that "none" can be saved.
+	echo '<input type="hidden" name="vip_presence_post_types[]" value="" />';
+	foreach ( vip_presence_get_public_post_types() as $name ) {
+		$object = get_post_type_object( $name );
+		$label  = $object && isset( $object->labels->name ) ? $object->labels->name : $name;
+		printf(
+			'<label><input type="checkbox" name="vip_presence_post_types[]" value="%1$s" %2$s /> %3$s</label><br />',
+			esc_attr( $name ),
+			checked( in_array( $name, $chosen, true ), true, false ),
+			esc_html( $label )
+		);
+	}
+	printf(
+		'<p class="description">%s</p>',
+		esc_html__( 'Single views of these post types show the widget automatically (unless insertion is off), and their lists in the admin get a "Reading now" column.', 'vip-presence' )
+	);
+	echo '</fieldset>';
+}
+
+/**
+ * Prints the "hide counts below" field.
+ *
+ * @since 0.1.0
+ */
+function vip_presence_render_hide_below_field() {
+	printf(
+		'<input type="number" min="0" step="1" id="vip_presence_hide_below" name="vip_presence_hide_below" value="%s" class="small-text" aria-describedby="vip-presence-hide-below-description" />',
+		esc_attr( (string) vip_presence_get_hide_below() )
+	);
+	printf(
+		'<p class="description" id="vip-presence-hide-below-description">%s</p>',
+		esc_html__( 'The widget stays empty while fewer than this many other people view the post. 0 always shows it, including "You\'re the only one here".', 'vip-presence' )
+	);
+}
+
+/**
+ * Adds the sections and fields of the settings screen.
+ *
+ * @since 0.1.0
+ */
+function vip_presence_add_settings_fields() {
+	add_settings_section(
+		'vip_presence_connection',
+		__( 'Presence server', 'vip-presence' ),
+		'__return_false',
+		'vip-presence'
+	);
+	add_settings_field(
+		'vip_presence_server_url',
+		__( 'Server URL', 'vip-presence' ),
+		'vip_presence_render_server_url_field',
+		'vip-presence',
+		'vip_presence_connection',
+		array( 'label_for' => 'vip_presence_server_url' )
+	);
+	add_settings_field(
+		'vip_presence_secret',
+		__( 'Shared secret', 'vip-presence' ),
+		'vip_presence_render_secret_field',
+		'vip-presence',
+		'vip_presence_connection',
+		array( 'label_for' => 'vip_presence_secret' )
+	);
+
+	add_settings_section(
+		'vip_presence_display',
+		__( 'Display', 'vip-presence' ),
+		'__return_false',
+		'vip-presence'
+	);
+	add_settings_field(
+		'vip_presence_auto_insert',
+		__( 'Insert the widget automatically', 'vip-presence' ),
+		'vip_presence_render_auto_insert_field',
+		'vip-presence',
+		'vip_presence_display'
+	);
+	add_settings_field(
+		'vip_presence_post_types',
+		__( 'Post types', 'vip-presence' ),
+		'vip_presence_render_post_types_field',
+		'vip-presence',
+		'vip_presence_display'
+	);
+	add_settings_field(
+		'vip_presence_hide_below',
+		__( 'Hide counts below', 'vip-presence' ),
+		'vip_presence_render_hide_below_field',
+		'vip-presence',
+		'vip_presence_display',
+		array( 'label_for' => 'vip_presence_hide_below' )
+	);
+}
+add_action( 'admin_init', 'vip_presence_add_settings_fields' );
+
+/**
+ * Prints the result of the connection check (the server's /readyz, asked from this server).
+ *
+ * @since 0.1.0
+ */
+function vip_presence_render_connection_status() {
+	$check   = vip_presence_check_connection();
+	$classes = array(
+		'ok'           => 'notice-success',
+		'warning'      => 'notice-warning',
+		'error'        => 'notice-error',
+		'unconfigured' => 'notice-info',
+	);
+	$class   = isset( $classes[ $check['status'] ] ) ? $classes[ $check['status'] ] : 'notice-info';
+	printf(
+		'<div id="vip-presence-connection-status" class="notice inline %1$s" data-vip-presence-connection="%2$s"><p>%3$s</p></div>',
+		esc_attr( $class ),
+		esc_attr( $check['status'] ),
+		esc_html( $check['message'] )
+	);
+}
+
+/**
+ * Prints the settings screen.
+ *
+ * @since 0.1.0
+ */
+function vip_presence_render_settings_page() {
+	if ( ! current_user_can( 'manage_options' ) ) {
+		return;
+	}
+	?>
+	<div class="wrap">
+		<h1><?php echo esc_html( get_admin_page_title() ); ?></h1>
+		<h2><?php esc_html_e( 'Connection', 'vip-presence' ); ?></h2>
+		<?php vip_presence_render_connection_status(); ?>
+		<form action="options.php" method="post">
+			<?php
+			settings_fields( 'vip_presence' );
+			do_settings_sections( 'vip-presence' );
+			submit_button();
+			?>
+		</form>
+	</div>
+	<?php
+}

@@ -1,0 +1,77 @@
+/**
+ * The live "Reading now" column of the admin posts lists: watches every listed post without
+ * being counted (`{ count: false }`, one socket for the whole page) and shows its viewer count.
+ */
+
+/**
+ * External dependencies
+ */
+import '@vip-presence/client/browser';
+
+/**
+ * Internal dependencies
+ */
+import { formatCount } from '../shared/format-count';
+
+const SELECTOR = '.vip-presence-column[data-vip-presence-post-id]';
+
+/**
+ * Starts watching the posts of cells not handled yet.
+ *
+ * @param {Document|Element} root Where to look for cells.
+ */
+function watchCells(root) {
+	const client = window.vipPresence;
+	if (!client || typeof client.subscribe !== 'function') {
+		return;
+	}
+	const locale = document.documentElement.lang || undefined;
+	root.querySelectorAll(SELECTOR).forEach((cell) => {
+		const postId = Number(cell.dataset.vipPresencePostId);
+		if (
+			cell.dataset.vipPresenceStatus ||
+			!Number.isSafeInteger(postId) ||
+			postId < 1
+		) {
+			return;
+		}
+		cell.dataset.vipPresenceStatus = 'connecting';
+		const unsubscribe = client.subscribe(
+			postId,
+			(state) => {
+				// Quick Edit replaces rows: stop watching for cells that left the page.
+				if (!cell.isConnected) {
+					if (typeof unsubscribe === 'function') {
+						unsubscribe();
+					}
+					return;
+				}
+				const text =
+					state.status === 'live'
+						? formatCount(state.count, locale)
+						: '';
+				if (cell.textContent !== text) {
+					cell.textContent = text;
+				}
+				cell.dataset.vipPresenceStatus = state.status;
+			},
+			{ count: false }
+		);
+	});
+}
+
+function start() {
+	watchCells(document);
+	const list = document.getElementById('the-list');
+	if (list && typeof window.MutationObserver === 'function') {
+		new window.MutationObserver(() => watchCells(list)).observe(list, {
+			childList: true,
+		});
+	}
+}
+
+if (document.readyState === 'loading') {
+	document.addEventListener('DOMContentLoaded', start);
+} else {
+	start();
+}

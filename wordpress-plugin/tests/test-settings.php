@@ -1,0 +1,243 @@
+<?php
+/**
+ * Settings: sanitize callbacks, getters and the wp-config.php constants.
+ *
+ * @package vip-presence
+ */
+
+/**
+ * Tests of includes/settings.php.
+ */
+class VIP_Presence_Settings_Test extends VIP_Presence_Test_Case {
+
+	/**
+	 * @return array<string, array{0: string, 1: string}>
+	 */
+	public function accepted_server_urls() {
+		return array(
+			'https host'              => array( 'https://presence.example.com', 'https://presence.example.com' ),
+			'trailing slash'          => array( 'https://presence.example.com/', 'https://presence.example.com' ),
+			'port'                    => array( 'http://localhost:3000', 'http://localhost:3000' ),
+			'uppercase'               => array( 'HTTPS://Presence.Example.COM', 'https://presence.example.com' ),
+			'surrounding spaces'      => array( "  https://presence.example.com\n", 'https://presence.example.com' ),
+			'IPv4'                    => array( 'http://127.0.0.1:3000', 'http://127.0.0.1:3000' ),
+			'IPv6'                    => array( 'http://[::1]:3000', 'http://[::1]:3000' ),
+			'docker service name'     => array( 'http://presence_server:3000', 'http://presence_server:3000' ),
+		);
+	}
+
+	/**
+	 * @dataProvider accepted_server_urls
+	 *
+	 * @param string $input    Submitted URL.
+	 * @param string $expected Stored URL.
+	 */
+	public function test_accepts_and_normalizes_http_and_https_server_urls( $input, $expected ) {
+		$this->assertSame( $expected, vip_presence_sanitize_server_url( $input ) );
+		$this->assertSame( array(), $this->settings_errors() );
+	}
+
+	/**
+	 * @return array<string, array{0: mixed}>
+	 */
+	public function refused_server_urls() {
+		return array(
+			'no scheme'        => array( 'presence.example.com' ),
+			'ftp'              => array( 'ftp://presence.example.com' ),
+			'javascript'       => array( 'javascript:alert(1)' ),
+			'ws'               => array( 'ws://presence.example.com' ),
+			'path'             => array( 'https://example.com/presence' ),
+			'query'            => array( 'https://example.com/?x=1' ),
+			'fragment'         => array( 'https://example.com/#x' ),
+			'credentials'      => array( 'https://user:pass@example.com' ),
+			'markup'           => array( 'https://example.com"><script>' ),
+			'space inside'     => array( 'https://exa mple.com' ),
+			'port 0'           => array( 'https://example.com:0' ),
+			'scheme only'      => array( 'https://' ),
+			'missing slashes'  => array( 'https:example.com' ),
+			'not a string'     => array( array( 'https://example.com' ) ),
+			'word'             => array( 'not a url' ),
+		);
+	}
+
+	/**
+	 * @dataProvider refused_server_urls
+	 *
+	 * @param mixed $input Submitted value.
+	 */
+	public function test_refuses_a_bad_server_url_with_a_message_and_keeps_the_previous_one( $input ) {
+		$this->set_option( 'vip_presence_server_url', 'https://old.example.com' );
+		$this->assertSame( 'https://old.example.com', vip_presence_sanitize_server_url( $input ) );
+		$errors = $this->settings_errors();
+		$this->assertCount( 1, $errors );
+		$this->assertSame( 'vip_presence_server_url', $errors[0]['setting'] );
+		$this->assertSame( 'error', $errors[0]['type'] );
+		$this->assertStringContainsString( 'http:// or https://', $errors[0]['message'] );
+		$this->assertStringContainsString( 'previous value was kept', $errors[0]['message'] );
+	}
+
+	public function test_reports_a_refused_server_url_once_even_when_sanitized_twice() {
+		vip_presence_sanitize_server_url( 'nope' );
+		vip_presence_sanitize_server_url( 'nope' );
+		$this->assertCount( 1, $this->settings_errors() );
+	}
+
+	public function test_lets_an_admin_clear_the_server_url() {
+		$this->set_option( 'vip_presence_server_url', 'https://old.example.com' );
+		$this->assertSame( '', vip_presence_sanitize_server_url( '   ' ) );
+		$this->assertSame( array(), $this->settings_errors() );
+	}
+
+	public function test_keeps_the_server_url_when_the_field_is_not_submitted() {
+		$this->set_option( 'vip_presence_server_url', 'https://old.example.com' );
+		$this->assertSame( 'https://old.example.com', vip_presence_sanitize_server_url( null ) );
+	}
+
+	public function test_keeps_the_secret_when_the_form_leaves_it_blank() {
+		$this->set_option( 'vip_presence_secret', 'the-current-secret-value' );
+		$this->assertSame( 'the-current-secret-value', vip_presence_sanitize_secret( array( 'value' => '' ) ) );
+		$this->assertSame( 'the-current-secret-value', vip_presence_sanitize_secret( array( 'value' => '   ' ) ) );
+		$this->assertSame( 'the-current-secret-value', vip_presence_sanitize_secret( null ) );
+		$this->assertSame( array(), $this->settings_errors() );
+	}
+
+	public function test_replaces_the_secret_with_a_new_one_from_the_form() {
+		$this->set_option( 'vip_presence_secret', 'the-current-secret-value' );
+		$this->assertSame( 'a-brand-new-secret-value', vip_presence_sanitize_secret( array( 'value' => ' a-brand-new-secret-value ' ) ) );
+	}
+
+	public function test_removes_the_secret_when_asked() {
+		$this->set_option( 'vip_presence_secret', 'the-current-secret-value' );
+		$this->assertSame( '', vip_presence_sanitize_secret( array( 'value' => '', 'clear' => '1' ) ) );
+		$this->assertSame( '', vip_presence_sanitize_secret( '' ), 'update_option( ..., "" )' );
+	}
+
+	public function test_saves_a_short_secret_with_a_warning() {
+		$this->assertSame( 'short', vip_presence_sanitize_secret( array( 'value' => 'short' ) ) );
+		$errors = $this->settings_errors();
+		$this->assertCount( 1, $errors );
+		$this->assertSame( 'warning', $errors[0]['type'] );
+		// WordPress sanitizes twice on the first save; the warning shows once.
+		vip_presence_sanitize_secret( 'short' );
+		$this->assertCount( 1, $this->settings_errors() );
+	}
+
+	public function test_refuses_a_secret_with_control_characters_and_keeps_the_previous_one() {
+		$this->set_option( 'vip_presence_secret', 'the-current-secret-value' );
+		$this->assertSame( 'the-current-secret-value', vip_presence_sanitize_secret( array( 'value' => "abc\ndef-ghijklmnopq" ) ) );
+		$this->assertSame( 'error', $this->settings_errors()[0]['type'] );
+		$this->assertStringNotContainsString( 'the-current-secret-value', $this->settings_errors()[0]['message'] );
+	}
+
+	public function test_accepts_only_the_three_auto_insert_positions() {
+		foreach ( array( 'before', 'after', 'off' ) as $position ) {
+			$this->assertSame( $position, vip_presence_sanitize_auto_insert( $position ) );
+		}
+		$this->set_option( 'vip_presence_auto_insert', 'before' );
+		$this->assertSame( 'before', vip_presence_sanitize_auto_insert( 'sideways' ) );
+		$this->assertCount( 1, $this->settings_errors() );
+	}
+
+	public function test_keeps_only_public_post_types() {
+		$this->assertSame(
+			array( 'post', 'page' ),
+			vip_presence_sanitize_post_types( array( '', 'post', 'secret_type', 'page', 'post', 'attachment', array( 'x' ) ) )
+		);
+	}
+
+	public function test_saves_no_post_types_when_every_box_is_unchecked() {
+		$this->set_option( 'vip_presence_post_types', array( 'post' ) );
+		$this->assertSame( array(), vip_presence_sanitize_post_types( array( '' ) ) );
+	}
+
+	public function test_keeps_the_post_types_when_the_value_is_not_a_list() {
+		$this->set_option( 'vip_presence_post_types', array( 'page' ) );
+		$this->assertSame( array( 'page' ), vip_presence_sanitize_post_types( 'post' ) );
+	}
+
+	public function test_accepts_whole_numbers_from_zero_to_hide_counts_below() {
+		$this->assertSame( 0, vip_presence_sanitize_hide_below( '0' ) );
+		$this->assertSame( 3, vip_presence_sanitize_hide_below( ' 3 ' ) );
+		$this->assertSame( 5, vip_presence_sanitize_hide_below( 5 ) );
+		$this->assertSame( 0, vip_presence_sanitize_hide_below( '' ) );
+		$this->assertSame( array(), $this->settings_errors() );
+	}
+
+	/**
+	 * @return array<string, array{0: mixed}>
+	 */
+	public function refused_hide_below_values() {
+		return array(
+			'negative'        => array( '-1' ),
+			'negative int'    => array( -2 ),
+			'fraction'        => array( '2.5' ),
+			'word'            => array( 'three' ),
+			'too many digits' => array( '12345678901' ),
+		);
+	}
+
+	/**
+	 * @dataProvider refused_hide_below_values
+	 *
+	 * @param mixed $input Submitted value.
+	 */
+	public function test_refuses_other_values_of_hide_below_and_keeps_the_previous_one( $input ) {
+		$this->set_option( 'vip_presence_hide_below', 4 );
+		$this->assertSame( 4, vip_presence_sanitize_hide_below( $input ) );
+		$this->assertSame( 'vip_presence_hide_below', $this->settings_errors()[0]['setting'] );
+	}
+
+	public function test_has_calm_defaults_when_nothing_is_saved() {
+		$this->assertSame( '', vip_presence_get_server_url() );
+		$this->assertFalse( vip_presence_is_configured() );
+		$this->assertSame( '', vip_presence_get_secret() );
+		$this->assertSame( 'after', vip_presence_get_auto_insert() );
+		$this->assertSame( array( 'post' ), vip_presence_get_post_types() );
+		$this->assertSame( 0, vip_presence_get_hide_below() );
+	}
+
+	public function test_ignores_a_stored_server_url_that_is_not_valid() {
+		$this->set_option( 'vip_presence_server_url', 'javascript:alert(1)' );
+		$this->assertSame( '', vip_presence_get_server_url() );
+		$this->assertFalse( vip_presence_is_configured() );
+	}
+
+	public function test_falls_back_from_stored_nonsense() {
+		$this->set_option( 'vip_presence_auto_insert', 'sideways' );
+		$this->set_option( 'vip_presence_post_types', 'post' );
+		$this->set_option( 'vip_presence_hide_below', 'many' );
+		$this->assertSame( 'after', vip_presence_get_auto_insert() );
+		$this->assertSame( array(), vip_presence_get_post_types() );
+		$this->assertSame( 0, vip_presence_get_hide_below() );
+	}
+
+	/**
+	 * @runInSeparateProcess
+	 * @preserveGlobalState disabled
+	 */
+	public function test_lets_wp_config_constants_override_and_lock_the_connection_settings() {
+		define( 'VIP_PRESENCE_SERVER_URL', 'https://constant.example.com/' );
+		define( 'VIP_PRESENCE_SECRET', 'secret-from-wp-config-php' );
+		$this->set_option( 'vip_presence_server_url', 'https://option.example.com' );
+		$this->set_option( 'vip_presence_secret', 'secret-from-the-option' );
+
+		$this->assertTrue( vip_presence_is_server_url_locked() );
+		$this->assertTrue( vip_presence_is_secret_locked() );
+		$this->assertSame( 'https://constant.example.com', vip_presence_get_server_url() );
+		$this->assertSame( 'secret-from-wp-config-php', vip_presence_get_secret() );
+		// The locked fields are not submitted: the stored options stay as they were.
+		$this->assertSame( 'https://option.example.com', vip_presence_sanitize_server_url( null ) );
+		$this->assertSame( 'secret-from-the-option', vip_presence_sanitize_secret( null ) );
+	}
+
+	/**
+	 * @runInSeparateProcess
+	 * @preserveGlobalState disabled
+	 */
+	public function test_treats_an_invalid_server_url_constant_as_unconfigured() {
+		define( 'VIP_PRESENCE_SERVER_URL', 'presence.example.com' );
+		$this->set_option( 'vip_presence_server_url', 'https://option.example.com' );
+		$this->assertSame( '', vip_presence_get_server_url() );
+		$this->assertFalse( vip_presence_is_configured() );
+	}
+}

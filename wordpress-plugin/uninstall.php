@@ -1,0 +1,58 @@
+<?php
+/**
+ * Deletes the plugin's options and transients when the plugin is deleted (on every site of a network).
+ *
+ * @package vip-presence
+ * @since 0.1.0
+ */
+
+if ( ! defined( 'WP_UNINSTALL_PLUGIN' ) ) {
+	exit;
+}
+
+/**
+ * Deletes the options and transients of the current site.
+ *
+ * @since 0.1.0
+ */
+function vip_presence_uninstall_site() {
+	global $wpdb;
+
+	$options = array(
+		'vip_presence_server_url',
+		'vip_presence_secret',
+		'vip_presence_auto_insert',
+		'vip_presence_post_types',
+		'vip_presence_hide_below',
+	);
+	foreach ( $options as $option ) {
+		delete_option( $option );
+	}
+
+	// Transient names carry a hash of their request (vip_presence_top_<limit>, vip_presence_counts_<md5>).
+	// phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- no API deletes transients by prefix; this runs once, on uninstall.
+	$wpdb->query(
+		$wpdb->prepare(
+			"DELETE FROM {$wpdb->options} WHERE option_name LIKE %s OR option_name LIKE %s",
+			$wpdb->esc_like( '_transient_vip_presence_' ) . '%',
+			$wpdb->esc_like( '_transient_timeout_vip_presence_' ) . '%'
+		)
+	);
+	// With a persistent object cache the transients live there and expire within seconds; drop the known one.
+	delete_transient( 'vip_presence_top_10' );
+}
+
+if ( is_multisite() ) {
+	foreach ( get_sites(
+		array(
+			'fields' => 'ids',
+			'number' => 0,
+		)
+	) as $vip_presence_site_id ) {
+		switch_to_blog( $vip_presence_site_id );
+		vip_presence_uninstall_site();
+		restore_current_blog();
+	}
+} else {
+	vip_presence_uninstall_site();
+}
