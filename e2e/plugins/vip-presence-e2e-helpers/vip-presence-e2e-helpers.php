@@ -1,0 +1,68 @@
+<?php
+/**
+ * Plugin Name:       VIP Presence E2E Helpers
+ * Description:       Test-only helpers for the vip-presence end-to-end suite and the local stack. Never install on a real site.
+ * Version:           0.1.0
+ * Requires at least: 6.1
+ * Requires PHP:      7.4
+ * License:           GPL-2.0-or-later
+ *
+ * What it adds:
+ * - GET /wp-json/vip-presence-e2e/v1/status (public): the WordPress version, whether the
+ *   VIP_PRESENCE_* constants are defined (never the secret itself), and the active plugins. The
+ *   scripts poll it after `wp-env start` because the first request may not see the constants yet.
+ * - With the constant VIP_PRESENCE_E2E_OFFLINE (set by scripts/wp-env.mjs on machines without
+ *   internet), outgoing HTTP requests to hosts other than this machine fail at once instead of
+ *   timing out (update checks, dashboard news), and avatars are off (browsers would fetch them
+ *   from gravatar.com and log a console error for each).
+ *
+ * @package vip-presence-e2e-helpers
+ */
+
+defined( 'ABSPATH' ) || exit;
+
+add_action(
+	'rest_api_init',
+	static function () {
+		register_rest_route(
+			'vip-presence-e2e/v1',
+			'/status',
+			array(
+				'methods'             => 'GET',
+				'permission_callback' => '__return_true',
+				'callback'            => static function () {
+					$active = (array) get_option( 'active_plugins', array() );
+					return array(
+						'wordpress'  => get_bloginfo( 'version' ),
+						'constants'  => array(
+							'VIP_PRESENCE_SERVER_URL' => defined( 'VIP_PRESENCE_SERVER_URL' ) ? constant( 'VIP_PRESENCE_SERVER_URL' ) : null,
+							'VIP_PRESENCE_SECRET'     => defined( 'VIP_PRESENCE_SECRET' ) && '' !== constant( 'VIP_PRESENCE_SECRET' ),
+						),
+						'plugins'    => array_values( $active ),
+						'e2eOffline' => defined( 'VIP_PRESENCE_E2E_OFFLINE' ) && constant( 'VIP_PRESENCE_E2E_OFFLINE' ),
+					);
+				},
+			)
+		);
+	}
+);
+
+add_filter(
+	'pre_http_request',
+	static function ( $preempt, $args, $url ) {
+		if ( false !== $preempt || ! defined( 'VIP_PRESENCE_E2E_OFFLINE' ) || ! constant( 'VIP_PRESENCE_E2E_OFFLINE' ) ) {
+			return $preempt;
+		}
+		$host = strtolower( (string) wp_parse_url( $url, PHP_URL_HOST ) );
+		if ( in_array( $host, array( 'localhost', '127.0.0.1', '[::1]', '::1' ), true ) ) {
+			return $preempt;
+		}
+		return new WP_Error( 'vip_presence_e2e_offline', 'Offline test site: no requests leave this machine.' );
+	},
+	10,
+	3
+);
+
+if ( defined( 'VIP_PRESENCE_E2E_OFFLINE' ) && constant( 'VIP_PRESENCE_E2E_OFFLINE' ) ) {
+	add_filter( 'pre_option_show_avatars', '__return_zero' );
+}
