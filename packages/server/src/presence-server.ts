@@ -253,7 +253,9 @@ export function createPresenceServer(options: PresenceServerOptions = {}): Prese
     socket.use(([event, ...args], next) => {
       const ack =
         typeof args[args.length - 1] === 'function' ? (args[args.length - 1] as Ack) : undefined;
-      if (!bucket.take()) {
+      // Leaving and unwatching only ever lower the load; a refused leave would keep a reader counted.
+      const lowersLoad = event === Events.Leave || event === Events.Unwatch;
+      if (!lowersLoad && !bucket.take()) {
         ack?.(refuse(ErrorCodes.RateLimited, `at most ${opts.eventsPerSecond} events per second`));
         if (++strikes > MAX_STRIKES) socket.disconnect(true);
         return;
@@ -357,7 +359,19 @@ export function createPresenceServer(options: PresenceServerOptions = {}): Prese
           if (local.isViewing(visitorId, postId)) rooms.push(selfRoomOf(postId));
           await socket.join(rooms);
         }
-        for (const count of counts) relay.offer(count, false);
+        for (const count of counts) {
+          relay.offer(count, false);
+          // The ack has counts only: tell the socket now whether its visitor is among them (a
+          // watching tab whose visitor reads the post in another tab must not see itself as
+          // "1 other").
+          const known = relay.get(count.postId) ?? count;
+          socket.emit(Events.Count, {
+            postId: known.postId,
+            count: known.count,
+            self: local.isViewing(visitorId, known.postId),
+            seq: known.seq,
+          } satisfies CountPayload);
+        }
         return {
           ok: true,
           counts: Object.fromEntries(counts.map((c) => [String(c.postId), c.count])),

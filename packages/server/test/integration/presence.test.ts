@@ -115,6 +115,16 @@ describe.each(setups)('presence on %s', (_label, nodeCount, start) => {
       expect(await viewer.waitForCount(post, (c) => c.count === 1)).toMatchObject({ self: true });
     });
 
+    it('should tell a tab that starts watching whether its visitor already views the post', async () => {
+      const post = postId();
+      const visitorId = newVisitorId();
+      const article = await connectClient(a.url, { visitorId });
+      await article.request('presence:join', { postId: post });
+      const archive = await connectClient(a.url, { visitorId });
+      await archive.request('presence:watch', { postIds: [post] });
+      expect(archive.lastCount(post)).toMatchObject({ count: 1, self: true });
+    });
+
     it('should mark a watching tab as self when the same visitor views the post in another tab', async () => {
       const post = postId();
       const visitorId = newVisitorId();
