@@ -1,0 +1,419 @@
+/**
+ * Processes of a run: redis-server, presence servers, the gc, the bare baseline server and load
+ * processes. Every child is registered so that all of them die with the run (normal end, error,
+ * Ctrl-C, SIGTERM). Also: /proc sampling, redis-cli, and small HTTP helpers.
+ */
+import { execFile, fork, spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import { get } from 'node:http';
+import { createServer } from 'node:net';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { LoaderUsage, Reply } from './messages.js';
+import { sleep } from './stats.js';
+import { WebSocket } from 'ws';
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const BENCH_DIR = join(here, '..');
+export const ROOT = join(BENCH_DIR, '..', '..');
+export const SERVER_CLI = join(ROOT, 'packages/server/dist/cli.js');
+export const GC_CLI = join(ROOT, 'packages/gc/dist/cli.js');
+export const RESULTS_DIR = join(BENCH_DIR, 'results');
+export const LOG_DIR = join(RESULTS_DIR, 'logs');
+export const PROFILE_DIR = join(RESULTS_DIR, 'profiles');
+
+const children = new Set<ChildProcess>();
+
+/** Kills every child still running, at once (SIGKILL). Safe to call many times. */
+export function killAll(): void {
+  for (const child of children) {
+    if (child.exitCode === null && child.signalCode === null) {
+      try {
+        child.kill('SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+  }
+  children.clear();
+}
+
+function register(child: ChildProcess): ChildProcess {
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+  return child;
+}
+
+function exited(child: ChildProcess): boolean {
+  return child.exitCode !== null || child.signalCode !== null;
+}
+
+/** Stops a child: `signal` first, SIGKILL after `graceMs`. */
+export async function stop(
+  child: ChildProcess,
+  signal: NodeJS.Signals = 'SIGKILL',
+  graceMs = 5000,
+): Promise<void> {
+  if (exited(child)) return;
+  const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill(signal);
+  const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+  await gone;
+  clearTimeout(timer);
+}
+
+function logFd(name: string): number {
+  mkdirSync(LOG_DIR, { recursive: true });
+  return openSync(join(LOG_DIR, `${name}.log`), 'w');
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export function redisCli(port: number, ...args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile('redis-cli', ['-p', String(port), ...args], { timeout: 5000 }, (error, stdout) =>
+      error ? reject(error) : resolve(stdout),
+    );
+  });
+}
+
+async function waitFor(
+  what: string,
+  timeoutMs: number,
+  check: () => Promise<boolean>,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check().catch(() => false)) return;
+    await sleep(50);
+  }
+  throw new Error(`${what} not ready within ${timeoutMs} ms`);
+}
+
+export interface RedisProcess {
+  port: number;
+  url: string;
+  child: ChildProcess;
+}
+
+export async function startRedis(name: string, port?: number): Promise<RedisProcess> {
+  const p = port ?? (await freePort());
+  const fd = logFd(name);
+  const child = register(
+    spawn(
+      'redis-server',
+      ['--port', String(p), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+      {
+        stdio: ['ignore', fd, fd],
+      },
+    ),
+  );
+  closeSync(fd);
+  await waitFor(`redis-server :${p}`, 10_000, async () => {
+    if (exited(child)) throw new Error(`redis-server :${p} exited`);
+    return (await redisCli(p, 'ping')).trim() === 'PONG';
+  });
+  return { port: p, url: `redis://127.0.0.1:${p}`, child };
+}
+
+export interface NodeProcess {
+  name: string;
+  port: number;
+  url: string;
+  child: ChildProcess;
+  pid: number;
+  /** Inspector port (servers run with --inspect so the bench can force a GC before measuring). */
+  inspectPort: number;
+}
+
+export interface ServerSpec {
+  name: string;
+  redisUrl: string;
+  env?: Record<string, string>;
+  /** Write a V8 CPU profile to results/profiles on graceful exit. */
+  profile?: boolean;
+}
+
+export async function startPresenceServer(spec: ServerSpec): Promise<NodeProcess> {
+  if (!existsSync(SERVER_CLI)) throw new Error(`${SERVER_CLI} is missing: run "npm run build"`);
+  const port = await freePort();
+  const inspectPort = await freePort();
+  const fd = logFd(spec.name);
+  const execArgv = [`--inspect=127.0.0.1:${inspectPort}`];
+  if (spec.profile) {
+    execArgv.push(
+      '--cpu-prof',
+      `--cpu-prof-dir=${PROFILE_DIR}`,
+      `--cpu-prof-name=${spec.name}.cpuprofile`,
+    );
+  }
+  if (spec.profile) mkdirSync(PROFILE_DIR, { recursive: true });
+  const child = register(
+    spawn(process.execPath, [...execArgv, SERVER_CLI], {
+      stdio: ['ignore', fd, fd],
+      env: {
+        ...process.env,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        REDIS_URL: spec.redisUrl,
+        NODE_ID: spec.name,
+        MAX_CONNECTIONS_PER_IP: '0',
+        LOG_LEVEL: 'warn',
+        ...spec.env,
+      },
+    }),
+  );
+  closeSync(fd);
+  const url = `http://127.0.0.1:${port}`;
+  await waitFor(`server ${spec.name}`, 15_000, async () => {
+    if (exited(child))
+      throw new Error(`server ${spec.name} exited; see results/logs/${spec.name}.log`);
+    return (await httpGet(`${url}/readyz`)).status === 200;
+  });
+  return { name: spec.name, port, url, child, pid: child.pid ?? 0, inspectPort };
+}
+
+export async function startBareServer(
+  name: string,
+  env: Record<string, string>,
+): Promise<NodeProcess> {
+  const port = await freePort();
+  const inspectPort = await freePort();
+  const fd = logFd(name);
+  const child = register(
+    spawn(process.execPath, [`--inspect=127.0.0.1:${inspectPort}`, join(here, 'bare-server.js')], {
+      stdio: ['ignore', fd, fd],
+      env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', ...env },
+    }),
+  );
+  closeSync(fd);
+  const url = `http://127.0.0.1:${port}`;
+  await waitFor(
+    `bare server`,
+    10_000,
+    async () => (await httpGet(`${url}/healthz`)).status === 200,
+  );
+  return { name, port, url, child, pid: child.pid ?? 0, inspectPort };
+}
+
+export function startGc(
+  name: string,
+  redisUrl: string,
+  env: Record<string, string> = {},
+): ChildProcess {
+  const fd = logFd(name);
+  const child = register(
+    spawn(process.execPath, [GC_CLI], {
+      stdio: ['ignore', fd, fd],
+      env: { ...process.env, REDIS_URL: redisUrl, LOG_LEVEL: 'warn', ...env },
+    }),
+  );
+  closeSync(fd);
+  return child;
+}
+
+export function httpGet(url: string, timeoutMs = 5000): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = get(url, { timeout: timeoutMs }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (body += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('timeout', () => req.destroy(new Error(`GET ${url} timed out`)));
+    req.on('error', reject);
+  });
+}
+
+/** A node's /metrics: name -> value (summed over label sets). Reading it resets the event-loop lag histogram. */
+export async function metrics(url: string): Promise<Record<string, number>> {
+  const { body } = await httpGet(`${url}/metrics`);
+  const out: Record<string, number> = {};
+  for (const line of body.split('\n')) {
+    if (!line || line.startsWith('#')) continue;
+    const name = line.slice(0, line.search(/[ {]/));
+    out[name] = (out[name] ?? 0) + Number(line.slice(line.lastIndexOf(' ') + 1));
+  }
+  return out;
+}
+
+/** One counter or gauge from a node's /metrics. */
+export async function metric(url: string, name: string): Promise<number> {
+  return (await metrics(url))[name] ?? NaN;
+}
+
+const TICKS_PER_SECOND = 100; // getconf CLK_TCK on Linux
+
+export interface ProcSample {
+  at: number;
+  cpuSeconds: number;
+  rssBytes: number;
+}
+
+/** utime+stime and VmRSS of a process, from /proc. */
+export function sampleProc(pid: number): ProcSample {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = Number(fields[11]) + Number(fields[12]); // fields 14 and 15 of proc(5)
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  return { at: Date.now(), cpuSeconds: ticks / TICKS_PER_SECOND, rssBytes: rssKb * 1024 };
+}
+
+/** CPU between two samples, in % of one core. */
+export function cpuPercent(a: ProcSample, b: ProcSample): number {
+  const seconds = (b.at - a.at) / 1000;
+  return seconds > 0 ? ((b.cpuSeconds - a.cpuSeconds) / seconds) * 100 : NaN;
+}
+
+/** Whole-machine busy time from /proc/stat, to see what else ran during a phase. */
+export function machineTicks(): { busy: number; total: number } {
+  const line = readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '';
+  const v = line.trim().split(/\s+/).slice(1).map(Number);
+  const total = v.reduce((a, b) => a + b, 0);
+  const idle = (v[3] ?? 0) + (v[4] ?? 0);
+  return { busy: total - idle, total };
+}
+
+/** INFO commandstats: command -> calls. */
+export async function commandStats(port: number): Promise<Record<string, number>> {
+  const text = await redisCli(port, 'info', 'commandstats');
+  const calls: Record<string, number> = {};
+  for (const match of text.matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm)) {
+    calls[match[1] as string] = Number(match[2]);
+  }
+  return calls;
+}
+
+/** A load process and its request/reply channel. */
+export class Loader {
+  readonly child: ChildProcess;
+  private nextId = 1;
+  private readonly pending = new Map<
+    number,
+    { resolve: (v: unknown) => void; reject: (e: Error) => void }
+  >();
+
+  constructor(
+    readonly name: string,
+    env: Record<string, string> = {},
+  ) {
+    this.child = register(
+      fork(join(here, 'loader.js'), [], {
+        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+        env: { ...process.env, ...env },
+        execArgv: ['--max-old-space-size=4096'],
+      }),
+    );
+    this.child.on('message', (message: Reply) => {
+      const waiter = this.pending.get(message.id);
+      if (!waiter) return;
+      this.pending.delete(message.id);
+      if (message.ok) waiter.resolve(message.result);
+      else waiter.reject(new Error(`${this.name}: ${message.error}`));
+    });
+    this.child.once('exit', (code, signal) => {
+      for (const waiter of this.pending.values()) {
+        waiter.reject(new Error(`${this.name} exited (${code ?? signal})`));
+      }
+      this.pending.clear();
+    });
+  }
+
+  get pid(): number {
+    return this.child.pid ?? 0;
+  }
+
+  /** One request; rejects after `timeoutMs` (every call is bounded). */
+  call<T>(op: string, args: unknown, timeoutMs: number): Promise<T> {
+    const id = this.nextId++;
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        reject(new Error(`${this.name}: ${op} timed out after ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.pending.set(id, {
+        resolve: (v) => {
+          clearTimeout(timer);
+          resolve(v as T);
+        },
+        reject: (e) => {
+          clearTimeout(timer);
+          reject(e);
+        },
+      });
+      this.child.send({ id, op, args });
+    });
+  }
+
+  usage(reset = false): Promise<LoaderUsage> {
+    return this.call<LoaderUsage>('usage', { reset }, 5000);
+  }
+
+  async close(): Promise<void> {
+    await this.call('close', {}, 5000).catch(() => undefined);
+    await stop(this.child, 'SIGKILL', 1000);
+  }
+}
+
+/**
+ * The V8 inspector of a server started with `--inspect` (bench only): forces a full GC and reads
+ * process.memoryUsage(), so memory per connection can be compared without garbage in it.
+ */
+export async function inspectorMemory(
+  inspectPort: number,
+  collectGarbage: boolean,
+): Promise<NodeJS.MemoryUsage> {
+  const { body } = await httpGet(`http://127.0.0.1:${inspectPort}/json/list`);
+  const target = (JSON.parse(body) as { webSocketDebuggerUrl?: string }[])[0];
+  if (!target?.webSocketDebuggerUrl) throw new Error('no inspector target');
+  const ws = new WebSocket(target.webSocketDebuggerUrl);
+  await new Promise<void>((resolve, reject) => {
+    ws.once('open', () => resolve());
+    ws.once('error', reject);
+  });
+  let nextId = 1;
+  const send = (method: string, params: Record<string, unknown> = {}) =>
+    new Promise<unknown>((resolve, reject) => {
+      const id = nextId++;
+      const timer = setTimeout(() => reject(new Error(`inspector ${method} timed out`)), 30_000);
+      const onMessage = (data: WebSocket.RawData) => {
+        const message = JSON.parse(String(data)) as {
+          id?: number;
+          result?: unknown;
+          error?: unknown;
+        };
+        if (message.id !== id) return;
+        clearTimeout(timer);
+        ws.off('message', onMessage);
+        if (message.error) reject(new Error(JSON.stringify(message.error)));
+        else resolve(message.result);
+      };
+      ws.on('message', onMessage);
+      ws.send(JSON.stringify({ id, method, params }));
+    });
+  try {
+    if (collectGarbage) {
+      // Twice: the first pass may leave weakly held and finalizable objects for the second.
+      await send('HeapProfiler.collectGarbage');
+      await send('HeapProfiler.collectGarbage');
+    }
+    const result = (await send('Runtime.evaluate', {
+      expression: 'JSON.stringify(process.memoryUsage())',
+      returnByValue: true,
+    })) as { result: { value: string } };
+    return JSON.parse(result.result.value) as NodeJS.MemoryUsage;
+  } finally {
+    ws.close();
+  }
+}

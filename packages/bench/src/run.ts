@@ -1,0 +1,238 @@
+/**
+ * `npm run bench` (after `npm run build`): proves the scale of vip-presence on this machine with
+ * real processes: redis-server, `packages/server/dist/cli.js` nodes, the gc, and load processes
+ * (child_process.fork) holding real socket.io-client websocket connections. Prints a table of
+ * figures against the targets and writes results/latest.json. Not a test: it never fails a build.
+ *
+ *   npm run bench                    full run (~6-8 minutes on 2 cores)
+ *   npm run bench -- --quick         ~1/10 of the load, for smoke runs
+ *   npm run bench -- --only=A,B      some scenarios (E F A A2 S15 B C D)
+ *   npm run bench -- --profile       servers run with --cpu-prof (results/profiles/)
+ *   npm run bench -- --churn-seconds=30
+ */
+import { randomBytes } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, loadavg, release, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { RESULTS_DIR, killAll } from './procs.js';
+import { Report } from './report.js';
+import {
+  Scope,
+  scenarioA,
+  scenarioB,
+  scenarioC,
+  scenarioD,
+  scenarioE,
+  scenarioF,
+  type Settings,
+} from './scenarios.js';
+
+const ALL = ['E', 'F', 'A', 'A2', 'S15', 'B', 'C', 'D'] as const;
+/** The whole run is cut here, whatever happens. */
+const RUN_DEADLINE_MS = 12 * 60_000;
+
+const print = (line = '') => process.stdout.write(`${line}\n`);
+const log = (line: string) =>
+  process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
+
+const { values } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    only: { type: 'string' },
+    profile: { type: 'boolean', default: false },
+    'churn-seconds': { type: 'string' },
+    out: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  },
+});
+if (values.help) {
+  print(
+    'Usage: npm run bench -- [--quick] [--only=E,F,A,A2,S15,B,C,D] [--profile] [--churn-seconds=N] [--out=FILE]',
+  );
+  process.exit(0);
+}
+const only = values.only
+  ? new Set(values.only.split(',').map((s) => s.trim().toUpperCase()))
+  : undefined;
+const quick = values.quick ?? false;
+const settings: Settings = {
+  quick,
+  scale: quick ? 0.1 : 1,
+  profile: values.profile ?? false,
+  churnSeconds: Number(values['churn-seconds'] ?? (quick ? 10 : 60)),
+  runId: randomBytes(3).toString('hex'),
+  // Joins carry signed view tokens, as in production (the server verifies an HMAC per join).
+  secret: `bench-${randomBytes(16).toString('hex')}`,
+  log,
+};
+
+// Every child dies with the run: normal end, error, Ctrl-C, SIGTERM, deadline.
+process.on('exit', killAll);
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.on(signal, () => {
+    log(`${signal}: stopping every process of the run`);
+    killAll();
+    process.exit(130);
+  });
+}
+const deadline = setTimeout(() => {
+  log(`run deadline (${RUN_DEADLINE_MS / 60_000} min) reached: stopping`);
+  killAll();
+  finish(true);
+  process.exit(2);
+}, RUN_DEADLINE_MS);
+deadline.unref();
+
+const report = new Report();
+const results: Record<string, unknown> = {};
+const errors: Record<string, string> = {};
+const startedAt = new Date();
+
+function machine() {
+  let redisVersion = 'unknown';
+  try {
+    redisVersion = execFileSync('redis-server', ['--version'], { encoding: 'utf8' }).trim();
+  } catch {
+    // reported as unknown
+  }
+  return {
+    nproc: availableParallelism(),
+    cpu: cpus()[0]?.model ?? 'unknown',
+    memoryGB: Math.round((totalmem() / 1024 ** 3) * 10) / 10,
+    node: process.version,
+    kernel: release(),
+    redis: redisVersion,
+    loadavgAtStart: loadavg().map((v) => Math.round(v * 100) / 100),
+  };
+}
+
+const machineInfo = machine();
+
+function finish(partial = false): void {
+  const durationS = (Date.now() - startedAt.getTime()) / 1000;
+  const out = {
+    startedAt: startedAt.toISOString(),
+    durationS: Math.round(durationS),
+    partial,
+    mode: quick ? 'quick' : 'full',
+    settings: { ...settings, secret: undefined, log: undefined },
+    machine: { ...machineInfo, loadavgAtEnd: loadavg().map((v) => Math.round(v * 100) / 100) },
+    rows: report.rows,
+    misses: report.misses().map((r) => `${r.scenario}: ${r.figure}`),
+    errors,
+    scenarios: results,
+  };
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  const json = `${JSON.stringify(out, null, 2)}\n`;
+  const stamp = startedAt.toISOString().replace(/[:.]/g, '-');
+  writeFileSync(join(RESULTS_DIR, `run-${stamp}${quick ? '-quick' : ''}.json`), json);
+  const latest =
+    values.out ?? join(RESULTS_DIR, quick || only ? 'latest-partial.json' : 'latest.json');
+  writeFileSync(latest, json);
+  print();
+  print(report.table());
+  print();
+  const m = machineInfo;
+  print(
+    `machine: ${m.nproc} cores (${m.cpu}), ${m.memoryGB} GB, node ${m.node}, ${m.redis.split(' ').slice(0, 3).join(' ')}; load avg at start ${m.loadavgAtStart.join(' ')}, at end ${out.machine.loadavgAtEnd.join(' ')}`,
+  );
+  print(
+    'servers, redis, gc and load generators share the same cores: CPU figures are % of one core.',
+  );
+  if (Object.keys(errors).length > 0) print(`errors: ${JSON.stringify(errors)}`);
+  print(`misses: ${out.misses.length === 0 ? 'none' : out.misses.join('; ')}`);
+  print(`${Math.round(durationS)} s; results written to ${latest}`);
+}
+
+async function scenario(
+  name: string,
+  run: (scope: Scope) => Promise<Record<string, unknown>>,
+): Promise<void> {
+  if (only && !only.has(name)) return;
+  const scope = new Scope();
+  scope.profile = settings.profile;
+  const t0 = Date.now();
+  log(
+    `scenario ${name}: start (load avg ${loadavg()
+      .map((v) => v.toFixed(2))
+      .join(' ')})`,
+  );
+  try {
+    results[name] = await run(scope);
+  } catch (error) {
+    errors[name] = error instanceof Error ? error.message : String(error);
+    report.add(name, 'scenario failed', errors[name] ?? 'error');
+    log(`scenario ${name} failed: ${errors[name]}`);
+  } finally {
+    await scope.close();
+  }
+  log(`scenario ${name}: ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+}
+
+async function main(): Promise<void> {
+  log(
+    `run ${settings.runId}: ${quick ? 'quick (1/10 load)' : 'full'}; ${machineInfo.nproc} cores, load avg ${machineInfo.loadavgAtStart.join(' ')}`,
+  );
+  if (only) {
+    const unknown = [...only].filter((n) => !(ALL as readonly string[]).includes(n));
+    if (unknown.length)
+      throw new Error(`unknown scenario(s) ${unknown.join(',')}; known: ${ALL.join(',')}`);
+  }
+  const s = settings;
+  if (!only || only.has('E')) results.E = scenarioE(report);
+  await scenario('F', (scope) => scenarioF(s, report, scope));
+  await scenario('A', (scope) =>
+    scenarioA(s, report, scope, {
+      name: 'A',
+      label: 'A site (1 node)',
+      viewers: Math.round(10_000 * s.scale),
+      posts: Math.round(1000 * s.scale),
+      nodes: 1,
+      idle: true,
+      targets: true,
+      baseline: results.F as Record<string, unknown> | undefined,
+    }),
+  );
+  await scenario('A2', (scope) =>
+    scenarioA(s, report, scope, {
+      name: 'A2',
+      label: 'A site (2 nodes)',
+      viewers: Math.round(10_000 * s.scale),
+      posts: Math.round(1000 * s.scale),
+      nodes: 2,
+      idle: false,
+      targets: true,
+    }),
+  );
+  await scenario('S15', (scope) =>
+    scenarioA(s, report, scope, {
+      name: 'S15',
+      label: `${Math.round(15_000 * s.scale)} viewers, 1 node`,
+      viewers: Math.round(15_000 * s.scale),
+      posts: Math.round(1500 * s.scale),
+      nodes: 1,
+      idle: true,
+      targets: false,
+      baseline: results.F as Record<string, unknown> | undefined,
+    }),
+  );
+  await scenario('B', (scope) => scenarioB(s, report, scope));
+  await scenario('C', (scope) => scenarioC(s, report, scope));
+  await scenario('D', (scope) => scenarioD(s, report, scope));
+  finish();
+}
+
+main().then(
+  () => {
+    killAll();
+    process.exit(0);
+  },
+  (error: unknown) => {
+    log(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    killAll();
+    finish(true);
+    process.exit(1);
+  },
+);

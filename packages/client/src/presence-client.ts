@@ -1,0 +1,411 @@
+import { ErrorCodes, Events, isErrorCode, isVisitorId } from '@vip-presence/protocol';
+import { io, type ManagerOptions, type SocketOptions } from 'socket.io-client';
+import { backoffDelay, type BackoffOptions } from './backoff.js';
+import {
+  DEFAULT_CLIENT_OPTIONS,
+  type ConnectionOptions,
+  type PresenceClientOptions,
+  type PresenceLogger,
+} from './options.js';
+import { watchPageLifecycle, type LifecycleTarget } from './page-lifecycle.js';
+import {
+  createPresenceCore,
+  TEMPORARY_ERROR_CODES,
+  type Command,
+  type InterestKind,
+} from './presence-core.js';
+import { normalizeSettings, toPostId } from './settings.js';
+import type {
+  ConnectionStatus,
+  PresenceCallback,
+  PresenceState,
+  SubscribeOptions,
+  Unsubscribe,
+} from './types.js';
+import { VERSION } from './version.js';
+import { browserStorage, loadVisitorId, type VisitorIdStorage } from './visitor-id.js';
+
+/** The SDK: `window.vipPresence` in the browser build, `createPresenceClient()` in the ESM one. */
+export interface PresenceClient {
+  /**
+   * Sets the server URL, merges view tokens, changes any other option. May be called before or
+   * after `subscribe`: connecting waits for a URL.
+   */
+  configure(options: PresenceClientOptions): void;
+  /**
+   * Follows a post's live count. `callback` is called (never synchronously) with the current
+   * state, then on every change. Returns the function that stops it.
+   * By default this visitor is counted as viewing the post; `{ count: false }` only watches.
+   */
+  subscribe(
+    postId: number | string,
+    callback: PresenceCallback,
+    options?: SubscribeOptions,
+  ): Unsubscribe;
+  /** The status of the page's one connection. */
+  getStatus(): ConnectionStatus;
+  /** Disconnects and drops every subscription; the client does nothing afterwards. */
+  close(): void;
+  /** The SDK version. */
+  readonly version: string;
+}
+
+/** The socket methods the client uses (socket.io-client's `Socket` has them). */
+export interface PresenceSocket {
+  readonly connected: boolean;
+  readonly active: boolean;
+  on(event: string, listener: (arg: never) => void): unknown;
+  connect(): unknown;
+  disconnect(): unknown;
+  timeout(ms: number): {
+    emit(event: string, payload: unknown, ack: (err: unknown, response: unknown) => void): unknown;
+  };
+}
+
+/**
+ * What the client takes from its surroundings; tests replace it.
+ * @internal
+ */
+export interface ClientEnvironment {
+  connect(url: string, options: Partial<ManagerOptions & SocketOptions>): PresenceSocket;
+  /** `window`, for page lifecycle events; `undefined` outside browsers. */
+  page: LifecycleTarget | undefined;
+  storage: VisitorIdStorage | undefined;
+  getRandomValues(array: Uint8Array): Uint8Array;
+  random(): number;
+  setTimeout(callback: () => void, ms: number): unknown;
+}
+
+interface Subscription {
+  postId: number;
+  kind: InterestKind;
+  callback: PresenceCallback;
+  /** What the callback was last given (JSON). */
+  last?: string;
+}
+
+const EVENT_OF: Record<Command['type'], string> = {
+  join: Events.Join,
+  leave: Events.Leave,
+  watch: Events.Watch,
+  unwatch: Events.Unwatch,
+};
+
+const NOOP: Unsubscribe = () => undefined;
+
+/**
+ * Creates a presence client: one socket for the page, however many subscriptions.
+ * Nothing connects before the first `subscribe` and a `url`.
+ */
+export function createPresenceClient(options: PresenceClientOptions = {}): PresenceClient {
+  return createPresenceClientWith(options, {
+    connect: io as ClientEnvironment['connect'],
+    page: typeof window === 'undefined' ? undefined : window,
+    storage: browserStorage(),
+    getRandomValues: (array) => crypto.getRandomValues(array),
+    random: Math.random,
+    setTimeout: (callback, ms) => setTimeout(callback, ms),
+  });
+}
+
+/** @internal `createPresenceClient` with its surroundings given (tests). */
+export function createPresenceClientWith(
+  initial: PresenceClientOptions,
+  env: ClientEnvironment,
+): PresenceClient {
+  let url: string | undefined;
+  let logger: PresenceLogger = console;
+  let settings: ConnectionOptions = { ...DEFAULT_CLIENT_OPTIONS };
+  /** Getters: `configure()` applies to the next delay. */
+  const backoff: BackoffOptions = {
+    get baseMs() {
+      return settings.reconnectDelayMs;
+    },
+    get maxMs() {
+      return settings.reconnectDelayMaxMs;
+    },
+    get jitter() {
+      return settings.reconnectJitter;
+    },
+  };
+  const core = createPresenceCore(backoff, env.random);
+  const subscriptions = new Map<number, Subscription>();
+  const warned = new Set<string>();
+  let lastSubscriptionId = 0;
+  let socket: PresenceSocket | undefined;
+  let visitorId: string | undefined;
+  let closed = false;
+  /** In the back-forward cache: no socket and no reconnection until the page is shown again. */
+  let suspended = false;
+  let flushQueued = false;
+  let reconnectAttempts = 0;
+
+  function warnOnce(key: string, message: string): void {
+    if (warned.has(key)) return;
+    warned.add(key);
+    report('warn', message);
+  }
+
+  function report(level: 'warn' | 'error', message: string, ...detail: unknown[]): void {
+    try {
+      logger[level]('vipPresence: ' + message, ...detail);
+    } catch {
+      // a broken logger must not break the page either
+    }
+  }
+
+  /** Wraps SDK code run by events and timers: whatever happens, nothing is thrown into the page. */
+  function guard<A extends unknown[]>(fn: (...args: A) => void): (...args: A) => void {
+    return (...args) => {
+      try {
+        fn(...args);
+      } catch (error) {
+        report('error', 'internal error', error);
+      }
+    };
+  }
+
+  /** Runs `fn` after `ms`, unless the client is closed by then. */
+  function later(ms: number, fn: () => void): void {
+    env.setTimeout(
+      guard(() => {
+        if (!closed) fn();
+      }),
+      ms,
+    );
+  }
+
+  // ------------------------------------------------------------------ the loop
+
+  function scheduleFlush(): void {
+    if (flushQueued || closed) return;
+    flushQueued = true;
+    queueMicrotask(flush);
+  }
+
+  const flush = guard(() => {
+    flushQueued = false;
+    if (closed) return;
+    if (subscriptions.size && !url) {
+      warnOnce('url', 'no server url: print window.vipPresenceSettings or call configure({ url })');
+    }
+    openSocket();
+    const { commands, retries, refusals } = core.drain();
+    commands.forEach(send);
+    retries.forEach((retry) =>
+      later(retry.delayMs, () => {
+        core.retryDue(retry);
+        scheduleFlush();
+      }),
+    );
+    for (const { postId, kind, error } of refusals) {
+      warnOnce(
+        postId + error.code,
+        `the server refused to ${kind === 'view' ? 'join' : 'watch'} post ${postId} (${error.code}): ${error.message}`,
+      );
+    }
+    // Tell each subscriber what changed; a callback may unsubscribe others meanwhile.
+    subscriptions.forEach((subscription, id) => {
+      const state = core.snapshot(subscription.postId, subscription.kind);
+      const key = JSON.stringify(state);
+      if (!subscriptions.has(id) || key === subscription.last) return;
+      subscription.last = key;
+      try {
+        subscription.callback(JSON.parse(key) as PresenceState);
+      } catch (error) {
+        report('error', `a callback of post ${subscription.postId} threw`, error);
+      }
+    });
+  });
+
+  // ------------------------------------------------------------------ the socket
+
+  function openSocket(): void {
+    if (socket || closed || suspended || !url || !subscriptions.size) return;
+    visitorId ??= loadVisitorId(env.storage, settings.storageKey, env.getRandomValues);
+    const created = (socket = env.connect(url, {
+      path: settings.path,
+      transports: settings.allowPolling ? ['websocket', 'polling'] : ['websocket'],
+      tryAllTransports: settings.allowPolling,
+      reconnectionDelay: settings.reconnectDelayMs,
+      reconnectionDelayMax: settings.reconnectDelayMaxMs,
+      randomizationFactor: settings.reconnectJitter,
+      // A function: every (re)connection sends the id the page holds then.
+      auth: (callback: (data: object) => void) => callback({ visitorId }),
+    }));
+    const on = (event: string, listener: (arg: never) => void) =>
+      created.on(
+        event,
+        guard((arg: never) => {
+          if (socket === created) listener(arg);
+          scheduleFlush();
+        }),
+      );
+    on('connect', () => {
+      reconnectAttempts = 0;
+      core.online();
+    });
+    on('disconnect', (reason: string) => {
+      core.offline();
+      // The server closed this socket on purpose: socket.io-client does not come back by itself.
+      if (reason === 'io server disconnect') reconnectLater();
+    });
+    on('connect_error', (err?: { message?: string; data?: { code?: unknown } }) => {
+      const code = err?.data?.code;
+      if (!isErrorCode(code) || created.active) {
+        core.offline(); // network trouble: socket.io-client retries with backoff and jitter
+      } else if (code === ErrorCodes.Unavailable) {
+        core.offline(); // the server is shutting down: like a network error
+        reconnectLater();
+      } else {
+        // Refused by the server's handshake checks; socket.io-client gives up by itself.
+        core.refused({ code, message: String(err?.message) });
+        warnOnce(code, `the server refused the connection (${code}): ${err?.message}`);
+        if (TEMPORARY_ERROR_CODES.has(code)) reconnectLater();
+      }
+    });
+    on(Events.Count, (payload: unknown) => core.applyCount(payload));
+  }
+
+  function reconnectLater(): void {
+    const target = socket;
+    later(backoffDelay(reconnectAttempts++, backoff, env.random), () => {
+      if (socket === target && !suspended && !target?.connected) target?.connect();
+    });
+  }
+
+  /** Drops the socket; the server forgets everything it held for it. */
+  function dropSocket(): void {
+    const old = socket;
+    socket = undefined;
+    core.offline(); // first: the acks the disconnect cancels belong to the old epoch
+    old?.disconnect();
+  }
+
+  function send(command: Command): void {
+    // An undefined token is left out of the JSON.
+    const payload =
+      command.type === 'watch' || command.type === 'unwatch'
+        ? { postIds: command.postIds }
+        : { postId: command.postId, token: command.token };
+    socket?.timeout(settings.ackTimeoutMs).emit(
+      EVENT_OF[command.type],
+      payload,
+      guard((err: unknown, response: unknown) => {
+        core.applyAck(command, err ? undefined : response);
+        scheduleFlush();
+      }),
+    );
+  }
+
+  // ------------------------------------------------------------------ the page
+
+  const unwatchPage =
+    env.page &&
+    watchPageLifecycle(env.page, {
+      hide: guard(() => {
+        if (!settings.leaveOnPageHide) return;
+        // Leave now so that other readers see it at once; a page without an open socket may
+        // also enter the back-forward cache.
+        suspended = true;
+        dropSocket();
+        scheduleFlush();
+      }),
+      restore: guard(() => {
+        if (!suspended) return;
+        suspended = false;
+        scheduleFlush(); // a new socket, everything rejoined
+      }),
+      storage: guard((key, value) => {
+        // Two tabs opened at once may each have made an id: the last one written wins.
+        if (key !== settings.storageKey || !isVisitorId(value) || !visitorId || value === visitorId)
+          return;
+        visitorId = value;
+        if (socket) {
+          dropSocket();
+          scheduleFlush();
+        }
+      }),
+    });
+
+  // ------------------------------------------------------------------ the API
+
+  const configure = guard((raw: PresenceClientOptions) => {
+    if (closed) return;
+    const { options, ignored } = normalizeSettings(raw);
+    if (ignored.length) warnOnce('settings' + ignored, 'malformed settings ignored: ' + ignored);
+    const { url: nextUrl, tokens, logger: nextLogger, ...rest } = options;
+    if (nextLogger) logger = nextLogger;
+    for (const postId in tokens) core.setToken(Number(postId), tokens[postId] as string);
+    // Connection options apply to the next connection; a new url reconnects now.
+    settings = { ...settings, ...rest };
+    if (socket && nextUrl && nextUrl !== url) dropSocket();
+    url = nextUrl ?? url;
+    scheduleFlush();
+  });
+
+  function subscribe(
+    rawPostId: number | string,
+    callback: PresenceCallback,
+    options?: SubscribeOptions,
+  ): Unsubscribe {
+    const postId = toPostId(rawPostId);
+    if (typeof callback !== 'function' || closed) {
+      warnOnce('callback', 'subscribe() needs a callback (and a client not closed)');
+      return NOOP;
+    }
+    if (!postId) {
+      // Told like any refusal: once to the console, and to the callback as an `error` state.
+      const error = { code: ErrorCodes.InvalidPayload, message: `${rawPostId} is not a post id` };
+      warnOnce('postId' + rawPostId, 'subscribe(): ' + error.message);
+      queueMicrotask(
+        guard(() =>
+          callback({
+            postId: 0,
+            count: 0,
+            others: 0,
+            self: false,
+            views: null,
+            status: 'error',
+            error,
+          }),
+        ),
+      );
+      return NOOP;
+    }
+    const kind: InterestKind = options?.count === false ? 'watch' : 'view';
+    if (typeof options?.token === 'string' && options.token) core.setToken(postId, options.token);
+    const id = ++lastSubscriptionId;
+    subscriptions.set(id, { postId, kind, callback });
+    core.addInterest(postId, kind);
+    scheduleFlush();
+    return guard(() => {
+      if (!subscriptions.delete(id)) return;
+      core.removeInterest(postId, kind);
+      scheduleFlush();
+    });
+  }
+
+  configure(initial);
+
+  return {
+    configure,
+    subscribe(postId, callback, options) {
+      try {
+        return subscribe(postId, callback, options);
+      } catch (error) {
+        report('error', 'internal error', error);
+        return NOOP;
+      }
+    },
+    getStatus: core.status,
+    close: guard(() => {
+      if (closed) return;
+      dropSocket();
+      closed = true;
+      subscriptions.clear();
+      unwatchPage?.();
+    }),
+    version: VERSION,
+  };
+}

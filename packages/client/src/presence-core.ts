@@ -1,0 +1,412 @@
+import { ErrorCodes, isErrorCode, isPostId, type ErrorCode } from '@vip-presence/protocol';
+import { backoffDelay, type BackoffOptions } from './backoff.js';
+import type { ConnectionStatus, PresenceError, PresenceState } from './types.js';
+
+/**
+ * The pure presence core of the SDK: no socket, no timers, no DOM. The client tells it what
+ * happens (subscriptions, connection changes, acks, count updates) and asks it what to send.
+ *
+ * Each post has two tracks, each a small state machine between what the page wants and what the
+ * server has been told:
+ * - `view`: this visitor is counted (`presence:join` / `presence:leave`);
+ * - `watch`: counts arrive without being counted (`presence:watch` / `presence:unwatch`).
+ * The server keeps them apart (a leave keeps a watch, an unwatch keeps a join).
+ * At most one request per track is in flight, so subscribing and unsubscribing in quick
+ * succession never stacks joins: what the page wants when an ack arrives is what is sent next.
+ * Every connection is an epoch: acks of an older epoch are ignored, and a new epoch starts with
+ * nothing on the server, so a reconnect rejoins everything exactly once.
+ */
+
+export type InterestKind = 'view' | 'watch';
+
+/** What the client must send. `id` ties the ack to the request. */
+export type Command =
+  | { type: 'join'; id: number; epoch: number; postId: number; token?: string }
+  /** `token` stays undefined on a leave: joins and leaves share one shape. */
+  | { type: 'leave'; id: number; epoch: number; postId: number; token?: string }
+  | { type: 'watch'; id: number; epoch: number; postIds: number[] }
+  | { type: 'unwatch'; id: number; epoch: number; postIds: number[] };
+
+/** Call `retryDue(retry)` after `delayMs`. */
+export interface RetryRequest {
+  epoch: number;
+  postId: number;
+  kind: InterestKind;
+  delayMs: number;
+}
+
+/** A join or watch the server refused: reported to the page once. */
+export interface Refusal {
+  postId: number;
+  kind: InterestKind;
+  error: PresenceError;
+}
+
+export interface CoreOutput {
+  commands: Command[];
+  retries: RetryRequest[];
+  refusals: Refusal[];
+}
+
+/**
+ * Refusals that may go away by themselves: asked again after a backoff delay. Any other code
+ * (a bad or expired token, a malformed request) stays until the post's token changes.
+ */
+export const TEMPORARY_ERROR_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+  ErrorCodes.RateLimited,
+  ErrorCodes.Unavailable,
+  ErrorCodes.Internal,
+  ErrorCodes.TooManyPosts,
+  ErrorCodes.TooManyConnections,
+]);
+
+/** idle: not on the server; adding/removing: request in flight; unknown: the answer was lost. */
+type TrackState = 'idle' | 'adding' | 'added' | 'removing' | 'unknown';
+
+interface Track {
+  /** Subscriptions that want this track. */
+  wanted: number;
+  state: TrackState;
+  /** Id of the request in flight. */
+  pending: number;
+  error: PresenceError | null;
+  /** Refused for good: not asked again until the token changes or the page reconnects. */
+  refused: boolean;
+  attempts: number;
+  /** A retry is scheduled: nothing is sent for this track until it is due. */
+  waiting: boolean;
+  /** A count update arrived after the request was sent, so it is newer than the ack. */
+  newer: boolean;
+}
+
+interface Post {
+  view: Track;
+  watch: Track;
+  count: number | null;
+  self: boolean;
+  views: number | null;
+  seq: number | null;
+  /** A count arrived in this connection. */
+  fresh: boolean;
+}
+
+export interface PresenceCore {
+  /** A subscription of `kind` on the post starts. */
+  addInterest(postId: number, kind: InterestKind): void;
+  /** A subscription of `kind` on the post ends. */
+  removeInterest(postId: number, kind: InterestKind): void;
+  /** A (new) view token for the post; a post refused for good is asked again. */
+  setToken(postId: number, token: string): void;
+  /** Connected: a new epoch with nothing on the server; everything is asked again. */
+  online(): void;
+  /** The connection dropped or could not be opened: the server forgot this socket. */
+  offline(): void;
+  /** The server refused the connection (`origin_not_allowed`, `too_many_connections`, ...). */
+  refused(error: PresenceError): void;
+  /**
+   * Everything to do now: requests to send (their tracks move to in flight), retries to
+   * schedule, refusals to report. Requests only while online.
+   */
+  drain(): CoreOutput;
+  /** The answer to a command; `undefined` when none came (timeout). */
+  applyAck(command: Command, ack: unknown): void;
+  /** A retry's delay is over. */
+  retryDue(retry: Pick<RetryRequest, 'epoch' | 'postId' | 'kind'>): void;
+  /**
+   * A `presence:count` update. Returns false when ignored: malformed, for a post not followed,
+   * or older (`seq`) than the last one seen; a new connection or join accepts any `seq` again.
+   */
+  applyCount(payload: unknown): boolean;
+  /** What a subscription of `kind` on the post shows. */
+  snapshot(postId: number, kind: InterestKind): PresenceState;
+  status(): ConnectionStatus;
+}
+
+const track = (): Track => ({
+  wanted: 0,
+  state: 'idle',
+  pending: 0,
+  error: null,
+  refused: false,
+  attempts: 0,
+  waiting: false,
+  newer: false,
+});
+
+const isCount = (value: unknown): value is number =>
+  typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+
+/** Whether the server sends the post's counts to a socket whose track is in this state. */
+const sending = (state: TrackState) => state === 'added' || state === 'removing';
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null;
+
+/** The error of a refused ack, or a stand-in when the answer is not one of the protocol. */
+function errorOf(ack: unknown): PresenceError {
+  const error = isRecord(ack) && ack.error;
+  return isRecord(error) && isErrorCode(error.code)
+    ? { code: error.code, message: String(error.message ?? '') }
+    : { code: ErrorCodes.Internal, message: 'unexpected answer' };
+}
+
+export function createPresenceCore(
+  backoff: BackoffOptions,
+  random: () => number = Math.random,
+): PresenceCore {
+  const posts = new Map<number, Post>();
+  const tokens = new Map<number, string>();
+  /** `connecting` until the first connection; attempts after a drop stay `offline`. */
+  let connection: ConnectionStatus = 'connecting';
+  let connectionError: PresenceError | null = null;
+  let epoch = 0;
+  let lastId = 0;
+  let retries: RetryRequest[] = [];
+  let refusals: Refusal[] = [];
+
+  /** Forgets a post nobody wants and the server no longer has. */
+  function collect(postId: number, post: Post): void {
+    const done = (t: Track) => !t.wanted && t.state === 'idle' && !t.waiting;
+    if (done(post.view) && done(post.watch)) posts.delete(postId);
+  }
+
+  function newEpoch(status: ConnectionStatus): void {
+    epoch++;
+    connection = status;
+    posts.forEach((post, postId) => {
+      for (const t of [post.view, post.watch]) {
+        t.state = 'idle';
+        t.waiting = false;
+        t.attempts = 0;
+        if (!t.refused) t.error = null;
+      }
+      post.fresh = false;
+      post.seq = null;
+      collect(postId, post);
+    });
+  }
+
+  function retry(postId: number, kind: InterestKind, t: Track): void {
+    t.waiting = true;
+    retries.push({ epoch, postId, kind, delayMs: backoffDelay(t.attempts++, backoff, random) });
+  }
+
+  function settled(t: Track, state: TrackState): void {
+    t.state = state;
+    t.pending = 0;
+    t.error = null;
+    t.refused = false;
+    t.attempts = 0;
+  }
+
+  /** The answer to one post's track; `result` is the ack, `undefined` when lost. */
+  function answer(command: Command, postId: number, kind: InterestKind, ack: unknown): void {
+    const post = posts.get(postId);
+    const t = post?.[kind];
+    if (!post || !t || command.epoch !== epoch || t.pending !== command.id) return;
+    const adding = t.state === 'adding';
+    t.pending = 0;
+    if (ack === undefined) {
+      // No answer: done or not, asking again is harmless (join, leave, watch are idempotent).
+      t.state = 'unknown';
+      retry(postId, kind, t);
+    } else if (isRecord(ack) && ack.ok === true) {
+      settled(t, adding ? 'added' : 'idle');
+      if (adding) {
+        post.fresh = true;
+        if (kind === 'view') {
+          if (isCount(ack.views)) post.views = ack.views;
+          if (!t.newer && isCount(ack.count)) {
+            post.count = ack.count;
+            post.self = ack.self !== false;
+            if (isCount(ack.seq)) post.seq = ack.seq;
+          }
+        } else if (!t.newer && post.view.state !== 'added') {
+          // A watch ack tells no `self`; a joined post keeps what its join said.
+          const count = isRecord(ack.counts) ? ack.counts[postId] : 0;
+          post.count = isCount(count) ? count : 0;
+          post.self = false;
+        }
+      }
+    } else {
+      const error = errorOf(ack);
+      const temporary = TEMPORARY_ERROR_CODES.has(error.code);
+      if (adding) {
+        t.state = 'idle';
+        t.error = error;
+        refusals.push({ postId, kind, error });
+        if (temporary) retry(postId, kind, t);
+        else t.refused = true;
+      } else if (temporary) {
+        // Still on the server: ask again later. The page is not told; this is the SDK's business.
+        t.state = 'added';
+        retry(postId, kind, t);
+      } else {
+        t.state = 'idle'; // the server will not do it: nothing left to undo
+      }
+    }
+    collect(postId, post);
+  }
+
+  /** Whether the server sends this socket the post's counts. */
+  function following({ view, watch }: Post): boolean {
+    return sending(view.state) || sending(watch.state);
+  }
+
+  function receives(post: Post, kind: InterestKind): boolean {
+    return post.view.state === 'added' || (kind === 'watch' && post.watch.state === 'added');
+  }
+
+  return {
+    addInterest(postId, kind) {
+      let post = posts.get(postId);
+      if (!post) {
+        post = {
+          view: track(),
+          watch: track(),
+          count: null,
+          self: false,
+          views: null,
+          seq: null,
+          fresh: false,
+        };
+        posts.set(postId, post);
+      }
+      post[kind].wanted++;
+    },
+
+    removeInterest(postId, kind) {
+      const post = posts.get(postId);
+      if (!post || !post[kind].wanted) return;
+      post[kind].wanted--;
+      collect(postId, post);
+    },
+
+    setToken(postId, token) {
+      if (tokens.get(postId) === token) return;
+      tokens.set(postId, token);
+      const view = posts.get(postId)?.view;
+      if (view?.refused) {
+        view.refused = false;
+        view.error = null;
+      }
+    },
+
+    online() {
+      connectionError = null;
+      newEpoch('online');
+    },
+
+    offline() {
+      newEpoch(connectionError ? 'error' : 'offline');
+    },
+
+    refused(error) {
+      connectionError = error;
+      newEpoch('error');
+    },
+
+    drain() {
+      const commands: Command[] = [];
+      if (connection === 'online') {
+        const batches = { watch: [] as number[], unwatch: [] as number[] };
+        const batchId = { watch: ++lastId, unwatch: ++lastId };
+        posts.forEach((post, postId) => {
+          for (const kind of ['view', 'watch'] as const) {
+            const t = post[kind];
+            const wanted = t.wanted > 0;
+            let type: Command['type'];
+            if (t.waiting) continue;
+            if (wanted && !t.refused && (t.state === 'idle' || t.state === 'unknown')) {
+              type = kind === 'view' ? 'join' : 'watch';
+            } else if (!wanted && (t.state === 'added' || t.state === 'unknown')) {
+              type = kind === 'view' ? 'leave' : 'unwatch';
+            } else {
+              continue;
+            }
+            const adding = type === 'join' || type === 'watch';
+            // A post followed again after a gap starts its `seq` afresh (it may restart lower).
+            if (adding && !following(post)) post.seq = null;
+            t.state = adding ? 'adding' : 'removing';
+            t.newer = false;
+            if (type === 'watch' || type === 'unwatch') {
+              t.pending = batchId[type];
+              batches[type].push(postId);
+            } else {
+              t.pending = ++lastId;
+              const token = type === 'join' ? tokens.get(postId) : undefined;
+              commands.push({ type, id: t.pending, epoch, postId, token });
+            }
+          }
+        });
+        for (const type of ['watch', 'unwatch'] as const) {
+          if (batches[type].length)
+            commands.push({ type, id: batchId[type], epoch, postIds: batches[type] });
+        }
+      }
+      const output = { commands, retries, refusals };
+      retries = [];
+      refusals = [];
+      return output;
+    },
+
+    applyAck(command, ack) {
+      if (command.type === 'join' || command.type === 'leave') {
+        answer(command, command.postId, 'view', ack);
+      } else {
+        for (const postId of command.postIds) answer(command, postId, 'watch', ack);
+      }
+    },
+
+    retryDue({ epoch: retryEpoch, postId, kind }) {
+      const post = posts.get(postId);
+      if (!post || retryEpoch !== epoch) return;
+      post[kind].waiting = false;
+      collect(postId, post);
+    },
+
+    applyCount(payload) {
+      if (connection !== 'online' || !isRecord(payload)) return false;
+      const { postId, count, self, seq } = payload;
+      const post = isPostId(postId) ? posts.get(postId) : undefined;
+      if (!post || !isCount(count) || (post.view.state === 'idle' && post.watch.state === 'idle'))
+        return false;
+      const ordered = isCount(seq);
+      if (ordered && post.seq !== null && seq < post.seq) return false;
+      post.count = count;
+      if (typeof self === 'boolean') post.self = self;
+      if (ordered) post.seq = seq;
+      post.fresh = post.view.newer = post.watch.newer = true;
+      return true;
+    },
+
+    snapshot(postId, kind) {
+      const post = posts.get(postId);
+      const count = post?.count ?? 0;
+      const self = post?.self ?? false;
+      // A watcher of a post this page views gets its counts through the join.
+      const trackError =
+        post && (kind === 'view' || post.view.state !== 'added') ? post[kind].error : null;
+      const error = connectionError ?? trackError ?? null;
+      return {
+        postId,
+        count,
+        others: self && count > 0 ? count - 1 : count,
+        self,
+        views: post?.views ?? null,
+        status: error
+          ? 'error'
+          : connection !== 'online'
+            ? connection === 'offline'
+              ? 'offline'
+              : 'connecting'
+            : post?.fresh && receives(post, kind)
+              ? 'live'
+              : 'connecting',
+        error,
+      };
+    },
+
+    status: () => connection,
+  };
+}
