@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess, execFile } from 'node:child_process';
 import { once } from 'node:events';
+import { createServer } from 'node:net';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -60,11 +61,43 @@ async function launch(port: number, dir: string): Promise<ChildProcess> {
   return child;
 }
 
+/** Whether a TCP port on 127.0.0.1 can be bound right now. */
+async function isFree(port: number): Promise<boolean> {
+  const server = createServer();
+  return new Promise((resolve) => {
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
+/** A free port whose cluster-bus port (port + 10000) is free too. */
+async function freeClusterPort(): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt += 1) {
+    const port = await freePort();
+    if (port + 10_000 <= 65_535 && (await isFree(port + 10_000))) return port;
+  }
+  throw new Error('no free port pair for a cluster node');
+}
+
+/** Starts one cluster node, on new ports if another process took them meanwhile. */
+async function launchNode(dir: string): Promise<{ port: number; child: ChildProcess }> {
+  for (let attempt = 0; ; attempt += 1) {
+    const port = await freeClusterPort();
+    try {
+      return { port, child: await launch(port, dir) };
+    } catch (error) {
+      if (attempt >= 4 || !String(error).includes('Address already in use')) throw error;
+    }
+  }
+}
+
 /** Starts a local 3-master Redis Cluster (no replicas) on free ports. */
 export async function startRedisCluster(): Promise<RedisClusterProcess> {
   const dir = await mkdtemp(join(tmpdir(), 'vp-cluster-'));
-  const ports = [await freePort(), await freePort(), await freePort()];
-  const children = await Promise.all(ports.map((port) => launch(port, dir)));
+  const started = [];
+  for (let i = 0; i < 3; i += 1) started.push(await launchNode(dir));
+  const ports = started.map(({ port }) => port);
+  const children = started.map(({ child }) => child);
   const nodes = ports.map((port) => `127.0.0.1:${port}`);
   await run(
     'redis-cli',

@@ -69,8 +69,18 @@ async function kill(child: ChildProcess): Promise<void> {
 
 /** Starts a real redis-server on a free port, without persistence. */
 export async function startRedis(): Promise<RedisProcess> {
-  const port = await freePort();
-  let child = await launch(port);
+  // Another process may take the free port before redis-server binds it: try new ports.
+  let port = 0;
+  let started: ChildProcess | undefined;
+  for (let attempt = 0; !started; attempt += 1) {
+    port = await freePort();
+    try {
+      started = await launch(port);
+    } catch (error) {
+      if (attempt >= 4 || !String(error).includes('Address already in use')) throw error;
+    }
+  }
+  let child: ChildProcess = started;
   const client = new Redis(port, '127.0.0.1', { maxRetriesPerRequest: 1, retryStrategy: () => 50 });
   client.on('error', () => undefined);
   return {
