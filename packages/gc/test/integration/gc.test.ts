@@ -112,6 +112,45 @@ describe('two server nodes and the gc', () => {
   });
 });
 
+describe('a gc stopped for a long stretch', () => {
+  it('should find counts right all along and reclaim the memory once it runs again', async () => {
+    await gc.stop();
+    try {
+      const doomed = await startServerProcess({ REDIS_URL: redis.url, ...SHORT_LEASES });
+      const posts = [60, 61, 62];
+      for (const postId of posts) {
+        const viewer = await connectClient(doomed.url);
+        await viewer.request('presence:join', { postId });
+      }
+      await doomed.crash();
+      const counts = async () =>
+        (
+          (await (
+            await fetch(`${reader.url}/api/v1/counts?postIds=${posts.join(',')}`)
+          ).json()) as {
+            counts: Record<string, number>;
+          }
+        ).counts;
+      // No gc: the expired leases stay in Redis, and are not counted.
+      await expect
+        .poll(async () => Object.values(await counts()), { timeout: 3_000 })
+        .toEqual([0, 0, 0]);
+      for (const postId of posts)
+        expect(await redis.client.zcard(`vp:{p${postId}}:viewers`)).toBe(1);
+      // The gc comes back: the memory is reclaimed.
+      const changed = await createSweeper({ redis: gcClient, logger: silent }).sweepOnce();
+      expect(changed.map((c) => c.postId).sort()).toEqual(posts);
+      for (const postId of posts) {
+        expect(await redis.client.exists(`vp:{p${postId}}:viewers`, `vp:{p${postId}}:leases`)).toBe(
+          0,
+        );
+      }
+    } finally {
+      gc.start();
+    }
+  });
+});
+
 describe('several gcs at once', () => {
   it('should reclaim and announce each expired session once', async () => {
     await gc.stop();

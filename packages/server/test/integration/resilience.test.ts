@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createPresenceServer, type PresenceServer } from '../../src/index.js';
 import { closeAllClients, connectClient, connectError, newVisitorId } from '../helpers/clients.js';
 import { startRedis, type RedisProcess } from '../helpers/redis.js';
 import { startTcpProxy } from '../helpers/tcp-proxy.js';
+import { killAllProcesses, startServerProcess } from '../helpers/processes.js';
 
 let redis: RedisProcess;
 
@@ -11,7 +13,10 @@ beforeAll(async () => {
   redis = await startRedis();
 });
 
-afterEach(() => closeAllClients());
+afterEach(async () => {
+  closeAllClients();
+  await killAllProcesses();
+});
 afterAll(() => redis?.stop());
 
 describe('a client whose network vanishes', () => {
@@ -191,3 +196,66 @@ describe('Redis unreachable for a while', () => {
     }
   });
 });
+
+describe('Redis unreachable for 20 seconds', () => {
+  it('should stay up without an error storm or unbounded memory, and be right within 30 s after', async () => {
+    const node = await startServerProcess({
+      REDIS_URL: redis.url,
+      LOG_LEVEL: 'info',
+      HEARTBEAT_INTERVAL_MS: '1000',
+      SESSION_TTL_MS: '3000',
+    });
+    const viewers = await Promise.all([connectClient(node.url), connectClient(node.url)]);
+    for (const viewer of viewers) await viewer.request('presence:join', { postId: 40 });
+    const rssBefore = await rssOf(node.child.pid!);
+
+    await redis.down();
+    const outageEnds = Date.now() + 20_000;
+    const prober = await connectClient(node.url);
+    let refusals = 0;
+    // A reader who keeps trying during the outage, a bounded number of times.
+    for (let i = 0; i < 100 && Date.now() < outageEnds; i += 1) {
+      const ack = await prober.request<{ ok: boolean; error?: { code: string } }>(
+        'presence:watch',
+        { postIds: [40] },
+      );
+      if (ack.error?.code === 'unavailable') refusals += 1;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    expect(refusals).toBeGreaterThan(10);
+    expect((await fetch(`${node.url}/readyz`)).status).toBe(503);
+    expect(viewers.every((viewer) => viewer.socket.connected)).toBe(true);
+    const rssDuring = await rssOf(node.child.pid!);
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, outageEnds - Date.now())));
+
+    await redis.up();
+    const back = Date.now();
+    await expect
+      .poll(
+        async () =>
+          ((
+            await prober.request<{ counts?: Record<string, number> }>('presence:watch', {
+              postIds: [40],
+            })
+          ).counts ?? {})[40],
+        {
+          timeout: 30_000,
+          interval: 250,
+        },
+      )
+      .toBe(2);
+    expect(Date.now() - back).toBeLessThan(30_000);
+    // One line when the store goes away and one when it is back, not one per failure.
+    const storeLines = node
+      .output()
+      .split('\n')
+      .filter((line) => line.includes('store unavailable') || line.includes('store available'));
+    expect(storeLines.length).toBeLessThanOrEqual(4);
+    expect(rssDuring - rssBefore).toBeLessThan(64 * 1024 * 1024);
+  }, 90_000);
+});
+
+async function rssOf(pid: number): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024;
+}
