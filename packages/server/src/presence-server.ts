@@ -316,7 +316,8 @@ export function createPresenceServer(options: PresenceServerOptions = {}): Prese
         }
         metrics.leases.set(local.leaseCount);
         relay.offer(result, true);
-        return { ok: true, count: result.count, self: true, views: result.views };
+        // seq orders this count against the pushed updates of the post (an optional field).
+        return { ok: true, count: result.count, self: true, views: result.views, seq: result.seq };
       }),
     );
 
