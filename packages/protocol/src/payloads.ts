@@ -25,7 +25,8 @@ export interface HandshakeAuth {
 
 /** Ack of `presence:join`. `self` is always true on success: the visitor is now counted. */
 export type JoinAck =
-  { ok: true; count: number; self: boolean; views: number } | { ok: false; error: ProtocolError };
+  | { ok: true; count: number; self: boolean; views: number; seq?: number }
+  | { ok: false; error: ProtocolError };
 
 /** Ack of `presence:leave` and `presence:unwatch`. */
 export type SimpleAck = { ok: true } | { ok: false; error: ProtocolError };
