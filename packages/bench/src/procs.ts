@@ -4,12 +4,14 @@
  * Ctrl-C, SIGTERM). Also: /proc sampling, redis-cli, and small HTTP helpers.
  */
 import { execFile, fork, spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { get } from 'node:http';
 import { createServer } from 'node:net';
+import { setPriority } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { LoaderUsage, Reply } from './messages.js';
+import type { CpuProfile, HeapProfile } from './profiles.js';
 import { sleep } from './stats.js';
 import { WebSocket } from 'ws';
 
@@ -23,6 +25,9 @@ export const LOG_DIR = join(RESULTS_DIR, 'logs');
 export const PROFILE_DIR = join(RESULTS_DIR, 'profiles');
 
 const children = new Set<ChildProcess>();
+
+/** Niceness of the load processes (0: same priority as the servers). BENCH_LOADER_NICE overrides. */
+export const LOADER_NICE = Number(process.env.BENCH_LOADER_NICE ?? 5);
 
 /** Kills every child still running, at once (SIGKILL). Safe to call many times. */
 export function killAll(): void {
@@ -140,26 +145,20 @@ export interface ServerSpec {
   name: string;
   redisUrl: string;
   env?: Record<string, string>;
-  /** Write a V8 CPU profile to results/profiles on graceful exit. */
-  profile?: boolean;
+  /** Another build of the server's cli.js (a proposal); default packages/server/dist/cli.js. */
+  cli?: string;
 }
 
 export async function startPresenceServer(spec: ServerSpec): Promise<NodeProcess> {
-  if (!existsSync(SERVER_CLI)) throw new Error(`${SERVER_CLI} is missing: run "npm run build"`);
+  const cli = spec.cli ?? SERVER_CLI;
+  if (!existsSync(cli)) throw new Error(`${cli} is missing: run "npm run build"`);
   const port = await freePort();
   const inspectPort = await freePort();
   const fd = logFd(spec.name);
+  // The inspector lets the bench force a GC before reading memory, and profile chosen windows.
   const execArgv = [`--inspect=127.0.0.1:${inspectPort}`];
-  if (spec.profile) {
-    execArgv.push(
-      '--cpu-prof',
-      `--cpu-prof-dir=${PROFILE_DIR}`,
-      `--cpu-prof-name=${spec.name}.cpuprofile`,
-    );
-  }
-  if (spec.profile) mkdirSync(PROFILE_DIR, { recursive: true });
   const child = register(
-    spawn(process.execPath, [...execArgv, SERVER_CLI], {
+    spawn(process.execPath, [...execArgv, cli], {
       stdio: ['ignore', fd, fd],
       env: {
         ...process.env,
@@ -277,12 +276,13 @@ export function cpuPercent(a: ProcSample, b: ProcSample): number {
 }
 
 /** Whole-machine busy time from /proc/stat, to see what else ran during a phase. */
-export function machineTicks(): { busy: number; total: number } {
+export function machineTicks(): { busy: number; total: number; steal: number } {
   const line = readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '';
   const v = line.trim().split(/\s+/).slice(1).map(Number);
   const total = v.reduce((a, b) => a + b, 0);
   const idle = (v[3] ?? 0) + (v[4] ?? 0);
-  return { busy: total - idle, total };
+  const steal = v[7] ?? 0; // time the hypervisor gave this VM's CPUs to someone else
+  return { busy: total - idle - steal, total, steal };
 }
 
 /** INFO commandstats: command -> calls. */
@@ -315,6 +315,9 @@ export class Loader {
         execArgv: ['--max-old-space-size=4096'],
       }),
     );
+    // The load generators share the 2 cores with the server under test: they run at a lower
+    // priority (nice) so the server gets the CPU first, as if the clients were elsewhere.
+    if (LOADER_NICE > 0 && this.child.pid) setPriority(this.child.pid, LOADER_NICE);
     this.child.on('message', (message: Reply) => {
       const waiter = this.pending.get(message.id);
       if (!waiter) return;
@@ -367,26 +370,32 @@ export class Loader {
 }
 
 /**
- * The V8 inspector of a server started with `--inspect` (bench only): forces a full GC and reads
- * process.memoryUsage(), so memory per connection can be compared without garbage in it.
+ * The V8 inspector of a server started with `--inspect` (bench only): forces a full GC, reads
+ * process.memoryUsage(), and records CPU or heap-allocation profiles of chosen windows.
  */
-export async function inspectorMemory(
-  inspectPort: number,
-  collectGarbage: boolean,
-): Promise<NodeJS.MemoryUsage> {
-  const { body } = await httpGet(`http://127.0.0.1:${inspectPort}/json/list`);
-  const target = (JSON.parse(body) as { webSocketDebuggerUrl?: string }[])[0];
-  if (!target?.webSocketDebuggerUrl) throw new Error('no inspector target');
-  const ws = new WebSocket(target.webSocketDebuggerUrl);
-  await new Promise<void>((resolve, reject) => {
-    ws.once('open', () => resolve());
-    ws.once('error', reject);
-  });
-  let nextId = 1;
-  const send = (method: string, params: Record<string, unknown> = {}) =>
-    new Promise<unknown>((resolve, reject) => {
-      const id = nextId++;
-      const timer = setTimeout(() => reject(new Error(`inspector ${method} timed out`)), 30_000);
+export class Inspector {
+  private nextId = 1;
+  private constructor(private readonly ws: WebSocket) {}
+
+  static async connect(inspectPort: number): Promise<Inspector> {
+    const { body } = await httpGet(`http://127.0.0.1:${inspectPort}/json/list`);
+    const target = (JSON.parse(body) as { webSocketDebuggerUrl?: string }[])[0];
+    if (!target?.webSocketDebuggerUrl) throw new Error('no inspector target');
+    const ws = new WebSocket(target.webSocketDebuggerUrl, { maxPayload: 1024 * MB });
+    await new Promise<void>((resolve, reject) => {
+      ws.once('open', () => resolve());
+      ws.once('error', reject);
+    });
+    return new Inspector(ws);
+  }
+
+  send<T>(method: string, params: Record<string, unknown> = {}, timeoutMs = 60_000): Promise<T> {
+    const id = this.nextId++;
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.ws.off('message', onMessage);
+        reject(new Error(`inspector ${method} timed out`));
+      }, timeoutMs);
       const onMessage = (data: WebSocket.RawData) => {
         const message = JSON.parse(String(data)) as {
           id?: number;
@@ -395,25 +404,75 @@ export async function inspectorMemory(
         };
         if (message.id !== id) return;
         clearTimeout(timer);
-        ws.off('message', onMessage);
+        this.ws.off('message', onMessage);
         if (message.error) reject(new Error(JSON.stringify(message.error)));
-        else resolve(message.result);
+        else resolve(message.result as T);
       };
-      ws.on('message', onMessage);
-      ws.send(JSON.stringify({ id, method, params }));
+      this.ws.on('message', onMessage);
+      this.ws.send(JSON.stringify({ id, method, params }));
     });
-  try {
-    if (collectGarbage) {
-      // Twice: the first pass may leave weakly held and finalizable objects for the second.
-      await send('HeapProfiler.collectGarbage');
-      await send('HeapProfiler.collectGarbage');
-    }
-    const result = (await send('Runtime.evaluate', {
+  }
+
+  async collectGarbage(): Promise<void> {
+    // Twice: the first pass may leave weakly held and finalizable objects for the second.
+    await this.send('HeapProfiler.collectGarbage');
+    await this.send('HeapProfiler.collectGarbage');
+  }
+
+  async memoryUsage(): Promise<NodeJS.MemoryUsage> {
+    const result = await this.send<{ result: { value: string } }>('Runtime.evaluate', {
       expression: 'JSON.stringify(process.memoryUsage())',
       returnByValue: true,
-    })) as { result: { value: string } };
+    });
     return JSON.parse(result.result.value) as NodeJS.MemoryUsage;
+  }
+
+  async startCpuProfile(): Promise<void> {
+    await this.send('Profiler.enable');
+    await this.send('Profiler.setSamplingInterval', { interval: 500 });
+    await this.send('Profiler.start');
+  }
+
+  /** Stops the CPU profile and writes it to results/profiles/<name>.cpuprofile. */
+  async stopCpuProfile(name: string): Promise<{ file: string; profile: CpuProfile }> {
+    const { profile } = await this.send<{ profile: CpuProfile }>('Profiler.stop');
+    mkdirSync(PROFILE_DIR, { recursive: true });
+    const file = join(PROFILE_DIR, `${name}.cpuprofile`);
+    writeFileSync(file, JSON.stringify(profile));
+    return { file, profile };
+  }
+
+  /** Sampling heap profiler: allocations still alive when it stops, by stack. */
+  async startHeapSampling(): Promise<void> {
+    await this.send('HeapProfiler.enable');
+    await this.send('HeapProfiler.startSampling', { samplingInterval: 4096 });
+  }
+
+  async stopHeapSampling(name: string): Promise<{ file: string; profile: HeapProfile }> {
+    const { profile } = await this.send<{ profile: HeapProfile }>('HeapProfiler.stopSampling');
+    mkdirSync(PROFILE_DIR, { recursive: true });
+    const file = join(PROFILE_DIR, `${name}.heapprofile`);
+    writeFileSync(file, JSON.stringify(profile));
+    return { file, profile };
+  }
+
+  close(): void {
+    this.ws.close();
+  }
+}
+
+const MB = 1024 * 1024;
+
+/** process.memoryUsage() of a server, after a full GC when asked. */
+export async function inspectorMemory(
+  inspectPort: number,
+  collectGarbage: boolean,
+): Promise<NodeJS.MemoryUsage> {
+  const inspector = await Inspector.connect(inspectPort);
+  try {
+    if (collectGarbage) await inspector.collectGarbage();
+    return await inspector.memoryUsage();
   } finally {
-    ws.close();
+    inspector.close();
   }
 }

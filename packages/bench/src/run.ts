@@ -6,17 +6,20 @@
  *
  *   npm run bench                    full run (~6-8 minutes on 2 cores)
  *   npm run bench -- --quick         ~1/10 of the load, for smoke runs
- *   npm run bench -- --only=A,B      some scenarios (E F A A2 S15 B C D)
- *   npm run bench -- --profile       servers run with --cpu-prof (results/profiles/)
+ *   npm run bench -- --only=A,B      some scenarios (E F A I A2 S15 B B2 C D)
+ *   npm run bench -- --profile       CPU profiles of the measured windows, heap profile of the
+ *                                    join wave (results/profiles/; see profile-top.js)
  *   npm run bench -- --churn-seconds=30
+ *   npm run bench -- --server-env=MAX_DELIVERIES_PER_SECOND=15000   (experiments; every node)
+ *   npm run bench -- --server-cli=packages/bench/results/proposal-x/server/dist/cli.js
  */
 import { randomBytes } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, release, totalmem } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { RESULTS_DIR, killAll } from './procs.js';
+import { LOADER_NICE, RESULTS_DIR, killAll } from './procs.js';
 import { Report } from './report.js';
 import {
   Scope,
@@ -26,10 +29,11 @@ import {
   scenarioD,
   scenarioE,
   scenarioF,
+  scenarioI,
   type Settings,
 } from './scenarios.js';
 
-const ALL = ['E', 'F', 'A', 'A2', 'S15', 'B', 'C', 'D'] as const;
+const ALL = ['E', 'F', 'A', 'I', 'A2', 'S15', 'B', 'B2', 'C', 'D'] as const;
 /** The whole run is cut here, whatever happens. */
 const RUN_DEADLINE_MS = 12 * 60_000;
 
@@ -43,13 +47,15 @@ const { values } = parseArgs({
     only: { type: 'string' },
     profile: { type: 'boolean', default: false },
     'churn-seconds': { type: 'string' },
+    'server-cli': { type: 'string' },
+    'server-env': { type: 'string', multiple: true },
     out: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   },
 });
 if (values.help) {
   print(
-    'Usage: npm run bench -- [--quick] [--only=E,F,A,A2,S15,B,C,D] [--profile] [--churn-seconds=N] [--out=FILE]',
+    'Usage: npm run bench -- [--quick] [--only=E,F,A,I,A2,S15,B,B2,C,D] [--profile] [--churn-seconds=N] [--server-env=K=V ...] [--server-cli=PATH] [--out=FILE]',
   );
   process.exit(0);
 }
@@ -65,6 +71,14 @@ const settings: Settings = {
   runId: randomBytes(3).toString('hex'),
   // Joins carry signed view tokens, as in production (the server verifies an HMAC per join).
   secret: `bench-${randomBytes(16).toString('hex')}`,
+  serverEnv: Object.fromEntries(
+    (values['server-env'] ?? []).map((kv) => {
+      const at = kv.indexOf('=');
+      if (at < 1) throw new Error(`--server-env ${kv}: expected NAME=VALUE`);
+      return [kv.slice(0, at), kv.slice(at + 1)];
+    }),
+  ),
+  ...(values['server-cli'] ? { serverCli: resolve(values['server-cli']) } : {}),
   log,
 };
 
@@ -80,8 +94,7 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
 const deadline = setTimeout(() => {
   log(`run deadline (${RUN_DEADLINE_MS / 60_000} min) reached: stopping`);
   killAll();
-  finish(true);
-  process.exit(2);
+  void finish(true).finally(() => process.exit(2));
 }, RUN_DEADLINE_MS);
 deadline.unref();
 
@@ -89,6 +102,16 @@ const report = new Report();
 const results: Record<string, unknown> = {};
 const errors: Record<string, string> = {};
 const startedAt = new Date();
+
+/** The results as the repository's Prettier would write them (plain JSON if it is missing). */
+async function formatJson(json: string): Promise<string> {
+  try {
+    const prettier = await import('prettier');
+    return await prettier.format(json, { parser: 'json', singleQuote: true, printWidth: 100 });
+  } catch {
+    return `${JSON.stringify(JSON.parse(json), null, 2)}\n`;
+  }
+}
 
 function machine() {
   let redisVersion = 'unknown';
@@ -110,7 +133,7 @@ function machine() {
 
 const machineInfo = machine();
 
-function finish(partial = false): void {
+async function finish(partial = false): Promise<void> {
   const durationS = (Date.now() - startedAt.getTime()) / 1000;
   const out = {
     startedAt: startedAt.toISOString(),
@@ -125,7 +148,7 @@ function finish(partial = false): void {
     scenarios: results,
   };
   mkdirSync(RESULTS_DIR, { recursive: true });
-  const json = `${JSON.stringify(out, null, 2)}\n`;
+  const json = await formatJson(JSON.stringify(out));
   const stamp = startedAt.toISOString().replace(/[:.]/g, '-');
   writeFileSync(join(RESULTS_DIR, `run-${stamp}${quick ? '-quick' : ''}.json`), json);
   const latest =
@@ -139,8 +162,13 @@ function finish(partial = false): void {
     `machine: ${m.nproc} cores (${m.cpu}), ${m.memoryGB} GB, node ${m.node}, ${m.redis.split(' ').slice(0, 3).join(' ')}; load avg at start ${m.loadavgAtStart.join(' ')}, at end ${out.machine.loadavgAtEnd.join(' ')}`,
   );
   print(
-    'servers, redis, gc and load generators share the same cores: CPU figures are % of one core.',
+    `servers, redis, gc and load generators share the same cores (load generators at nice ${LOADER_NICE}); CPU figures are % of one core.`,
   );
+  if (settings.serverCli || Object.keys(settings.serverEnv).length > 0) {
+    print(
+      `EXPERIMENT: server ${settings.serverCli ?? 'packages/server/dist/cli.js'} env ${JSON.stringify(settings.serverEnv)}`,
+    );
+  }
   if (Object.keys(errors).length > 0) print(`errors: ${JSON.stringify(errors)}`);
   print(`misses: ${out.misses.length === 0 ? 'none' : out.misses.join('; ')}`);
   print(`${Math.round(durationS)} s; results written to ${latest}`);
@@ -151,8 +179,7 @@ async function scenario(
   run: (scope: Scope) => Promise<Record<string, unknown>>,
 ): Promise<void> {
   if (only && !only.has(name)) return;
-  const scope = new Scope();
-  scope.profile = settings.profile;
+  const scope = new Scope(settings);
   const t0 = Date.now();
   log(
     `scenario ${name}: start (load avg ${loadavg()
@@ -195,6 +222,7 @@ async function main(): Promise<void> {
       baseline: results.F as Record<string, unknown> | undefined,
     }),
   );
+  await scenario('I', (scope) => scenarioI(s, report, scope, 25_000));
   await scenario('A2', (scope) =>
     scenarioA(s, report, scope, {
       name: 'A2',
@@ -218,10 +246,11 @@ async function main(): Promise<void> {
       baseline: results.F as Record<string, unknown> | undefined,
     }),
   );
-  await scenario('B', (scope) => scenarioB(s, report, scope));
+  await scenario('B', (scope) => scenarioB(s, report, scope, 1));
+  await scenario('B2', (scope) => scenarioB(s, report, scope, 2));
   await scenario('C', (scope) => scenarioC(s, report, scope));
   await scenario('D', (scope) => scenarioD(s, report, scope));
-  finish();
+  await finish();
 }
 
 main().then(
@@ -232,7 +261,6 @@ main().then(
   (error: unknown) => {
     log(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     killAll();
-    finish(true);
-    process.exit(1);
+    void finish(true).finally(() => process.exit(1));
   },
 );
