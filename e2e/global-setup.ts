@@ -3,10 +3,15 @@
  *   - a throwaway redis-server (127.0.0.1, free port, no persistence) and vip-presence-gc, unless
  *     E2E_STORE=memory (the server's embedded store);
  *   - vip-presence-server on 127.0.0.1 with a per-run secret and the WordPress origin allowed;
+ *   - a second vip-presence-server on the embedded (in-memory) store, for the "embedded-store"
+ *     project's smoke spec (with E2E_STORE=memory the first server already is one: no second);
  *   - WordPress (wp-env, Playground runtime, instance "e2e", fresh site) with the plugin configured
- *     with that server URL and secret.
- * Tests read the addresses from the environment: E2E_WP_URL, E2E_SERVER_URL, E2E_PRESENCE_SECRET,
- * E2E_REDIS_URL, E2E_STORE. Logs go to .cache/logs/e2e/.
+ *     with that server URL and secret (and the helper plugin told the embedded server's URL);
+ *   - a control API in this (the runner) process through which tests stop the presence server and
+ *     start it again on the same port, with the same Redis (support/stack-control.ts).
+ * Tests read the addresses from the environment: E2E_WP_URL, E2E_SERVER_URL,
+ * E2E_EMBEDDED_SERVER_URL, E2E_PRESENCE_SECRET, E2E_REDIS_URL, E2E_STORE, E2E_CONTROL_URL.
+ * Logs go to .cache/logs/e2e/.
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -14,6 +19,7 @@ import { CACHE_DIR, ServiceGroup, run } from '../scripts/lib/processes.mjs';
 import { runSecret } from '../scripts/lib/secret.mjs';
 import { SERVER_CLI, startGc, startPresenceServer, startRedis } from '../scripts/lib/services.mjs';
 import { startWordPress } from '../scripts/wp-env.mjs';
+import { RestartablePresenceServer, startControlServer } from './support/stack-control.js';
 
 const log = (line: string) => console.error(`[e2e setup] ${line}`);
 
@@ -23,12 +29,15 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     throw new Error(`E2E_STORE must be redis or memory, got "${store}"`);
   const wpPort = Number(process.env.E2E_WP_PORT);
   const serverPort = Number(process.env.E2E_SERVER_PORT);
+  const embeddedServerPort = Number(process.env.E2E_EMBEDDED_SERVER_PORT);
   const wpUrl = `http://localhost:${wpPort}`;
 
   const logDir = path.join(CACHE_DIR, 'logs', 'e2e');
   const group = new ServiceGroup({ logDir, stateFile: path.join(logDir, 'stack.json'), log });
+  let closeControl: (() => Promise<void>) | undefined;
   const teardown = async () => {
     const started = Date.now();
+    await closeControl?.();
     await group.stopAll();
     log(`stopped everything in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   };
@@ -52,21 +61,44 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     }
 
     const serverUrl = `http://127.0.0.1:${serverPort}`;
+    let embeddedServerUrl = serverUrl;
     if (existsSync(SERVER_CLI)) {
-      await startPresenceServer(group, {
+      const serverEnv = { LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' };
+      const server = new RestartablePresenceServer(group, {
         port: serverPort,
         host: '127.0.0.1',
         redisUrl,
         secret,
         allowedOrigins: [wpUrl],
-        env: { LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' },
+        env: serverEnv,
       });
-      if (redisUrl)
-        await startGc(group, { redisUrl, env: { LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' } });
+      await server.start();
+      if (redisUrl) {
+        await startGc(group, { redisUrl, env: serverEnv });
+        const embedded = await startPresenceServer(group, {
+          name: 'server-embedded',
+          port: embeddedServerPort,
+          host: '127.0.0.1',
+          secret,
+          allowedOrigins: [wpUrl],
+          env: serverEnv,
+        });
+        embeddedServerUrl = embedded.url;
+      }
       process.env.E2E_SERVER_URL = serverUrl;
+      process.env.E2E_EMBEDDED_SERVER_URL = embeddedServerUrl;
       log(
-        `presence server at ${serverUrl} (${store} store${redisUrl ? `, ${redisUrl} + gc` : ''})`,
+        `presence server at ${serverUrl} (${store} store${redisUrl ? `, ${redisUrl} + gc` : ''})` +
+          (redisUrl ? `; embedded-store server at ${embeddedServerUrl}` : ''),
       );
+      const control = await startControlServer(
+        {
+          'presence-server/stop': () => server.stop(),
+          'presence-server/start': () => server.start(),
+        },
+        log,
+      );
+      closeControl = control.close;
     } else {
       log(`WARNING: ${SERVER_CLI} is missing; tests that need the presence server will fail`);
     }
@@ -74,7 +106,15 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     const wordpress = await startWordPress({
       instance: 'e2e',
       port: wpPort,
-      config: { VIP_PRESENCE_SERVER_URL: serverUrl, VIP_PRESENCE_SECRET: secret },
+      config: {
+        VIP_PRESENCE_SERVER_URL: serverUrl,
+        VIP_PRESENCE_SECRET: secret,
+        // Read by the helper plugin (plugins/vip-presence-e2e-helpers): readers with the cookie
+        // vip_presence_e2e_server=embedded connect to this server instead.
+        VIP_PRESENCE_E2E_EMBEDDED_SERVER_URL: embeddedServerUrl,
+        // No wp-cron.php loopback requests queueing in the one PHP worker while tests run.
+        DISABLE_WP_CRON: true,
+      },
       log,
     });
     group.addCleanup(() => wordpress.stop());

@@ -1,5 +1,6 @@
 import { defineConfig, devices } from '@playwright/test';
 import { freePort } from '../scripts/lib/processes.mjs';
+import type { FixtureOptions } from './support/fixtures.js';
 
 /*
  * End-to-end tests: Playwright with Debian's Chromium (no browser download on these machines)
@@ -7,7 +8,8 @@ import { freePort } from '../scripts/lib/processes.mjs';
  * global-setup.ts on free ports and stopped when the run ends.
  *
  * Environment:
- *   E2E_STORE=redis|memory   presence store: a throwaway redis-server + gc (default) or embedded
+ *   E2E_STORE=redis|memory   presence store of the main project: a throwaway redis-server + gc
+ *                            (default) or embedded
  *   E2E_SKIP_BUILD=1         do not run `npm run build` first
  *   CHROMIUM_PATH            browser executable (default /usr/bin/chromium)
  *   VIP_PRESENCE_WP_CORE     auto|debian|latest|PATH (see scripts/wp-env.mjs)
@@ -15,13 +17,26 @@ import { freePort } from '../scripts/lib/processes.mjs';
 
 // The config is evaluated in the runner and again in every worker: choose the ports once, in the
 // runner, and hand them down through the environment (workers inherit it).
-process.env.E2E_WP_PORT ||= String(await freePort());
-process.env.E2E_SERVER_PORT ||= String(await freePort());
+const taken = new Set<string>();
+async function choosePort(name: string): Promise<void> {
+  if (!process.env[name]) {
+    let port: string;
+    do port = String(await freePort());
+    while (taken.has(port));
+    process.env[name] = port;
+  }
+  taken.add(process.env[name] as string);
+}
+await choosePort('E2E_WP_PORT');
+await choosePort('E2E_SERVER_PORT');
+await choosePort('E2E_EMBEDDED_SERVER_PORT');
 process.env.E2E_WP_URL = `http://localhost:${process.env.E2E_WP_PORT}`;
 
 const CI = Boolean(process.env.CI);
+const STORE = process.env.E2E_STORE ?? 'redis';
+const SMOKE = /\.smoke\.spec\.ts$/;
 
-export default defineConfig({
+export default defineConfig<FixtureOptions>({
   testDir: './specs',
   outputDir: './test-results',
   globalSetup: './global-setup.ts',
@@ -55,5 +70,15 @@ export default defineConfig({
       ],
     },
   },
-  projects: [{ name: 'chromium', use: { ...devices['Desktop Chrome'] } }],
+  projects: [
+    // Every spec against the main presence server (Redis + gc by default, E2E_STORE=memory: embedded).
+    { name: STORE, testIgnore: SMOKE, use: { ...devices['Desktop Chrome'] } },
+    // The smoke spec again against a server on the embedded in-memory store (a second server of
+    // the same run; readers get there through the helper plugin's cookie switch).
+    {
+      name: 'embedded-store',
+      testMatch: SMOKE,
+      use: { ...devices['Desktop Chrome'], presenceStore: 'embedded' },
+    },
+  ],
 });

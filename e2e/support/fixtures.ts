@@ -3,22 +3,46 @@
  *   page / context   an anonymous reader: the cookie that stops the Playground runtime's auto-login
  *                    is set before the first request (no admin bar, not logged in)
  *   newReader()      another anonymous reader in its own browser context: a different visitor
- *   adminPage        a page that is logged in as admin from its first request on (the runtime's
- *                    auto-login)
- *   requestUtils     REST as admin: createPost(), deletePost(), getPlugins(), rest()
+ *                    (more tabs of one visitor: `await reader.context().newPage()`)
+ *   adminPage        a page logged in as admin from its first request on (it starts with the
+ *                    session of `requestUtils`, so no auto-login round trip)
+ *   requestUtils     REST as admin: createPost(), createPage(), deletePost(), getPlugins(), rest()
+ *   presenceServer   the main presence server: url, stop(), start() (same port, same Redis); a
+ *                    test that leaves it stopped gets it started again after it
+ *   presenceStore    option: 'default', or 'embedded' to send readers to the run's embedded-store
+ *                    server (the "embedded-store" project sets it)
+ * Every reader page records what its widgets showed (see support/presence.ts: widgetHistory()).
  * Console errors and uncaught page errors in any of these contexts fail the test; a test that
  * expects some lists them with test.use({ allowedConsoleErrors: [/pattern/] }).
  */
 import { test as base, expect, type BrowserContext, type Page } from '@playwright/test';
+import { RECORD_WIDGETS_SCRIPT } from './presence.js';
 import { RequestUtils } from './request-utils.js';
+import { callControl } from './stack-control.js';
 
 export const NO_AUTO_LOGIN_COOKIE = { name: 'playground_auto_login_already_happened', value: '1' };
+/** Read by the helper plugin: readers with it connect to the embedded-store server. */
+export const EMBEDDED_SERVER_COOKIE = { name: 'vip_presence_e2e_server', value: 'embedded' };
 
-interface TestFixtures {
+export interface PresenceServerHandle {
+  /** Base URL (http://127.0.0.1:<port>). */
+  url: string;
+  /** SIGTERM and wait for the exit: its viewers leave, readers' sockets drop. */
+  stop(): Promise<void>;
+  /** Start it again on the same port with the same options and Redis; resolves once healthy. */
+  start(): Promise<void>;
+}
+
+export interface FixtureOptions {
   allowedConsoleErrors: (string | RegExp)[];
+  presenceStore: 'default' | 'embedded';
+}
+
+interface TestFixtures extends FixtureOptions {
   consoleErrors: string[];
   newReader: () => Promise<Page>;
   adminPage: Page;
+  presenceServer: PresenceServerHandle;
 }
 
 interface WorkerFixtures {
@@ -46,8 +70,20 @@ function watchConsole(context: BrowserContext, sink: string[], label: string): v
   });
 }
 
+/** Makes `context` an anonymous reader (of the embedded-store server when asked). */
+async function setUpReader(
+  context: BrowserContext,
+  store: FixtureOptions['presenceStore'],
+): Promise<void> {
+  const cookies = [{ ...NO_AUTO_LOGIN_COOKIE, url: wpUrl() }];
+  if (store === 'embedded') cookies.push({ ...EMBEDDED_SERVER_COOKIE, url: wpUrl() });
+  await context.addCookies(cookies);
+  await context.addInitScript(RECORD_WIDGETS_SCRIPT);
+}
+
 export const test = base.extend<TestFixtures, WorkerFixtures>({
   allowedConsoleErrors: [[], { option: true }],
+  presenceStore: ['default', { option: true }],
 
   consoleErrors: [
     async ({ allowedConsoleErrors }, use) => {
@@ -64,31 +100,54 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     { auto: true },
   ],
 
-  context: async ({ context, consoleErrors }, use) => {
-    await context.addCookies([{ ...NO_AUTO_LOGIN_COOKIE, url: wpUrl() }]);
+  context: async ({ context, consoleErrors, presenceStore }, use) => {
+    await setUpReader(context, presenceStore);
     watchConsole(context, consoleErrors, 'reader');
     await use(context);
   },
 
-  newReader: async ({ browser, contextOptions, consoleErrors }, use) => {
+  newReader: async ({ browser, contextOptions, consoleErrors, presenceStore }, use) => {
     const contexts: BrowserContext[] = [];
     await use(async () => {
       const context = await browser.newContext({ ...contextOptions, baseURL: wpUrl() });
       contexts.push(context);
-      await context.addCookies([{ ...NO_AUTO_LOGIN_COOKIE, url: wpUrl() }]);
+      await setUpReader(context, presenceStore);
       watchConsole(context, consoleErrors, `reader ${contexts.length + 1}`);
       return context.newPage();
     });
     await Promise.all(contexts.map((context) => context.close()));
   },
 
-  adminPage: async ({ browser, contextOptions, consoleErrors }, use) => {
-    const context = await browser.newContext({ ...contextOptions, baseURL: wpUrl() });
+  adminPage: async ({ browser, contextOptions, consoleErrors, requestUtils }, use) => {
+    // The session of requestUtils (its auto-login and login cookies): logged in from the first
+    // request, without the runtime's auto-login redirect.
+    const context = await browser.newContext({
+      ...contextOptions,
+      baseURL: wpUrl(),
+      storageState: await requestUtils.request.storageState(),
+    });
     watchConsole(context, consoleErrors, 'admin');
-    // No navigation here: the page's first request is auto-logged-in, whatever its URL.
     const page = await context.newPage();
     await use(page);
     await context.close();
+  },
+
+  // eslint-disable-next-line no-empty-pattern -- Playwright needs the destructuring
+  presenceServer: async ({}, use) => {
+    let stopped = false;
+    await use({
+      url: process.env.E2E_SERVER_URL ?? '',
+      async stop() {
+        await callControl('presence-server/stop');
+        stopped = true;
+      },
+      async start() {
+        await callControl('presence-server/start');
+        stopped = false;
+      },
+    });
+    // Never leave the next test without a server.
+    if (stopped) await callControl('presence-server/start');
   },
 
   requestUtils: [

@@ -14,7 +14,17 @@
  * - With the constant VIP_PRESENCE_E2E_OFFLINE (set by scripts/wp-env.mjs on machines without
  *   internet), outgoing HTTP requests to hosts other than this machine fail at once instead of
  *   timing out (update checks, dashboard news), and avatars are off (browsers would fetch them
- *   from gravatar.com and log a console error for each).
+ *   from gravatar.com and log a console error for each); the dashboard's "WordPress Events and
+ *   News" box is left out (it can only fail, after an admin-ajax.php round trip).
+ * - Admin pages skip the script compression test (an admin-ajax.php request per admin page until
+ *   an option is set): the Playground runtime serves one PHP request at a time, and tests should
+ *   not queue behind it.
+ * - The page template "VIP Presence E2E: template tag" (templates/template-tag.php): a minimal
+ *   classic page that places the widget with the template tag vip_presence_widget().
+ * - With the constant VIP_PRESENCE_E2E_EMBEDDED_SERVER_URL (set by the e2e global setup), readers
+ *   that send the cookie vip_presence_e2e_server=embedded get that presence server instead of
+ *   VIP_PRESENCE_SERVER_URL (the "embedded-store" project's smoke spec). Without the constant,
+ *   the cookie does nothing.
  *
  * @package vip-presence-e2e-helpers
  */
@@ -65,4 +75,47 @@ add_filter(
 
 if ( defined( 'VIP_PRESENCE_E2E_OFFLINE' ) && constant( 'VIP_PRESENCE_E2E_OFFLINE' ) ) {
 	add_filter( 'pre_option_show_avatars', '__return_zero' );
+	add_action(
+		'wp_dashboard_setup',
+		static function () {
+			remove_meta_box( 'dashboard_primary', 'dashboard', 'side' );
+		}
+	);
 }
+
+add_filter( 'pre_site_option_can_compress_scripts', '__return_zero' );
+
+/** The page template that uses the template tag (the value of a page's `template` field). */
+const VIP_PRESENCE_E2E_TEMPLATE_TAG = 'vip-presence-e2e-template-tag.php';
+
+add_filter(
+	'theme_page_templates',
+	static function ( $templates ) {
+		$templates[ VIP_PRESENCE_E2E_TEMPLATE_TAG ] = 'VIP Presence E2E: template tag';
+		return $templates;
+	}
+);
+
+add_filter(
+	'template_include',
+	static function ( $template ) {
+		if ( is_page() && VIP_PRESENCE_E2E_TEMPLATE_TAG === get_page_template_slug( get_queried_object_id() ) ) {
+			return __DIR__ . '/templates/template-tag.php';
+		}
+		return $template;
+	}
+);
+
+add_filter(
+	'vip_presence_server_url',
+	static function ( $url ) {
+		if (
+			defined( 'VIP_PRESENCE_E2E_EMBEDDED_SERVER_URL' )
+			&& isset( $_COOKIE['vip_presence_e2e_server'] )
+			&& 'embedded' === $_COOKIE['vip_presence_e2e_server']
+		) {
+			return (string) constant( 'VIP_PRESENCE_E2E_EMBEDDED_SERVER_URL' );
+		}
+		return $url;
+	}
+);
