@@ -243,9 +243,17 @@ async function join(args: JoinArgs): Promise<JoinResult> {
     c.busy = false;
   };
   const pending: Promise<void>[] = [];
-  args.indexes.forEach((index, i) =>
-    pending.push(one(client(args.group, index), args.posts[i] ?? 0)),
-  );
+  const clients = groups.get(args.group) ?? [];
+  args.indexes.forEach((index, i) => {
+    const c = clients[index];
+    // A socket that never connected (connect deadline, refusal) cannot join: count it, go on.
+    if (!c || !c.connected) {
+      errors.not_connected = (errors.not_connected ?? 0) + 1;
+      failed += 1;
+      return;
+    }
+    pending.push(one(c, args.posts[i] ?? 0));
+  });
   await Promise.all(pending);
   return {
     sent: args.indexes.length,

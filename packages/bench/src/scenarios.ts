@@ -816,7 +816,7 @@ export async function scenarioB(
     45_000,
   );
   s.log(
-    `B: ${connect.connected} viewers + ${churnPool} churn + ${probeSockets} probe + ${watchers} watcher sockets connected`,
+    `${name}: ${connect.connected} viewers + ${churnPool} churn + ${probeSockets} probe + ${watchers} watcher sockets connected`,
   );
 
   // Half the churn pool views the post before the window, so leaves can start at once.
@@ -833,9 +833,7 @@ export async function scenarioB(
   await w.call('watch', { group: 'watch', postId: HOT, record: true, timeoutMs: 10_000 }, 20_000);
   const baseCount = viewers + preJoined;
   const settled = await expectAll([v0, v1, w], ['v', 'watch'], { [HOT]: baseCount }, 500, 30_000);
-  s.log(
-    `B: hot post at ${baseCount} (right: ${settled.ok}); churn ${rate}+${rate}/s for ${s.churnSeconds} s`,
-  );
+  s.log(`${name}: hot post at ${baseCount} (right: ${settled.ok}); churn ${rate}+${rate}/s`);
 
   // The measured window.
   const all = [v0, v1, ctl, w];
