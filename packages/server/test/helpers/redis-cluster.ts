@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess, execFile } from 'node:child_process';
+import { type ChildProcess, execFile } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Cluster } from 'ioredis';
-import { freePort } from './redis.js';
+import { freePort, launch } from './redis.js';
 
 const run = promisify(execFile);
 
@@ -18,47 +18,15 @@ export interface RedisClusterProcess {
   stop(): Promise<void>;
 }
 
-async function launch(port: number, dir: string): Promise<ChildProcess> {
-  const child = spawn(
-    'redis-server',
-    [
-      '--port',
-      String(port),
-      '--bind',
-      '127.0.0.1',
-      '--save',
-      '',
-      '--appendonly',
-      'no',
-      '--cluster-enabled',
-      'yes',
-      '--cluster-config-file',
-      `nodes-${port}.conf`,
-      '--dir',
-      dir,
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let output = '';
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`redis-server did not start: ${output}`)),
-      10_000,
-    );
-    child.stdout?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes('Ready to accept connections')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`redis-server exited with ${code}: ${output}`));
-    });
-  });
-  child.stdout?.resume();
-  return child;
+function launchClusterNode(port: number, dir: string): Promise<ChildProcess> {
+  return launch(port, [
+    '--cluster-enabled',
+    'yes',
+    '--cluster-config-file',
+    `nodes-${port}.conf`,
+    '--dir',
+    dir,
+  ]);
 }
 
 /** Whether a TCP port on 127.0.0.1 can be bound right now. */
@@ -84,7 +52,7 @@ async function launchNode(dir: string): Promise<{ port: number; child: ChildProc
   for (let attempt = 0; ; attempt += 1) {
     const port = await freeClusterPort();
     try {
-      return { port, child: await launch(port, dir) };
+      return { port, child: await launchClusterNode(port, dir) };
     } catch (error) {
       if (attempt >= 4 || !String(error).includes('Address already in use')) throw error;
     }

@@ -28,10 +28,21 @@ export interface RedisProcess {
   flush(): Promise<void>;
 }
 
-async function launch(port: number): Promise<ChildProcess> {
+/** Starts redis-server on `port` (extra arguments appended) and waits until it accepts connections. */
+export async function launch(port: number, extraArgs: string[] = []): Promise<ChildProcess> {
   const child = spawn(
     'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      ...extraArgs,
+    ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';
