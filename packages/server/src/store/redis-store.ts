@@ -158,16 +158,27 @@ export class RedisStore implements PresenceStore {
       .slice(0, limit);
   }
 
+  /**
+   * Records counts in the top-posts index: one ZADD and at most one ZREM per index shard, however
+   * many posts (every node sends its counts after each renewal and each publish batch).
+   */
   async recordCounts(counts: readonly PostCount[]): Promise<void> {
     if (counts.length === 0) return;
-    await Promise.all(
-      counts.map(({ postId, count }) => {
-        const key = topKey(topShardOf(postId), this.prefix);
-        return count > 0
-          ? this.redis.zadd(key, count, String(postId))
-          : this.redis.zrem(key, String(postId));
-      }),
-    );
+    const shards = new Map<number, { add: (string | number)[]; remove: string[] }>();
+    for (const { postId, count } of counts) {
+      const shard = topShardOf(postId);
+      let entry = shards.get(shard);
+      if (!entry) shards.set(shard, (entry = { add: [], remove: [] }));
+      if (count > 0) entry.add.push(count, String(postId));
+      else entry.remove.push(String(postId));
+    }
+    const calls: Promise<unknown>[] = [];
+    for (const [shard, { add, remove }] of shards) {
+      const key = topKey(shard, this.prefix);
+      if (add.length > 0) calls.push(this.redis.zadd(key, ...add));
+      if (remove.length > 0) calls.push(this.redis.zrem(key, ...remove));
+    }
+    await Promise.all(calls);
   }
 
   async sweep(): Promise<PostCount[]> {
