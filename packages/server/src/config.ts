@@ -16,6 +16,7 @@ const NUMBER_VARS = {
   sessionTtlMs: 'SESSION_TTL_MS',
   coalesceWindowMs: 'COALESCE_WINDOW_MS',
   maxDeliveriesPerSecond: 'MAX_DELIVERIES_PER_SECOND',
+  fanOutChunkSize: 'FAN_OUT_CHUNK_SIZE',
   viewWindowMs: 'VIEW_WINDOW_MS',
   maxPostsPerSocket: 'MAX_POSTS_PER_SOCKET',
   eventsPerSecond: 'EVENTS_PER_SECOND',

@@ -56,6 +56,13 @@ export interface PresenceServerOptions {
    */
   maxDeliveriesPerSecond?: number;
   /**
+   * Sockets per emit when a count goes to a big room: a room of more sockets gets its count in
+   * chunks of this size, one per turn of the event loop, so joins and acks are not held up behind
+   * one long fan-out.
+   * @default 1_000
+   */
+  fanOutChunkSize?: number;
+  /**
    * A visitor who comes back to a post within this time is not counted as a new view.
    * @default 1_800_000
    */
@@ -130,6 +137,7 @@ export const DEFAULT_OPTIONS = {
   sessionTtlMs: 15_000,
   coalesceWindowMs: 250,
   maxDeliveriesPerSecond: 30_000,
+  fanOutChunkSize: 1_000,
   viewWindowMs: 1_800_000,
   maxPostsPerSocket: 200,
   eventsPerSecond: 10,

@@ -19,6 +19,7 @@ import {
 } from '@vip-presence/protocol';
 import { verifyViewToken } from '@vip-presence/protocol/token';
 import { CountRelay } from './count-relay.js';
+import { FanOut } from './fan-out.js';
 import { ConfigError } from './errors.js';
 import { createHttpHandler } from './http-api.js';
 import { assertLiveness } from './liveness.js';
@@ -79,6 +80,9 @@ export function resolveOptions(options: PresenceServerOptions): ResolvedOptions 
   };
   delete (resolved as PresenceServerOptions).logger;
   assertLiveness(resolved);
+  if (!Number.isSafeInteger(resolved.fanOutChunkSize) || resolved.fanOutChunkSize < 1) {
+    throw new ConfigError('fanOutChunkSize', 'must be a whole number of at least 1');
+  }
   if (!/^[A-Za-z0-9_.-]{1,64}$/.test(resolved.nodeId)) {
     throw new ConfigError('nodeId', 'must be 1-64 characters of [A-Za-z0-9_.-]');
   }
@@ -152,23 +156,26 @@ export function createPresenceServer(options: PresenceServerOptions = {}): Prese
   const selfRoomOf = (postId: number) => `v:${postId}`;
   const audience = (postId: number) => io.of('/').adapter.rooms.get(roomOf(postId))?.size ?? 0;
 
+  const fanOut = new FanOut({
+    chunkSize: opts.fanOutChunkSize,
+    readers: (postId) => io.of('/').adapter.rooms.get(roomOf(postId)),
+    viewers: (postId) => io.of('/').adapter.rooms.get(selfRoomOf(postId)),
+    emitRoom(postId, payload) {
+      io.local.to(selfRoomOf(postId)).emit(Events.Count, payload(true));
+      io.local.to(roomOf(postId)).except(selfRoomOf(postId)).emit(Events.Count, payload(false));
+    },
+    emitTo(socketIds, payload) {
+      io.local.to(socketIds).emit(Events.Count, payload);
+    },
+  });
+
   const relay = new CountRelay({
     windowMs: opts.coalesceWindowMs,
     maxDeliveriesPerSecond: opts.maxDeliveriesPerSecond,
     publishDelayMs: PUBLISH_DELAY_MS,
     audience,
     deliver(update) {
-      const payload = (self: boolean): CountPayload => ({
-        postId: update.postId,
-        count: update.count,
-        self,
-        seq: update.seq,
-      });
-      io.local.to(selfRoomOf(update.postId)).emit(Events.Count, payload(true));
-      io.local
-        .to(roomOf(update.postId))
-        .except(selfRoomOf(update.postId))
-        .emit(Events.Count, payload(false));
+      fanOut.send(update);
       metrics.deliveries.inc(audience(update.postId));
     },
     publish(updates) {
@@ -541,6 +548,7 @@ export function createPresenceServer(options: PresenceServerOptions = {}): Prese
       await Promise.all(leaves);
       relay.flush();
       relay.close();
+      fanOut.close();
       await io.close();
       await stopped.catch(() => undefined);
       await store.close();

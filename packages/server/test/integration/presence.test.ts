@@ -204,6 +204,42 @@ describe.each(setups)('presence on %s', (_label, nodeCount, start) => {
       expect(seqs).toEqual([...seqs].sort((x, y) => x - y));
     });
 
+    it('should reach every reader of a room bigger than one fan-out chunk, with the right self', async () => {
+      const chunked = makeServer({ fanOutChunkSize: 2 });
+      await chunked.listen();
+      try {
+        const post = postId();
+        const viewers = await Promise.all(
+          Array.from({ length: 5 }, () => connectClient(chunked.url)),
+        );
+        for (const viewer of viewers) await viewer.request('presence:join', { postId: post });
+        const watchers = await Promise.all(
+          Array.from({ length: 2 }, () => connectClient(chunked.url)),
+        );
+        for (const watcher of watchers) {
+          await watcher.request('presence:watch', { postIds: [post] });
+        }
+        // A second tab of the first viewer, watching: it is part of the count.
+        const tab = await connectClient(chunked.url, { visitorId: viewers[0]?.visitorId });
+        await tab.request('presence:watch', { postIds: [post] });
+
+        const joiner = await connectClient(b.url);
+        await joiner.request('presence:join', { postId: post });
+        for (const reader of [...viewers, tab]) {
+          await reader.waitForCount(post, (c) => c.count === 6 && c.self);
+        }
+        for (const watcher of watchers) {
+          await watcher.waitForCount(post, (c) => c.count === 6 && !c.self);
+        }
+        joiner.close();
+        for (const reader of [...viewers, tab, ...watchers]) {
+          await reader.waitForCount(post, (c) => c.count === 5);
+        }
+      } finally {
+        await chunked.close();
+      }
+    });
+
     it('should keep a socket to the posts-per-socket limit across joins and watches', async () => {
       const small = makeServer({ maxPostsPerSocket: 3 });
       await small.listen();
