@@ -249,7 +249,7 @@ async function main(): Promise<void> {
     }),
   );
   // Extras (idle evidence, two-node runs): skipped when the time budget is short.
-  await scenario('I', 75, (scope) => scenarioI(s, report, scope, 25_000));
+  await scenario('I', 60, (scope) => scenarioI(s, report, scope, 10_000));
   await scenario('A2', 60, (scope) =>
     scenarioA(s, report, scope, {
       name: 'A2',
