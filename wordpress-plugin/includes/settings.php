@@ -241,7 +241,23 @@ function vip_presence_get_public_post_types() {
 }
 
 /**
+ * Refuses a value submitted for a field that a wp-config.php constant locks (a crafted request: the
+ * settings form does not submit locked fields). The stored option is kept as it is.
+ *
+ * @since 0.1.0
+ *
+ * @param string $setting Option name the message belongs to.
+ * @param string $message Text shown to the user.
+ */
+function vip_presence_refuse_locked_value( $setting, $message ) {
+	vip_presence_add_settings_error( $setting, $setting . '_locked', $message );
+}
+
+/**
  * Sanitizes the server URL option. A bad value is refused with a message and the previous one kept.
+ *
+ * While the VIP_PRESENCE_SERVER_URL constant locks the field, the stored option never changes: a bad
+ * value is still reported as bad, a good one as locked.
  *
  * @since 0.1.0
  *
@@ -254,16 +270,27 @@ function vip_presence_sanitize_server_url( $value ) {
 	if ( null === $value ) {
 		return $previous;
 	}
-	if ( is_string( $value ) && '' === trim( $value ) ) {
-		return '';
-	}
-	$url = vip_presence_parse_server_url( $value );
+	$url = is_string( $value ) && '' === trim( $value ) ? '' : vip_presence_parse_server_url( $value );
 	if ( null === $url ) {
 		vip_presence_add_settings_error(
 			'vip_presence_server_url',
 			'vip_presence_invalid_server_url',
 			__( 'The server URL was not saved: enter an http:// or https:// address with a host name and no path, such as https://presence.example.com or http://localhost:3000. The previous value was kept.', 'vip-presence' )
 		);
+		return $previous;
+	}
+	if ( vip_presence_is_server_url_locked() ) {
+		if ( $url !== $previous ) {
+			vip_presence_refuse_locked_value(
+				'vip_presence_server_url',
+				sprintf(
+					/* translators: 1: constant name, 2: wp-config.php */
+					__( 'The server URL was not saved: it is set by the %1$s constant in %2$s; change it there.', 'vip-presence' ),
+					'VIP_PRESENCE_SERVER_URL',
+					'wp-config.php'
+				)
+			);
+		}
 		return $previous;
 	}
 	return $url;
@@ -274,6 +301,7 @@ function vip_presence_sanitize_server_url( $value ) {
  *
  * The settings form sends an array: `value` (blank keeps the current secret) and `clear` (removes it).
  * A string (update_option(), WP-CLI) replaces the secret; an empty string removes it.
+ * While the VIP_PRESENCE_SECRET constant locks the field, the stored option never changes.
  *
  * @since 0.1.0
  *
@@ -285,11 +313,12 @@ function vip_presence_sanitize_secret( $value ) {
 	$previous = is_string( $previous ) ? $previous : '';
 	if ( is_array( $value ) ) {
 		if ( ! empty( $value['clear'] ) ) {
-			return '';
-		}
-		$value = isset( $value['value'] ) && is_string( $value['value'] ) ? trim( $value['value'] ) : '';
-		if ( '' === $value ) {
-			return $previous;
+			$value = '';
+		} else {
+			$value = isset( $value['value'] ) && is_string( $value['value'] ) ? trim( $value['value'] ) : '';
+			if ( '' === $value ) {
+				return $previous;
+			}
 		}
 	}
 	if ( ! is_string( $value ) ) {
@@ -302,6 +331,20 @@ function vip_presence_sanitize_secret( $value ) {
 			'vip_presence_invalid_secret',
 			__( 'The shared secret was not saved: it must be at most 1024 characters, without line breaks or control characters. The previous secret was kept.', 'vip-presence' )
 		);
+		return $previous;
+	}
+	if ( vip_presence_is_secret_locked() ) {
+		if ( $value !== $previous ) {
+			vip_presence_refuse_locked_value(
+				'vip_presence_secret',
+				sprintf(
+					/* translators: 1: constant name, 2: wp-config.php */
+					__( 'The shared secret was not saved: it is set by the %1$s constant in %2$s; change it there.', 'vip-presence' ),
+					'VIP_PRESENCE_SECRET',
+					'wp-config.php'
+				)
+			);
+		}
 		return $previous;
 	}
 	if ( '' !== $value && strlen( $value ) < 16 ) {

@@ -234,6 +234,58 @@ class VIP_Presence_Settings_Test extends VIP_Presence_Test_Case {
 	 * @runInSeparateProcess
 	 * @preserveGlobalState disabled
 	 */
+	public function test_never_stores_a_server_url_submitted_while_the_constant_locks_the_field() {
+		define( 'VIP_PRESENCE_SERVER_URL', 'https://constant.example.com' );
+		$this->set_option( 'vip_presence_server_url', 'https://option.example.com' );
+
+		// A crafted request (the form does not submit a locked field): a good URL is refused as locked.
+		$this->assertSame( 'https://option.example.com', vip_presence_sanitize_server_url( 'https://other.example.com' ) );
+		$errors = $this->settings_errors();
+		$this->assertCount( 1, $errors );
+		$this->assertSame( 'vip_presence_server_url_locked', $errors[0]['code'] );
+		$this->assertSame( 'error', $errors[0]['type'] );
+		$this->assertStringContainsString( 'set by the VIP_PRESENCE_SERVER_URL constant in wp-config.php', $errors[0]['message'] );
+
+		// Clearing is a change too; a bad URL is still reported as bad.
+		$this->assertSame( 'https://option.example.com', vip_presence_sanitize_server_url( '' ) );
+		$this->assertSame( 'https://option.example.com', vip_presence_sanitize_server_url( 'javascript:alert(1)' ) );
+		$this->assertSame(
+			array( 'vip_presence_server_url_locked', 'vip_presence_invalid_server_url' ),
+			array_column( $this->settings_errors(), 'code' )
+		);
+		// The value already stored is no change: no message.
+		$GLOBALS['vip_presence_stubs']['settings_errors'] = array();
+		$this->assertSame( 'https://option.example.com', vip_presence_sanitize_server_url( 'https://OPTION.example.com/' ) );
+		$this->assertSame( array(), $this->settings_errors() );
+	}
+
+	/**
+	 * @runInSeparateProcess
+	 * @preserveGlobalState disabled
+	 */
+	public function test_never_stores_a_secret_submitted_while_the_constant_locks_the_field() {
+		define( 'VIP_PRESENCE_SECRET', 'secret-from-wp-config-php' );
+		$this->set_option( 'vip_presence_secret', '' );
+
+		$this->assertSame( '', vip_presence_sanitize_secret( array( 'value' => 'a-brand-new-secret-value' ) ) );
+		$this->assertSame( '', vip_presence_sanitize_secret( 'set-by-update-option-or-cli' ) );
+		$this->assertSame( '', vip_presence_sanitize_secret( array( 'value' => 'short' ) ), 'no "saved, but short" warning either' );
+		$this->assertSame( array( 'vip_presence_secret_locked' ), array_unique( array_column( $this->settings_errors(), 'code' ) ) );
+		$this->assertStringContainsString( 'set by the VIP_PRESENCE_SECRET constant in wp-config.php', $this->settings_errors()[0]['message'] );
+		$this->assertStringNotContainsString( 'secret-from-wp-config-php', $this->settings_errors()[0]['message'] );
+
+		$this->set_option( 'vip_presence_secret', 'secret-from-the-option' );
+		$this->assertSame( 'secret-from-the-option', vip_presence_sanitize_secret( array( 'value' => '', 'clear' => '1' ) ) );
+		// A blank form field keeps the secret anyway: nothing to refuse.
+		$GLOBALS['vip_presence_stubs']['settings_errors'] = array();
+		$this->assertSame( 'secret-from-the-option', vip_presence_sanitize_secret( array( 'value' => '' ) ) );
+		$this->assertSame( array(), $this->settings_errors() );
+	}
+
+	/**
+	 * @runInSeparateProcess
+	 * @preserveGlobalState disabled
+	 */
 	public function test_treats_an_invalid_server_url_constant_as_unconfigured() {
 		define( 'VIP_PRESENCE_SERVER_URL', 'presence.example.com' );
 		$this->set_option( 'vip_presence_server_url', 'https://option.example.com' );
