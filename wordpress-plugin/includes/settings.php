@@ -81,7 +81,8 @@ function vip_presence_parse_server_url( $url ) {
 		return null;
 	}
 	$url = trim( $url );
-	if ( '' === $url || strlen( $url ) > 2048 || preg_match( '/[\s<>"\'`\\\\{}|^]/', $url ) ) {
+	// Control characters too: parse_url() would silently turn them into "_" inside the host name.
+	if ( '' === $url || strlen( $url ) > 2048 || preg_match( '/[\s\x00-\x1f\x7f<>"\'`\\\\{}|^]/', $url ) ) {
 		return null;
 	}
 	$parts = wp_parse_url( $url );
