@@ -54,6 +54,20 @@ test.describe('Settings page', () => {
     await expect(adminPage.locator('#setting-error-settings_updated')).toHaveCount(0);
     await expect(url).toBeDisabled();
     await expect(url).toHaveValue(serverUrl);
+
+    // A good URL is refused too while the constant locks the field: stored, it would do nothing
+    // until the day the constant goes, and then silently take over.
+    await url.evaluate((input: HTMLInputElement) => {
+      input.disabled = false;
+      input.name = 'vip_presence_server_url';
+    });
+    await url.fill('https://presence.example.com');
+    await adminPage.getByRole('button', { name: 'Save Changes' }).click();
+    await expect(adminPage.locator('#setting-error-vip_presence_server_url_locked')).toContainText(
+      'The server URL was not saved: it is set by the VIP_PRESENCE_SERVER_URL constant in wp-config.php; change it there.',
+    );
+    await expect(adminPage.locator('#setting-error-settings_updated')).toHaveCount(0);
+    await expect(url).toHaveValue(serverUrl);
     const settings = await requestUtils.rest<Record<string, unknown>>('GET', '/wp/v2/settings');
     expect(settings.vip_presence_server_url).toBe('');
   });

@@ -132,6 +132,31 @@ export class RequestUtils {
     return this.rest('POST', '/wp/v2/settings', settings);
   }
 
+  /**
+   * The plugin's options as stored (the helper plugin's route: no REST schema casting); the
+   * secret as `{ sha256 }` only.
+   */
+  storedOptions(): Promise<Record<string, unknown>> {
+    return this.rest('GET', '/vip-presence-e2e/v1/options');
+  }
+
+  /** Creates a user with a role and a password (to log in with through wp-login.php). */
+  createUser(user: {
+    username: string;
+    password: string;
+    roles: string[];
+  }): Promise<{ id: number; username: string }> {
+    return this.rest('POST', '/wp/v2/users', {
+      ...user,
+      email: `${user.username}@example.com`,
+    });
+  }
+
+  /** Deletes a user, giving whatever they wrote to user 1 (the admin). */
+  async deleteUser(id: number): Promise<void> {
+    await this.rest('DELETE', `/wp/v2/users/${id}?force=true&reassign=1`);
+  }
+
   async deletePost(id: number, type: 'posts' | 'pages' = 'posts'): Promise<void> {
     await this.rest('DELETE', `/wp/v2/${type}/${id}?force=true`);
   }

@@ -11,6 +11,12 @@
  * - GET /wp-json/vip-presence-e2e/v1/status (public): the WordPress version, whether the
  *   VIP_PRESENCE_* constants are defined (never the secret itself), and the active plugins. The
  *   scripts poll it after `wp-env start` because the first request may not see the constants yet.
+ * - GET /wp-json/vip-presence-e2e/v1/options (users who can manage_options): every option the
+ *   plugin registers in its settings group, as stored (get_option(): no REST schema casting, so a
+ *   spec sees exactly what the sanitize callbacks let through), the secret only as a SHA-256 digest.
+ * - admin-ajax.php?action=vip_presence_e2e_nonce&nonce_action=X (any logged-in user): a nonce of
+ *   action X for that user, so a spec can send a valid-looking settings form as a user who cannot
+ *   open the settings screen (and check that the capability, not the nonce, refuses it).
  * - With the constant VIP_PRESENCE_E2E_OFFLINE (set by scripts/wp-env.mjs on machines without
  *   internet), outgoing HTTP requests to hosts other than this machine fail at once instead of
  *   timing out (update checks, dashboard news), and avatars are off (browsers would fetch them
@@ -54,6 +60,43 @@ add_action(
 				},
 			)
 		);
+	}
+);
+
+add_action(
+	'rest_api_init',
+	static function () {
+		register_rest_route(
+			'vip-presence-e2e/v1',
+			'/options',
+			array(
+				'methods'             => 'GET',
+				'permission_callback' => static function () {
+					return current_user_can( 'manage_options' );
+				},
+				'callback'            => static function () {
+					$options = array();
+					foreach ( get_registered_settings() as $name => $setting ) {
+						if ( 'vip_presence' !== $setting['group'] ) {
+							continue;
+						}
+						$value            = get_option( $name );
+						$options[ $name ] = 'vip_presence_secret' === $name
+							? array( 'sha256' => is_string( $value ) ? hash( 'sha256', $value ) : null )
+							: $value;
+					}
+					return $options;
+				},
+			)
+		);
+	}
+);
+
+add_action(
+	'wp_ajax_vip_presence_e2e_nonce',
+	static function () {
+		$action = isset( $_GET['nonce_action'] ) ? sanitize_key( wp_unslash( $_GET['nonce_action'] ) ) : '';
+		wp_die( esc_html( wp_create_nonce( $action ) ) );
 	}
 );
 
