@@ -92,7 +92,7 @@ export function redisCli(port: number, ...args: string[]): Promise<string> {
   });
 }
 
-async function waitFor(
+export async function waitFor(
   what: string,
   timeoutMs: number,
   check: () => Promise<boolean>,
@@ -111,13 +111,28 @@ export interface RedisProcess {
   child: ChildProcess;
 }
 
-export async function startRedis(name: string, port?: number): Promise<RedisProcess> {
+/** Starts redis-server on `port` (a free one by default); `extraArgs` are appended (cluster mode). */
+export async function startRedis(
+  name: string,
+  port?: number,
+  extraArgs: string[] = [],
+): Promise<RedisProcess> {
   const p = port ?? (await freePort());
   const fd = logFd(name);
   const child = register(
     spawn(
       'redis-server',
-      ['--port', String(p), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+      [
+        '--port',
+        String(p),
+        '--bind',
+        '127.0.0.1',
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+        ...extraArgs,
+      ],
       {
         stdio: ['ignore', fd, fd],
       },
@@ -129,6 +144,40 @@ export async function startRedis(name: string, port?: number): Promise<RedisProc
     return (await redisCli(p, 'ping')).trim() === 'PONG';
   });
   return { port: p, url: `redis://127.0.0.1:${p}`, child };
+}
+
+/**
+ * Where servers and the gc find Redis: the URL of one redis-server, or the seed nodes
+ * ("host:port") of a Redis Cluster (the server then uses the sharded adapter, its default there).
+ */
+export type RedisTarget = string | { clusterNodes: string[] };
+
+/** The environment that points a server or the gc at `target`. */
+export function redisEnv(target: RedisTarget): Record<string, string> {
+  return typeof target === 'string'
+    ? { REDIS_URL: target }
+    : { REDIS_CLUSTER_NODES: target.clusterNodes.join(',') };
+}
+
+/**
+ * Runs a short-lived command (e.g. `redis-cli --cluster create`), registered like every other
+ * child so that Ctrl-C kills it too; rejects on a non-zero exit or after `timeoutMs`.
+ */
+export function runCommand(command: string, args: string[], timeoutMs: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = register(spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] }));
+    let output = '';
+    child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.once('error', reject);
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      if (code === 0) resolve(output);
+      else
+        reject(new Error(`${command} ${args.join(' ')}: ${code ?? signal}: ${output.slice(-500)}`));
+    });
+  });
 }
 
 export interface NodeProcess {
@@ -143,7 +192,7 @@ export interface NodeProcess {
 
 export interface ServerSpec {
   name: string;
-  redisUrl: string;
+  redis: RedisTarget;
   env?: Record<string, string>;
   /** Another build of the server's cli.js (a proposal); default packages/server/dist/cli.js. */
   cli?: string;
@@ -164,7 +213,7 @@ export async function startPresenceServer(spec: ServerSpec): Promise<NodeProcess
         ...process.env,
         PORT: String(port),
         HOST: '127.0.0.1',
-        REDIS_URL: spec.redisUrl,
+        ...redisEnv(spec.redis),
         NODE_ID: spec.name,
         MAX_CONNECTIONS_PER_IP: '0',
         LOG_LEVEL: 'warn',
@@ -207,14 +256,14 @@ export async function startBareServer(
 
 export function startGc(
   name: string,
-  redisUrl: string,
+  redis: RedisTarget,
   env: Record<string, string> = {},
 ): ChildProcess {
   const fd = logFd(name);
   const child = register(
     spawn(process.execPath, [GC_CLI], {
       stdio: ['ignore', fd, fd],
-      env: { ...process.env, REDIS_URL: redisUrl, LOG_LEVEL: 'warn', ...env },
+      env: { ...process.env, ...redisEnv(redis), LOG_LEVEL: 'warn', ...env },
     }),
   );
   closeSync(fd);

@@ -6,7 +6,7 @@
  *
  *   npm run bench                    full run (~6-8 minutes on 2 cores)
  *   npm run bench -- --quick         ~1/10 of the load, for smoke runs
- *   npm run bench -- --only=A,B      some scenarios (E F A I A2 S15 B B2 C D)
+ *   npm run bench -- --only=A,B      some scenarios (E F A I A2 S15 B B2 C D AC)
  *   npm run bench -- --profile       CPU profiles of the measured windows, heap profile of the
  *                                    join wave (results/profiles/; see profile-top.js)
  *   npm run bench -- --churn-seconds=30
@@ -33,7 +33,7 @@ import {
   type Settings,
 } from './scenarios.js';
 
-const ALL = ['E', 'F', 'A', 'B', 'C', 'D', 'S15', 'I', 'A2', 'B2'] as const;
+const ALL = ['E', 'F', 'A', 'B', 'C', 'D', 'S15', 'I', 'A2', 'B2', 'AC'] as const;
 /** The whole run is cut here, whatever happens. */
 const RUN_DEADLINE_MS = 10 * 60_000;
 /** Extra scenarios start only if they are expected to end within this (the build comes before). */
@@ -57,7 +57,7 @@ const { values } = parseArgs({
 });
 if (values.help) {
   print(
-    'Usage: npm run bench -- [--quick] [--only=E,F,A,I,A2,S15,B,B2,C,D] [--profile] [--churn-seconds=N] [--server-env=K=V ...] [--server-cli=PATH] [--out=FILE]',
+    'Usage: npm run bench -- [--quick] [--only=E,F,A,I,A2,S15,B,B2,C,D,AC] [--profile] [--churn-seconds=N] [--server-env=K=V ...] [--server-cli=PATH] [--out=FILE]',
   );
   process.exit(0);
 }
@@ -262,6 +262,19 @@ async function main(): Promise<void> {
     }),
   );
   await scenario('B2', 90, (scope) => scenarioB(s, report, scope, 2));
+  // A2's workload on a local 3-master Redis Cluster (sharded adapter): A2's time + the cluster.
+  await scenario('AC', 70, (scope) =>
+    scenarioA(s, report, scope, {
+      name: 'AC',
+      label: 'AC site (2 nodes, Redis Cluster)',
+      viewers: Math.round(10_000 * s.scale),
+      posts: Math.round(1000 * s.scale),
+      nodes: 2,
+      redis: 'cluster',
+      idle: false,
+      targets: true,
+    }),
+  );
   await finish();
 }
 

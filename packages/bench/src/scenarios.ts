@@ -37,7 +37,15 @@ import {
   type NodeProcess,
   type ProcSample,
   type RedisProcess,
+  type RedisTarget,
 } from './procs.js';
+import {
+  startRedisCluster,
+  sumStats,
+  underTest,
+  type RedisCluster,
+  type RedisClusterOptions,
+} from './cluster.js';
 import { summarizeCpu, summarizeHeap } from './profiles.js';
 import type { Report } from './report.js';
 import { addCounts, mergeSummaries, round, sleep, summarize } from './stats.js';
@@ -79,15 +87,22 @@ export class Scope {
     return r;
   }
 
+  /** A local Redis Cluster (3 masters by default), stopped at the end of the scenario. */
+  async redisCluster(name: string, options?: RedisClusterOptions): Promise<RedisCluster> {
+    const cluster = await startRedisCluster(name, options);
+    this.defer(() => cluster.stop());
+    return cluster;
+  }
+
   async server(
     name: string,
-    redisUrl: string,
+    redis: RedisTarget,
     secret: string,
     env: Record<string, string> = {},
   ): Promise<NodeProcess> {
     const s = await startPresenceServer({
       name,
-      redisUrl,
+      redis,
       env: { ...LIVENESS, PRESENCE_SECRET: secret, ...this.settings.serverEnv, ...env },
       ...(this.settings.serverCli ? { cli: this.settings.serverCli } : {}),
     });
@@ -97,8 +112,8 @@ export class Scope {
 
   lastGcPid = 0;
 
-  gc(name: string, redisUrl: string): ChildProcess {
-    const child = startGc(name, redisUrl, { GC_INTERVAL_MS: String(GC_INTERVAL_MS) });
+  gc(name: string, redis: RedisTarget): ChildProcess {
+    const child = startGc(name, redis, { GC_INTERVAL_MS: String(GC_INTERVAL_MS) });
     this.lastGcPid = child.pid ?? 0;
     this.defer(() => stop(child));
     return child;
@@ -500,6 +515,8 @@ export async function scenarioA(
     viewers: number;
     posts: number;
     nodes: 1 | 2;
+    /** One redis-server, or a local 3-master Redis Cluster (sharded adapter). @default 'single' */
+    redis?: 'single' | 'cluster';
     idle: boolean;
     /** Judge the figures against scenario A's targets. */
     targets: boolean;
@@ -507,13 +524,17 @@ export async function scenarioA(
   },
 ): Promise<Record<string, unknown>> {
   const { name, label, viewers, posts, nodes } = opts;
-  const redis = await scope.redis(`${name}-redis`);
+  const redis = underTest(
+    opts.redis === 'cluster'
+      ? await scope.redisCluster(`${name}-redis`)
+      : await scope.redis(`${name}-redis`),
+  );
   const servers: NodeProcess[] = [];
   for (let n = 0; n < nodes; n++)
-    servers.push(await scope.server(`${name}-node${n + 1}`, redis.url, s.secret));
-  const gc = scope.gc(`${name}-gc`, redis.url);
+    servers.push(await scope.server(`${name}-node${n + 1}`, redis.target, s.secret));
+  const gc = scope.gc(`${name}-gc`, redis.target);
   const loaders = [scope.loader(`${name}-l0`, s.secret), scope.loader(`${name}-l1`, s.secret)];
-  const pids: Record<string, number> = { redis: redis.child.pid ?? 0, gc: gc.pid ?? 0 };
+  const pids: Record<string, number> = { ...redis.pids, gc: gc.pid ?? 0 };
   servers.forEach((srv, i) => (pids[`node${i + 1}`] = srv.pid));
   loaders.forEach((l, i) => (pids[`loader${i}`] = l.pid));
   await sleep(1000);
@@ -542,7 +563,7 @@ export async function scenarioA(
   await sleep(500);
 
   // The wave: every loader emits all its joins at once. Viewer g views post 1 + g % posts.
-  const stats0 = await commandStats(redis.port);
+  const stats0 = await redis.commandStats();
   const deliveries0 = await Promise.all(
     servers.map((srv) => metric(srv.url, 'vip_presence_count_deliveries_total')),
   );
@@ -561,7 +582,7 @@ export async function scenarioA(
   );
   const waveCpu = waveWindow.end();
   await prof.stopCpu('wave');
-  const stats1 = await commandStats(redis.port);
+  const stats1 = await redis.commandStats();
   const deliveries1 = await Promise.all(
     servers.map((srv) => metric(srv.url, 'vip_presence_count_deliveries_total')),
   );
@@ -589,7 +610,8 @@ export async function scenarioA(
   const rssPerConnectionGc = rssEndGc.map((rss, i) => (rss - (rss0[i] ?? 0)) / perNode);
   const heapPerConnection = mem1.map((m, i) => (m.heapUsed - (mem0[i]?.heapUsed ?? 0)) / perNode);
   const rssPerConnectionConnected = rssConnected.map((rss, i) => (rss - (rss0[i] ?? 0)) / perNode);
-  const redisDelta = diffStats(stats0, stats1);
+  const redisDeltas = stats1.map((b, i) => diffStats(stats0[i] ?? {}, b));
+  const redisDelta = sumStats(redisDeltas);
 
   const sc = label;
   report.add(sc, 'viewers / posts / nodes', `${connect.connected} / ${posts} / ${nodes}`);
@@ -634,7 +656,10 @@ export async function scenarioA(
       '% core',
     ),
   );
-  report.add(sc, 'redis CPU during wave', waveCpu.cpu.redis ?? NaN, '% core');
+  report.add(sc, 'redis CPU during wave', redis.cpu(waveCpu.cpu), '% core');
+  if (redis.masters.length > 1) {
+    report.add(sc, 'redis CPU during wave, per master', redis.cpuPerMaster(waveCpu.cpu), '% core');
+  }
   report.add(
     sc,
     'load generators CPU during wave',
@@ -649,6 +674,23 @@ export async function scenarioA(
   );
   const rpj = redisPerJoin(redisDelta, wave.acked);
   report.add(sc, 'Redis commands per join, top-level (all sources)', rpj.topLevelPerJoin, '');
+  const perMaster = redisDeltas.map((d) => redisPerJoin(d, wave.acked));
+  if (redis.masters.length > 1) {
+    // How the load spreads over the shards: each master's share of the join scripts, and its
+    // commands per join of the whole wave (the masters' figures add up to the total above).
+    report.add(
+      sc,
+      'share of join scripts, per master',
+      perMaster.map((m) => `${Math.round(m.joinScriptsPerJoin * 100)}`).join(' / '),
+      '%',
+    );
+    report.add(
+      sc,
+      'Redis commands per join, top-level, per master',
+      perMaster.map((m) => m.topLevelPerJoin.toFixed(2)).join(' / '),
+      '',
+    );
+  }
   const baselineRss = opts.baseline?.rssPerConnectionBytes as number | undefined;
   const baselineRssGc = opts.baseline?.rssPerConnectionGcBytes as number | undefined;
   const baselineHeap = opts.baseline?.heapPerConnectionBytes as number | undefined;
@@ -702,7 +744,7 @@ export async function scenarioA(
     report.add(
       sc,
       'idle: redis / gc CPU',
-      `${idleWindow.cpu.redis} / ${idleWindow.cpu.gc}`,
+      `${redis.cpu(idleWindow.cpu)} / ${idleWindow.cpu.gc}`,
       '% core',
     );
     report.add(
@@ -736,7 +778,14 @@ export async function scenarioA(
     rssPerConnectionGcBytes: rssPerConnectionGc,
     heapPerConnectionBytes: heapPerConnection,
     rssPerConnectionConnectedBytes: rssPerConnectionConnected,
-    redis: { perJoin: rpj, commandstatsDelta: redisDelta },
+    redis: {
+      kind: opts.redis ?? 'single',
+      perJoin: rpj,
+      commandstatsDelta: redisDelta,
+      ...(redis.masters.length > 1
+        ? { perMaster: perMaster.map((m, i) => ({ ...m, commandstatsDelta: redisDeltas[i] })) }
+        : {}),
+    },
     loadavg: loadavg(),
     profiles: prof.summaries,
   };
