@@ -6,7 +6,7 @@
  *
  *   npm run bench                    full run (~6-8 minutes on 2 cores)
  *   npm run bench -- --quick         ~1/10 of the load, for smoke runs
- *   npm run bench -- --only=A,B      some scenarios (E F A I A2 S15 B B2 C D AC)
+ *   npm run bench -- --only=A,B      some scenarios (E F A I A2 S15 B B2 C D AC; FO only so)
  *   npm run bench -- --profile       CPU profiles of the measured windows, heap profile of the
  *                                    join wave (results/profiles/; see profile-top.js)
  *   npm run bench -- --churn-seconds=30
@@ -20,6 +20,7 @@ import { availableParallelism, cpus, loadavg, release, totalmem } from 'node:os'
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { LOADER_NICE, RESULTS_DIR, killAll } from './procs.js';
+import { scenarioFO } from './failover.js';
 import { Report } from './report.js';
 import {
   Scope,
@@ -33,7 +34,7 @@ import {
   type Settings,
 } from './scenarios.js';
 
-const ALL = ['E', 'F', 'A', 'B', 'C', 'D', 'S15', 'I', 'A2', 'B2', 'AC'] as const;
+const ALL = ['E', 'F', 'A', 'B', 'C', 'D', 'S15', 'I', 'A2', 'B2', 'AC', 'FO'] as const;
 /** The whole run is cut here, whatever happens. */
 const RUN_DEADLINE_MS = 10 * 60_000;
 /** Extra scenarios start only if they are expected to end within this (the build comes before). */
@@ -57,7 +58,7 @@ const { values } = parseArgs({
 });
 if (values.help) {
   print(
-    'Usage: npm run bench -- [--quick] [--only=E,F,A,I,A2,S15,B,B2,C,D,AC] [--profile] [--churn-seconds=N] [--server-env=K=V ...] [--server-cli=PATH] [--out=FILE]',
+    'Usage: npm run bench -- [--quick] [--only=E,F,A,I,A2,S15,B,B2,C,D,AC,FO] [--profile] [--churn-seconds=N] [--server-env=K=V ...] [--server-cli=PATH] [--out=FILE]',
   );
   process.exit(0);
 }
@@ -263,7 +264,7 @@ async function main(): Promise<void> {
   );
   await scenario('B2', 90, (scope) => scenarioB(s, report, scope, 2));
   // A2's workload on a local 3-master Redis Cluster (sharded adapter): A2's time + the cluster.
-  await scenario('AC', 70, (scope) =>
+  await scenario('AC', 60, (scope) =>
     scenarioA(s, report, scope, {
       name: 'AC',
       label: 'AC site (2 nodes, Redis Cluster)',
@@ -275,6 +276,8 @@ async function main(): Promise<void> {
       targets: true,
     }),
   );
+  // Redis Cluster failover (3 masters + 3 replicas, ~2 min): only when asked for by --only.
+  if (only?.has('FO')) await scenario('FO', (scope) => scenarioFO(s, report, scope));
   await finish();
 }
 

@@ -68,7 +68,7 @@ export interface Settings {
 /** Defaults of the server (README table); the bench sets them explicitly. */
 const LIVENESS = { HEARTBEAT_INTERVAL_MS: '5000', SESSION_TTL_MS: '15000' };
 const GC_INTERVAL_MS = 5000;
-const CONNECT_CONCURRENCY = 100;
+export const CONNECT_CONCURRENCY = 100;
 const MB = 1024 * 1024;
 
 /** Resources of one scenario, stopped in reverse order at its end. */
@@ -143,7 +143,7 @@ interface ConnectFigures {
   perSecond: number;
 }
 
-async function connectAll(
+export async function connectAll(
   plan: { loader: Loader; url: string; count: number }[],
   group: string,
   prefix: string,
@@ -191,7 +191,7 @@ interface WaveFigures {
 }
 
 /** Each loader joins its sockets 0..count-1 of `group`; `postOf(loaderIndex, i)` picks the post. */
-async function joinWave(
+export async function joinWave(
   plan: { loader: Loader; count: number }[],
   group: string,
   postOf: (loaderIndex: number, i: number) => number,
@@ -225,7 +225,7 @@ async function joinWave(
 }
 
 /** Waits until every connected socket of `groups` on every loader shows its expected count. */
-async function expectAll(
+export async function expectAll(
   loaders: Loader[],
   groups: string[],
   expected: Record<string, number>,
@@ -256,7 +256,7 @@ async function expectAll(
   };
 }
 
-async function statsAll(loaders: Loader[], groups: string[]): Promise<StatsResult> {
+export async function statsAll(loaders: Loader[], groups: string[]): Promise<StatsResult> {
   const results = await Promise.all(
     loaders.map((l) => l.call<StatsResult>('stats', { groups }, 10_000)),
   );
@@ -272,18 +272,21 @@ async function statsAll(loaders: Loader[], groups: string[]): Promise<StatsResul
   };
 }
 
-async function resetStatsAll(loaders: Loader[], groups: string[]): Promise<void> {
+export async function resetStatsAll(loaders: Loader[], groups: string[]): Promise<void> {
   await Promise.all(loaders.map((l) => l.call('resetStats', { groups }, 10_000)));
 }
 
-function expectedMap(posts: number, count: (postId: number) => number): Record<string, number> {
+export function expectedMap(
+  posts: number,
+  count: (postId: number) => number,
+): Record<string, number> {
   const out: Record<string, number> = {};
   for (let p = 1; p <= posts; p++) out[String(p)] = count(p);
   return out;
 }
 
 /** CPU of processes over a window, plus the whole machine's busy share (both cores = 200%). */
-class Window {
+export class Window {
   private readonly start: Map<number, ProcSample>;
   private readonly machine = machineTicks();
   readonly startedAt = Date.now();
@@ -1424,7 +1427,7 @@ function redisPerJoin(d: Record<string, number>, joins: number) {
   };
 }
 
-function fmtMs(v: number): string {
+export function fmtMs(v: number): string {
   return Number.isFinite(v) ? String(Math.round(v)) : 'n/a';
 }
 
