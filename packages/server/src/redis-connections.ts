@@ -43,6 +43,15 @@ export interface AdapterConnections {
   clients: (Redis | Cluster)[];
 }
 
+/**
+ * The sharded adapter's default ("dynamic") subscribes a shard channel per room as rooms come and
+ * go; every post makes two rooms here, and counts go out with `io.local` anyway. When the master
+ * of such a channel failed, the unhandled rejection of that subscription ended the node (bench FO:
+ * a master killed under load took one of two nodes down). "static": one channel per namespace,
+ * subscribed once.
+ */
+const SHARDED_OPTIONS = { subscriptionMode: 'static' } as const;
+
 export function createAdapterConnections(
   target: RedisTarget,
   mode: AdapterMode,
@@ -54,7 +63,7 @@ export function createAdapterConnections(
     const sub = pub.duplicate();
     const adapter =
       mode === 'sharded'
-        ? createShardedAdapter(pub, sub, { channelPrefix: channel })
+        ? createShardedAdapter(pub, sub, { ...SHARDED_OPTIONS, channelPrefix: channel })
         : createAdapter(pub, sub, { key: channel });
     return { adapter, clients: [pub, sub] };
   }
@@ -63,7 +72,7 @@ export function createAdapterConnections(
   const sub = new Cluster(seeds(target.nodes), { shardedSubscribers: true });
   const adapter =
     mode === 'sharded'
-      ? createShardedAdapter(pub, sub, { channelPrefix: channel })
+      ? createShardedAdapter(pub, sub, { ...SHARDED_OPTIONS, channelPrefix: channel })
       : createAdapter(pub, sub, { key: channel });
   return { adapter, clients: [pub, sub] as (Redis | Cluster)[] };
 }
