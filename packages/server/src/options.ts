@@ -51,8 +51,8 @@ export interface PresenceServerOptions {
   coalesceWindowMs?: number;
   /**
    * Most count deliveries per second a node sends for one post; the coalescing window of a post
-   * grows with its room so a hot post stays within this.
-   * @default 30_000
+   * grows with its room so a hot post stays within this (10,000 readers: one update every 500 ms).
+   * @default 20_000
    */
   maxDeliveriesPerSecond?: number;
   /**
@@ -142,7 +142,7 @@ export const DEFAULT_OPTIONS = {
   heartbeatIntervalMs: 5_000,
   sessionTtlMs: 15_000,
   coalesceWindowMs: 250,
-  maxDeliveriesPerSecond: 30_000,
+  maxDeliveriesPerSecond: 20_000,
   fanOutChunkSize: 1_000,
   viewWindowMs: 1_800_000,
   maxPostsPerSocket: 200,
