@@ -26,8 +26,18 @@ export const PROFILE_DIR = join(RESULTS_DIR, 'profiles');
 
 const children = new Set<ChildProcess>();
 
-/** Niceness of the load processes (0: same priority as the servers). BENCH_LOADER_NICE overrides. */
-export const LOADER_NICE = Number(process.env.BENCH_LOADER_NICE ?? 5);
+/**
+ * Niceness of the bulk load processes (0: same priority as the servers). They stand for
+ * thousands of browsers on machines of their own, so the servers, Redis and the measuring clients
+ * get the two cores first and the load takes what is left. BENCH_LOADER_NICE overrides.
+ */
+export const LOADER_NICE = Number(process.env.BENCH_LOADER_NICE ?? 19);
+/**
+ * Niceness of the measuring load processes (probes, watchers, churn): they stand for clients on
+ * their own machines, so the bulk loaders' CPU must not delay their timestamps.
+ * BENCH_INSTRUMENT_NICE overrides.
+ */
+export const INSTRUMENT_NICE = Number(process.env.BENCH_INSTRUMENT_NICE ?? 0);
 
 /** Kills every child still running, at once (SIGKILL). Safe to call many times. */
 export function killAll(): void {
@@ -356,6 +366,7 @@ export class Loader {
   constructor(
     readonly name: string,
     env: Record<string, string> = {},
+    nice = LOADER_NICE,
   ) {
     this.child = register(
       fork(join(here, 'loader.js'), [], {
@@ -366,7 +377,7 @@ export class Loader {
     );
     // The load generators share the 2 cores with the server under test: they run at a lower
     // priority (nice) so the server gets the CPU first, as if the clients were elsewhere.
-    if (LOADER_NICE > 0 && this.child.pid) setPriority(this.child.pid, LOADER_NICE);
+    if (nice > 0 && this.child.pid) setPriority(this.child.pid, nice);
     this.child.on('message', (message: Reply) => {
       const waiter = this.pending.get(message.id);
       if (!waiter) return;

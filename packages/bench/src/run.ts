@@ -19,7 +19,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, release, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { LOADER_NICE, RESULTS_DIR, killAll } from './procs.js';
+import { INSTRUMENT_NICE, LOADER_NICE, RESULTS_DIR, killAll } from './procs.js';
 import { scenarioFO } from './failover.js';
 import { Report } from './report.js';
 import {
@@ -165,7 +165,7 @@ async function finish(partial = false): Promise<void> {
     `machine: ${m.nproc} cores (${m.cpu}), ${m.memoryGB} GB, node ${m.node}, ${m.redis.split(' ').slice(0, 3).join(' ')}; load avg at start ${m.loadavgAtStart.join(' ')}, at end ${out.machine.loadavgAtEnd.join(' ')}`,
   );
   print(
-    `servers, redis, gc and load generators share the same cores (load generators at nice ${LOADER_NICE}); CPU figures are % of one core.`,
+    `servers, redis, gc and load generators share the same cores (load generators at nice ${LOADER_NICE}, the measuring clients of B at nice ${INSTRUMENT_NICE}); CPU figures are % of one core.`,
   );
   if (settings.serverCli || Object.keys(settings.serverEnv).length > 0) {
     print(
