@@ -29,9 +29,10 @@ const children = new Set<ChildProcess>();
 /**
  * Niceness of the bulk load processes (0: same priority as the servers). They stand for
  * thousands of browsers on machines of their own, so the servers, Redis and the measuring clients
- * get the two cores first and the load takes what is left. BENCH_LOADER_NICE overrides.
+ * get the two cores first and the load takes what is left. Not 19: with two busy nodes (B2) the
+ * loaders then starved past the ping timeout and lost sockets. BENCH_LOADER_NICE overrides.
  */
-export const LOADER_NICE = Number(process.env.BENCH_LOADER_NICE ?? 19);
+export const LOADER_NICE = Number(process.env.BENCH_LOADER_NICE ?? 15);
 /**
  * Niceness of the measuring load processes (probes, watchers, churn): they stand for clients on
  * their own machines, so the bulk loaders' CPU must not delay their timestamps.

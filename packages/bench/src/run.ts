@@ -81,7 +81,10 @@ const settings: Settings = {
       return [kv.slice(0, at), kv.slice(at + 1)];
     }),
   ),
-  ...(values['server-cli'] ? { serverCli: resolve(values['server-cli']) } : {}),
+  // `npm run bench` runs in packages/bench; a relative path means the directory npm ran from.
+  ...(values['server-cli']
+    ? { serverCli: resolve(process.env.INIT_CWD ?? process.cwd(), values['server-cli']) }
+    : {}),
   log,
 };
 

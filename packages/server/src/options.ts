@@ -102,13 +102,13 @@ export interface PresenceServerOptions {
    * leaves, within `pingIntervalMs + pingTimeoutMs` (30 s by default: the same bound as a node
    * that dies). Each ping costs every socket a write and a read, so this sets most of a node's
    * idle CPU.
-   * @default 25_000
+   * @default 20_000
    */
   pingIntervalMs?: number;
   /**
-   * How long a pinged client has to answer. A client on a network that stalls longer is
-   * disconnected, reconnects by itself and joins again.
-   * @default 5_000
+   * How long a pinged client has to answer. A client whose network or main thread stalls longer
+   * is disconnected, reconnects by itself and joins again (its readers see it leave and come back).
+   * @default 10_000
    */
   pingTimeoutMs?: number;
   /**
@@ -151,8 +151,8 @@ export const DEFAULT_OPTIONS = {
   maxPayloadBytes: 16_384,
   maxConnectionsPerIp: 200,
   trustProxy: false,
-  pingIntervalMs: 25_000,
-  pingTimeoutMs: 5_000,
+  pingIntervalMs: 20_000,
+  pingTimeoutMs: 10_000,
   sweepIntervalMs: 5_000,
   keyPrefix: 'vp',
 } as const;

@@ -11,6 +11,8 @@ import { startRedis, type RedisProcess } from '../helpers/redis.js';
 interface Setup {
   /** Store options of every node (a Redis URL, or cluster seed nodes). */
   storeOptions: PresenceServerOptions;
+  /** Shard channels subscribed on the cluster's masters (cluster only). */
+  shardChannels?(): Promise<string[]>;
   stop(): Promise<void>;
 }
 
@@ -32,7 +34,17 @@ const setups: [string, number, () => Promise<Setup>][] = [
     3,
     async () => {
       const cluster: RedisClusterProcess = await startRedisCluster();
-      return { storeOptions: { redisClusterNodes: cluster.nodes }, stop: () => cluster.stop() };
+      return {
+        storeOptions: { redisClusterNodes: cluster.nodes },
+        async shardChannels() {
+          const masters = cluster.client.nodes('master');
+          const lists = await Promise.all(
+            masters.map((node) => node.call('PUBSUB', 'SHARDCHANNELS') as Promise<string[]>),
+          );
+          return [...new Set(lists.flat())];
+        },
+        stop: () => cluster.stop(),
+      };
     },
   ],
 ];
@@ -279,6 +291,19 @@ describe.each(setups)('presence on %s', (_label, nodeCount, start) => {
       // Far sooner than the 15 s lease: the node removed its viewers as it closed.
       await reader.waitForCount(post, (c) => c.count === 1, 2_000);
     });
+  });
+
+  it('should keep one shard channel per namespace on a cluster, not one per room', async () => {
+    if (!setup.shardChannels) return; // classic adapter: no shard channels
+    const posts = [postId(), postId(), postId()];
+    const reader = await connectClient(a.url);
+    for (const post of posts) await reader.request('presence:join', { postId: post });
+    await reader.request('presence:watch', { postIds: posts });
+    // Rooms p:<id> and v:<id> now exist on node a: a per-room subscription would show here as
+    // "vp:sio#/#p:<id>#". Expected: the namespace's channel and one private channel per node.
+    const channels = await setup.shardChannels();
+    expect(channels).toContain('vp:sio#/#');
+    expect(channels.filter((channel) => !/^vp:sio#\/#([0-9a-f]+#)?$/.test(channel))).toEqual([]);
   });
 
   it('should deliver a count to readers on every node', async () => {
