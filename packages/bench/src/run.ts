@@ -6,7 +6,8 @@
  *
  *   npm run bench                    full run (~6-8 minutes on 2 cores)
  *   npm run bench -- --quick         ~1/10 of the load, for smoke runs
- *   npm run bench -- --only=A,B      some scenarios (E F A I A2 S15 B B2 C D AC; FO only so)
+ *   npm run bench -- --only=A,B      some scenarios (E F A I A2 S15 B B2 C D AC; FO and SOAK only so)
+ *   npm run bench -- --only=SOAK --soak-seconds=300   faults one after another under churn
  *   npm run bench -- --profile       CPU profiles of the measured windows, heap profile of the
  *                                    join wave (results/profiles/; see profile-top.js)
  *   npm run bench -- --churn-seconds=30
@@ -21,6 +22,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { INSTRUMENT_NICE, LOADER_NICE, RESULTS_DIR, killAll } from './procs.js';
 import { scenarioFO } from './failover.js';
+import { scenarioSoak } from './soak.js';
 import { Report } from './report.js';
 import {
   Scope,
@@ -34,7 +36,7 @@ import {
   type Settings,
 } from './scenarios.js';
 
-const ALL = ['E', 'F', 'A', 'B', 'C', 'D', 'S15', 'I', 'A2', 'B2', 'AC', 'FO'] as const;
+const ALL = ['E', 'F', 'A', 'B', 'C', 'D', 'S15', 'I', 'A2', 'B2', 'AC', 'FO', 'SOAK'] as const;
 /** The whole run is cut here, whatever happens. */
 const RUN_DEADLINE_MS = 10 * 60_000;
 /** Extra scenarios start only if they are expected to end within this (the build comes before). */
@@ -50,6 +52,7 @@ const { values } = parseArgs({
     only: { type: 'string' },
     profile: { type: 'boolean', default: false },
     'churn-seconds': { type: 'string' },
+    'soak-seconds': { type: 'string' },
     'server-cli': { type: 'string' },
     'server-env': { type: 'string', multiple: true },
     out: { type: 'string' },
@@ -58,7 +61,7 @@ const { values } = parseArgs({
 });
 if (values.help) {
   print(
-    'Usage: npm run bench -- [--quick] [--only=E,F,A,I,A2,S15,B,B2,C,D,AC,FO] [--profile] [--churn-seconds=N] [--server-env=K=V ...] [--server-cli=PATH] [--out=FILE]',
+    'Usage: npm run bench -- [--quick] [--only=E,F,A,I,A2,S15,B,B2,C,D,AC,FO,SOAK] [--profile] [--churn-seconds=N] [--soak-seconds=N] [--server-env=K=V ...] [--server-cli=PATH] [--out=FILE]',
   );
   process.exit(0);
 }
@@ -97,11 +100,16 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     process.exit(130);
   });
 }
+// The soak runs as long as asked, on top of the rest.
+const soakSeconds = Number(values['soak-seconds'] ?? (quick ? 60 : 300));
+if (!(soakSeconds > 0)) throw new Error(`--soak-seconds must be a positive number of seconds`);
+const soakMs = only?.has('SOAK') ? soakSeconds * 1000 : 0;
+const deadlineMs = RUN_DEADLINE_MS + soakMs;
 const deadline = setTimeout(() => {
-  log(`run deadline (${RUN_DEADLINE_MS / 60_000} min) reached: stopping`);
+  log(`run deadline (${Math.round(deadlineMs / 60_000)} min) reached: stopping`);
   killAll();
   void finish(true).finally(() => process.exit(2));
-}, RUN_DEADLINE_MS);
+}, deadlineMs);
 deadline.unref();
 
 const report = new Report();
@@ -274,6 +282,9 @@ async function main(): Promise<void> {
   );
   // Redis Cluster failover (3 masters + 3 replicas, ~2 min): only when asked for by --only.
   if (only?.has('FO')) await scenario('FO', (scope) => scenarioFO(s, report, scope));
+  if (only?.has('SOAK')) {
+    await scenario('SOAK', (scope) => scenarioSoak(s, report, scope, soakMs / 1000));
+  }
   await finish();
 }
 
