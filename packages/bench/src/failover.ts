@@ -10,7 +10,6 @@ import { clusterInfo, redisInfo, replicaOf, slotOwner } from './cluster.js';
 import { httpGet, type Loader, type RedisProcess } from './procs.js';
 import type { Report } from './report.js';
 import {
-  CONNECT_CONCURRENCY,
   Window,
   connectAll,
   expectAll,
@@ -94,33 +93,15 @@ export async function scenarioFO(
   const connect = await connectAll(plan, 'v', `fo${s.runId}`);
   const groups = churnPosts.map((_, k) => `churn${k}`);
   for (const [k, group] of groups.entries()) {
-    await lc.call(
-      'connect',
-      {
-        group,
-        url: (k % 2 === 0 ? n1 : n2).url,
-        count: churnPool,
-        prefix: `foc${k}${s.runId}x`,
-        concurrency: CONNECT_CONCURRENCY,
-        timeoutMs: 30_000,
-      },
-      45_000,
+    await connectAll(
+      [{ loader: lc, url: (k % 2 === 0 ? n1 : n2).url, count: churnPool }],
+      group,
+      `foc${k}${s.runId}`,
     );
   }
   // Late visitors who try to join a post of the failed shard right after the kill.
   const lateCount = 20;
-  await lc.call(
-    'connect',
-    {
-      group: 'late',
-      url: n1.url,
-      count: lateCount,
-      prefix: `fol${s.runId}x`,
-      concurrency: lateCount,
-      timeoutMs: 30_000,
-    },
-    45_000,
-  );
+  await connectAll([{ loader: lc, url: n1.url, count: lateCount }], 'late', `fol${s.runId}`);
   await joinWave(plan, 'v', (_li, i) => 1 + (i % posts));
   for (const [k, group] of groups.entries()) {
     await joinWave([{ loader: lc, count: churnPool / 2 }], group, () => churnPosts[k] as number);

@@ -305,6 +305,7 @@ export class Window {
     this.start = new Map(Object.values(pids).map((pid) => [pid, sampleProc(pid)]));
     this.sampleRss();
     this.sampler = setInterval(() => this.sampleRss(), 1000);
+    this.sampler.unref();
   }
 
   private sampleRss(): void {
@@ -905,42 +906,13 @@ export async function scenarioB(
     'v',
     `b${s.runId}`,
   );
-  await ctl.call(
-    'connect',
-    {
-      group: 'churn',
-      url: server.url,
-      count: churnPool,
-      prefix: `bc${s.runId}x`,
-      concurrency: CONNECT_CONCURRENCY,
-      timeoutMs: 30_000,
-    },
-    45_000,
+  await connectAll([{ loader: ctl, url: server.url, count: churnPool }], 'churn', `bc${s.runId}`);
+  await connectAll(
+    [{ loader: ctl, url: server.url, count: probeSockets }],
+    'probe',
+    `bp${s.runId}`,
   );
-  await ctl.call(
-    'connect',
-    {
-      group: 'probe',
-      url: server.url,
-      count: probeSockets,
-      prefix: `bp${s.runId}x`,
-      concurrency: CONNECT_CONCURRENCY,
-      timeoutMs: 30_000,
-    },
-    45_000,
-  );
-  await w.call(
-    'connect',
-    {
-      group: 'watch',
-      url: last.url,
-      count: watchers,
-      prefix: `bw${s.runId}x`,
-      concurrency: watchers,
-      timeoutMs: 30_000,
-    },
-    45_000,
-  );
+  await connectAll([{ loader: w, url: last.url, count: watchers }], 'watch', `bw${s.runId}`);
   s.log(
     `${name}: ${connect.connected} viewers + ${churnPool} churn + ${probeSockets} probe + ${watchers} watcher sockets connected`,
   );
@@ -1321,18 +1293,7 @@ export async function scenarioD(
   ];
   const connect = await connectAll(plan, 'v', `d${s.runId}`);
   // Visitors who arrive while Redis is down (on node2, posts quarter+1 .. 2*quarter).
-  await l1.call(
-    'connect',
-    {
-      group: 'late',
-      url: n2.url,
-      count: quarter,
-      prefix: `dl${s.runId}x`,
-      concurrency: CONNECT_CONCURRENCY,
-      timeoutMs: 30_000,
-    },
-    45_000,
-  );
+  await connectAll([{ loader: l1, url: n2.url, count: quarter }], 'late', `dl${s.runId}`);
   const postOf = (i: number) => 1 + (i % posts);
   await joinWave(plan, 'v', (_li, i) => postOf(i));
   const before = await expectAll(

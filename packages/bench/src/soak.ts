@@ -27,7 +27,6 @@ import {
 } from './procs.js';
 import type { Report } from './report.js';
 import {
-  CONNECT_CONCURRENCY,
   type Scope,
   type Settings,
   connectAll,
@@ -98,18 +97,7 @@ export async function scenarioSoak(
   };
   await joinWave([{ loader: l0, count: perNode }], 'v', postOf);
   await joinNode2();
-  await ctl.call(
-    'connect',
-    {
-      group: 'churn',
-      url: node1.url,
-      count: 200,
-      prefix: `sc${s.runId}x`,
-      concurrency: CONNECT_CONCURRENCY,
-      timeoutMs: 30_000,
-    },
-    45_000,
-  );
+  await connectAll([{ loader: ctl, url: node1.url, count: 200 }], 'churn', `sc${s.runId}`);
   const full = expectedMap(posts, () => (perNode * 2) / posts);
   const half = expectedMap(posts, () => perNode / posts);
   const allRight = async (expected: Record<string, number>, withNode2: boolean) => {
