@@ -2,9 +2,13 @@ import type { CountPayload } from '@vip-presence/protocol';
 import type { PostCount } from './store/types.js';
 
 export interface FanOutOptions {
+  /** Shortest time between two passes of a post's count over its readers. */
+  windowMs: number;
+  /** Deliveries per second one post may cause on this node; paces the passes of big rooms. */
+  maxDeliveriesPerSecond: number;
   /**
    * Sockets per emit. A room up to this size gets its count in one emit; a bigger room in
-   * chunks of this size, one per turn of the event loop.
+   * chunks of this size, paced to `maxDeliveriesPerSecond`.
    */
   chunkSize: number;
   /** Local socket ids in the post's readers room (viewing or watching). */
@@ -15,91 +19,153 @@ export interface FanOutOptions {
   emitRoom(postId: number, payload: (self: boolean) => CountPayload): void;
   /** One emit to these sockets. */
   emitTo(socketIds: string[], payload: CountPayload): void;
+  /** How many sockets an emit reached (for the deliveries metric). */
+  delivered?(sockets: number): void;
+  now?: () => number;
 }
 
 interface Job {
-  update: PostCount;
-  /** The newest count that came while this job ran; it goes out when this one is done. */
-  next?: PostCount;
-  timer?: NodeJS.Immediate;
+  postId: number;
+  /** The newest count known for the post. */
+  latest: PostCount;
+  /** The count changed since the current or last pass began: another pass is due. */
+  due: boolean;
+  passStartedAt: number;
+  /** Where a pass over a big room has got to; unset between passes. */
+  cursor?: Iterator<string>;
+  /** The `seq` each socket got, in this pass and in the one before. */
+  sent: Map<string, number>;
+  sentBefore: Map<string, number>;
+  timer?: NodeJS.Timeout;
 }
 
 /**
- * Sends a post's count to its local readers without holding the event loop for a whole big
- * room: one emit to a 10,000-socket room blocks the loop for a few hundred ms, and joins, acks
- * and Redis replies would queue behind it. Big rooms go out in chunks, one per turn of the event
- * loop, so the work in between waits at most one chunk.
+ * Coalesced, paced delivery of a post's count to its local readers.
  *
- * At most one fan-out per post runs at a time. A newer count for the post waits for it (and
- * replaces any other waiting count), so every socket sees the post's counts in `seq` order and
- * the last sockets of a big room are reached even when counts change faster than a fan-out.
+ * A post's count goes to its readers in passes. A post's first change after a quiet spell starts
+ * a pass at once; changes during a pass or within the post's window after it are merged into the
+ * next pass. The window is `windowMs`, widened for big rooms to hold `maxDeliveriesPerSecond`
+ * (10,000 readers at 20,000/s: one pass per 500 ms), so a reader gets at most one update per
+ * window however fast the count changes.
+ *
+ * A small room gets one emit per pass. A big room is walked in chunks spread over its window
+ * rather than in one burst, and each chunk gets the newest count when its turn comes, so a change
+ * reaches every reader within about one window (not a window plus a whole fan-out), the event
+ * loop stays free for joins and acks between chunks, and readers who already have the newest
+ * count are skipped. Counts reach every socket in `seq` order.
  */
 export class FanOut {
   private readonly jobs = new Map<number, Job>();
+  private readonly now: () => number;
 
-  constructor(private readonly options: FanOutOptions) {}
+  constructor(private readonly options: FanOutOptions) {
+    this.now = options.now ?? Date.now;
+  }
 
   send(update: PostCount): void {
     const job = this.jobs.get(update.postId);
-    if (job) {
-      if (update.seq > (job.next?.seq ?? job.update.seq)) job.next = update;
+    if (!job) {
+      const fresh: Job = {
+        postId: update.postId,
+        latest: update,
+        due: true,
+        passStartedAt: -Infinity,
+        sent: new Map(),
+        sentBefore: new Map(),
+      };
+      this.jobs.set(update.postId, fresh);
+      this.rest(fresh, 0);
       return;
     }
-    this.start({ update });
+    if (update.seq <= job.latest.seq) return;
+    job.latest = update;
+    job.due = true;
   }
 
-  /** Fan-outs in progress (for tests and metrics). */
+  /** The window of a post with `readers` local readers. */
+  windowFor(readers: number): number {
+    const { windowMs, maxDeliveriesPerSecond } = this.options;
+    return Math.max(windowMs, Math.ceil((readers * 1000) / maxDeliveriesPerSecond));
+  }
+
+  /** Posts with a pass running or a window open (for tests and metrics). */
   get inProgress(): number {
     return this.jobs.size;
   }
 
   close(): void {
-    for (const job of this.jobs.values()) if (job.timer) clearImmediate(job.timer);
+    for (const job of this.jobs.values()) clearTimeout(job.timer);
     this.jobs.clear();
   }
 
-  private start(job: Job): void {
-    const { postId } = job.update;
-    const { chunkSize } = this.options;
-    const readers = this.options.readers(postId);
-    const payload = (self: boolean): CountPayload => ({
-      postId,
-      count: job.update.count,
-      self,
-      seq: job.update.seq,
-    });
-    if (!readers || readers.size <= chunkSize) {
-      this.options.emitRoom(postId, payload);
+  /** Waits out the window, then runs the next pass if the count changed, else ends the job. */
+  private rest(job: Job, delay: number): void {
+    job.timer = setTimeout(() => {
+      job.timer = undefined;
+      if (job.due) this.startPass(job);
+      else this.jobs.delete(job.postId);
+    }, delay);
+  }
+
+  private startPass(job: Job): void {
+    job.due = false;
+    job.passStartedAt = this.now();
+    const readers = this.options.readers(job.postId);
+    if (!readers || readers.size <= this.options.chunkSize) {
+      const { latest } = job;
+      if (readers && readers.size > 0) {
+        this.options.emitRoom(job.postId, (self) => ({ ...latest, self }));
+        this.options.delivered?.(readers.size);
+      }
+      job.sent.clear();
+      job.sentBefore.clear();
+      this.endPass(job, readers?.size ?? 0);
       return;
     }
-    // A snapshot: sockets that come later got the count with their join or watch.
-    const viewers = this.options.viewers(postId) ?? new Set<string>();
+    // The room's live set: sockets that join during the pass are reached too.
+    job.cursor = readers.values();
+    job.sentBefore = job.sent;
+    job.sent = new Map();
+    this.step(job);
+  }
+
+  private step(job: Job): void {
+    job.timer = undefined;
+    const startedAt = this.now();
+    const { latest, sent, sentBefore } = job;
+    const viewers = this.options.viewers(job.postId);
     const selfIds: string[] = [];
     const otherIds: string[] = [];
-    for (const id of readers) (viewers.has(id) ? selfIds : otherIds).push(id);
-    const chunks: { ids: string[]; payload: CountPayload }[] = [];
-    for (const [ids, self] of [
-      [selfIds, true],
-      [otherIds, false],
-    ] as const) {
-      const shared = payload(self);
-      for (let i = 0; i < ids.length; i += chunkSize) {
-        chunks.push({ ids: ids.slice(i, i + chunkSize), payload: shared });
+    while (selfIds.length + otherIds.length < this.options.chunkSize) {
+      const next = job.cursor?.next();
+      if (!next || next.done) {
+        job.cursor = undefined;
+        break;
       }
+      const id = next.value;
+      const had = sent.get(id) ?? sentBefore.get(id);
+      if (had !== undefined && had >= latest.seq) {
+        sent.set(id, had);
+        continue;
+      }
+      sent.set(id, latest.seq);
+      (viewers?.has(id) ? selfIds : otherIds).push(id);
     }
-    this.jobs.set(postId, job);
-    let index = 0;
-    const step = () => {
-      job.timer = undefined;
-      const chunk = chunks[index++];
-      if (chunk) this.options.emitTo(chunk.ids, chunk.payload);
-      if (index < chunks.length) {
-        job.timer = setImmediate(step);
-        return;
-      }
-      this.jobs.delete(postId);
-      if (job.next) this.start({ update: job.next });
-    };
-    step();
+    if (selfIds.length > 0) this.options.emitTo(selfIds, { ...latest, self: true });
+    if (otherIds.length > 0) this.options.emitTo(otherIds, { ...latest, self: false });
+    const delivered = selfIds.length + otherIds.length;
+    if (delivered > 0) this.options.delivered?.(delivered);
+    if (!job.cursor) {
+      this.endPass(job, sent.size);
+      return;
+    }
+    // Paced: this chunk's share of the post's deliveries per second, counted from its start.
+    const pause = (delivered * 1000) / this.options.maxDeliveriesPerSecond;
+    job.timer = setTimeout(() => this.step(job), Math.max(0, startedAt + pause - this.now()));
+  }
+
+  private endPass(job: Job, readers: number): void {
+    const due = job.passStartedAt + this.windowFor(readers);
+    this.rest(job, Math.max(0, due - this.now()));
   }
 }

@@ -56,9 +56,9 @@ export interface PresenceServerOptions {
    */
   maxDeliveriesPerSecond?: number;
   /**
-   * Sockets per emit when a count goes to a big room: a room of more sockets gets its count in
-   * chunks of this size, one per turn of the event loop, so joins and acks are not held up behind
-   * one long fan-out.
+   * Sockets per emit when a count goes to a big room: a room of more sockets is walked in chunks
+   * of this size, paced over its window to `maxDeliveriesPerSecond`, each chunk with the newest
+   * count, so joins and acks are not held up behind one long fan-out.
    * @default 1_000
    */
   fanOutChunkSize?: number;

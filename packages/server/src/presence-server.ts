@@ -157,6 +157,8 @@ export function createPresenceServer(options: PresenceServerOptions = {}): Prese
   const audience = (postId: number) => io.of('/').adapter.rooms.get(roomOf(postId))?.size ?? 0;
 
   const fanOut = new FanOut({
+    windowMs: opts.coalesceWindowMs,
+    maxDeliveriesPerSecond: opts.maxDeliveriesPerSecond,
     chunkSize: opts.fanOutChunkSize,
     readers: (postId) => io.of('/').adapter.rooms.get(roomOf(postId)),
     viewers: (postId) => io.of('/').adapter.rooms.get(selfRoomOf(postId)),
@@ -167,17 +169,13 @@ export function createPresenceServer(options: PresenceServerOptions = {}): Prese
     emitTo(socketIds, payload) {
       io.local.to(socketIds).emit(Events.Count, payload);
     },
+    delivered: (sockets) => metrics.deliveries.inc(sockets),
   });
 
   const relay = new CountRelay({
-    windowMs: opts.coalesceWindowMs,
-    maxDeliveriesPerSecond: opts.maxDeliveriesPerSecond,
     publishDelayMs: PUBLISH_DELAY_MS,
     audience,
-    deliver(update) {
-      fanOut.send(update);
-      metrics.deliveries.inc(audience(update.postId));
-    },
+    deliver: (update) => fanOut.send(update),
     publish(updates) {
       if (target) {
         const tuples: CountTuple[] = updates.map((u) => [u.postId, u.count, u.seq]);
