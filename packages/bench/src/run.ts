@@ -11,6 +11,7 @@
  *   npm run bench -- --profile       CPU profiles of the measured windows, heap profile of the
  *                                    join wave (results/profiles/; see profile-top.js)
  *   npm run bench -- --churn-seconds=30
+ *   npm run bench -- --only=I --idle-ping=20000,30000,45000   idle CPU, presence and bare, per ping interval
  *   npm run bench -- --server-env=MAX_DELIVERIES_PER_SECOND=15000   (experiments; every node)
  *   npm run bench -- --server-cli=packages/bench/results/proposal-x/server/dist/cli.js
  */
@@ -55,13 +56,14 @@ const { values } = parseArgs({
     'soak-seconds': { type: 'string' },
     'server-cli': { type: 'string' },
     'server-env': { type: 'string', multiple: true },
+    'idle-ping': { type: 'string' },
     out: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   },
 });
 if (values.help) {
   print(
-    'Usage: npm run bench -- [--quick] [--only=E,F,A,I,A2,S15,B,B2,C,D,AC,FO,SOAK] [--profile] [--churn-seconds=N] [--soak-seconds=N] [--server-env=K=V ...] [--server-cli=PATH] [--out=FILE]',
+    'Usage: npm run bench -- [--quick] [--only=E,F,A,I,A2,S15,B,B2,C,D,AC,FO,SOAK] [--profile] [--churn-seconds=N] [--soak-seconds=N] [--server-env=K=V ...] [--server-cli=PATH] [--idle-ping=MS,...] [--out=FILE]',
   );
   process.exit(0);
 }
@@ -261,7 +263,17 @@ async function main(): Promise<void> {
     }),
   );
   // Extras (idle evidence, two-node runs): skipped when the time budget is short.
-  await scenario('I', 60, (scope) => scenarioI(s, report, scope, 10_000));
+  // --idle-ping=20000,30000,45000: scenario I once per ping interval (the trade-off in one run).
+  const idlePings = (values['idle-ping'] ?? '10000').split(',').map(Number);
+  if (idlePings.some((ms) => !(ms >= 1000)))
+    throw new Error('--idle-ping: intervals in ms, >= 1000');
+  for (const pingMs of idlePings) {
+    await scenario('I', 30 + pingMs / 1000, (scope) => scenarioI(s, report, scope, pingMs));
+    if (idlePings.length > 1 && results.I) {
+      results[`I-${pingMs}`] = results.I;
+      delete results.I;
+    }
+  }
   // A's workload on two nodes, every post viewed on both: on one redis-server (A2), and on a
   // local 3-master Redis Cluster with the sharded adapter (AC).
   const siteOnTwoNodes = (scope: Scope, name: string, label: string, redis: 'single' | 'cluster') =>

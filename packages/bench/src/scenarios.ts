@@ -323,6 +323,7 @@ export class Window {
   }
 
   end(): {
+    startedAt: string;
     seconds: number;
     cpu: Record<string, number>;
     machinePercent: number;
@@ -355,6 +356,7 @@ export class Window {
       1,
     );
     return {
+      startedAt: new Date(this.startedAt).toISOString(),
       seconds: (Date.now() - this.startedAt) / 1000,
       stealPercent,
       cpu,
