@@ -16,6 +16,12 @@ type Client = (Redis | Cluster) & PresenceCommands;
 
 /** Visitors per refresh call: bounds the time one script holds Redis for a hot post. */
 const REFRESH_CHUNK = 1_000;
+/**
+ * Posts per refresh call on a single Redis: a heartbeat of 1,000 posts costs the node ~10 calls,
+ * not 1,000 (building each ioredis command is most of a heartbeat's CPU). On a Redis Cluster
+ * each call keeps to one post's slot.
+ */
+const REFRESH_POSTS = 100;
 /** How often a join re-asserts its post in the active-posts index. */
 const INDEX_EVERY_MS = 5_000;
 const MAX_INDEX_MEMO = 100_000;
@@ -45,7 +51,7 @@ export class RedisStore implements PresenceStore {
     this.prefix = options.keyPrefix ?? 'vp';
     redis.defineCommand('vpJoin', { numberOfKeys: 5, lua: JOIN_SCRIPT });
     redis.defineCommand('vpLeave', { numberOfKeys: 3, lua: LEAVE_SCRIPT });
-    redis.defineCommand('vpRefresh', { numberOfKeys: 3, lua: REFRESH_SCRIPT });
+    redis.defineCommand('vpRefresh', { lua: REFRESH_SCRIPT });
     redis.defineCommand('vpCount', { numberOfKeys: 2, lua: COUNT_SCRIPT });
     this.redis = redis as Client;
   }
@@ -100,31 +106,75 @@ export class RedisStore implements PresenceStore {
     ttlMs: number,
     leases: ReadonlyMap<number, readonly string[]>,
   ): Promise<PostCount[]> {
-    const calls: [number, readonly string[]][] = [];
+    const work: [number, readonly string[]][] = [];
     for (const [postId, visitors] of leases) {
-      if (visitors.length === 0) calls.push([postId, visitors]);
+      if (visitors.length === 0) work.push([postId, visitors]);
       for (let i = 0; i < visitors.length; i += REFRESH_CHUNK) {
-        calls.push([postId, visitors.slice(i, i + REFRESH_CHUNK)]);
+        work.push([postId, visitors.slice(i, i + REFRESH_CHUNK)]);
       }
     }
     const latest = new Map<number, PostCount>();
+    for (const result of await this.runRefresh(nodeId, ttlMs, work)) {
+      const previous = latest.get(result.postId);
+      if (!previous || result.seq >= previous.seq) {
+        latest.set(result.postId, { postId: result.postId, count: result.count, seq: result.seq });
+      }
+    }
+    return [...latest.values()];
+  }
+
+  /** Runs the refresh script over `work` (a post and some of its visitors each), in order. */
+  private async runRefresh(
+    nodeId: string,
+    ttlMs: number,
+    work: readonly [number, readonly string[]][],
+  ): Promise<(PostCount & { changed: boolean })[]> {
+    const calls: (typeof work)[number][][] = [];
+    let call: (typeof work)[number][] = [];
+    let visitors = 0;
+    for (const item of work) {
+      const full =
+        call.length > 0 &&
+        (this.redis.isCluster ||
+          call.length >= REFRESH_POSTS ||
+          visitors + item[1].length > REFRESH_CHUNK);
+      if (full) {
+        calls.push(call);
+        call = [];
+        visitors = 0;
+      }
+      call.push(item);
+      visitors += item[1].length;
+    }
+    if (call.length > 0) calls.push(call);
+    const results: (PostCount & { changed: boolean })[] = [];
     for (let i = 0; i < calls.length; i += BATCH) {
       const batch = calls.slice(i, i + BATCH);
       const replies = await Promise.all(
-        batch.map(([postId, visitors]) => {
-          const k = postKeys(postId, this.prefix);
-          return this.redis.vpRefresh(k.viewers, k.leases, k.seq, nodeId, ttlMs, ...visitors);
+        batch.map((items) => {
+          const keys: string[] = [];
+          const args: (string | number)[] = [nodeId, ttlMs];
+          for (const [postId, ids] of items) {
+            const k = postKeys(postId, this.prefix);
+            keys.push(k.viewers, k.leases, k.seq);
+            args.push(ids.length, ...ids);
+          }
+          return this.redis.vpRefresh(keys.length, ...keys, ...args);
         }),
       );
-      batch.forEach(([postId], index) => {
-        const [count, seq] = replies[index] as Reply;
-        const previous = latest.get(postId);
-        if (!previous || (seq ?? 0) >= previous.seq) {
-          latest.set(postId, { postId, count: count ?? 0, seq: seq ?? 0 });
-        }
+      batch.forEach((items, index) => {
+        const reply = replies[index] as Reply;
+        items.forEach(([postId], j) => {
+          results.push({
+            postId,
+            count: reply[3 * j] ?? 0,
+            seq: reply[3 * j + 1] ?? 0,
+            changed: reply[3 * j + 2] === 1,
+          });
+        });
       });
     }
-    return [...latest.values()];
+    return results;
   }
 
   async counts(postIds: readonly number[]): Promise<PostCount[]> {
@@ -191,18 +241,12 @@ export class RedisStore implements PresenceStore {
         const postIds: number[] = [];
         for (let i = 0; i < flat.length; i += 2) postIds.push(Number(flat[i]));
         if (postIds.length === 0) continue;
-        const replies = await Promise.all(
-          postIds.map((postId) => {
-            const k = postKeys(postId, this.prefix);
-            return this.redis.vpRefresh(k.viewers, k.leases, k.seq, 'gc', 0);
-          }),
+        const swept = await this.runRefresh(
+          'gc',
+          0,
+          postIds.map((postId) => [postId, []]),
         );
-        const swept = postIds.map((postId, index) => {
-          const [count, seq, didChange] = replies[index] as Reply;
-          const result = { postId, count: count ?? 0, seq: seq ?? 0 };
-          if (didChange === 1) changed.push(result);
-          return result;
-        });
+        for (const { changed: didChange, ...result } of swept) if (didChange) changed.push(result);
         await this.recordCounts(swept);
       } while (cursor !== '0');
     }

@@ -103,21 +103,31 @@ return {redis.call('ZCARD', KEYS[1]), seq}
 
 /**
  * Renews this node's leases of the given visitors (re-asserting them after a Redis restart) and
- * prunes expired ones. With no visitors it only prunes: that is the gc's sweep of one post.
- * KEYS: viewers leases seq. ARGV: nodeId ttlMs visitorId... Returns {count, seq, changed}.
+ * prunes expired ones, for one or more posts. A post with no visitors is only pruned: that is the
+ * gc's sweep of it. KEYS: viewers leases seq, for each post. ARGV: nodeId ttlMs, then for each
+ * post the number of its visitors and their ids. Returns {count, seq, changed} for each post.
  */
 export const REFRESH_SCRIPT = `${PRELUDE}
 local now = now_ms()
-local changed = prune(KEYS[1], KEYS[2], now)
 local node, expiry = ARGV[1], now + tonumber(ARGV[2])
-for i = 3, #ARGV do
-  local visitor = ARGV[i]
-  local str, max = set_lease(redis.call('HGET', KEYS[2], visitor), node, expiry, now)
-  redis.call('HSET', KEYS[2], visitor, str)
-  if redis.call('ZADD', KEYS[1], fmt(max), visitor) == 1 then changed = true end
+local out, a = {}, 3
+for k = 1, #KEYS, 3 do
+  local viewers, leases, seq_key = KEYS[k], KEYS[k + 1], KEYS[k + 2]
+  local changed = prune(viewers, leases, now)
+  local last = a + tonumber(ARGV[a])
+  for i = a + 1, last do
+    local visitor = ARGV[i]
+    local str, max = set_lease(redis.call('HGET', leases, visitor), node, expiry, now)
+    redis.call('HSET', leases, visitor, str)
+    if redis.call('ZADD', viewers, fmt(max), visitor) == 1 then changed = true end
+  end
+  a = last + 1
+  local seq = changed and bump(seq_key, now) or seq_of(seq_key)
+  out[#out + 1] = redis.call('ZCARD', viewers)
+  out[#out + 1] = seq
+  out[#out + 1] = changed and 1 or 0
 end
-local seq = changed and bump(KEYS[3], now) or seq_of(KEYS[3])
-return {redis.call('ZCARD', KEYS[1]), seq, changed and 1 or 0}
+return out
 `;
 
 /** Read only. KEYS: viewers seq. Returns {live count, seq}. */
