@@ -18,7 +18,7 @@ const httpServer = createServer((req, res) => {
 });
 const io = new Server(httpServer, {
   maxHttpBufferSize: Number(process.env.MAX_PAYLOAD_BYTES ?? 16_384),
-  pingInterval: Number(process.env.PING_INTERVAL_MS ?? 20_000),
+  pingInterval: Number(process.env.PING_INTERVAL_MS ?? 45_000),
   pingTimeout: Number(process.env.PING_TIMEOUT_MS ?? 10_000),
   serveClient: false,
   cors: { origin: true },
