@@ -157,7 +157,7 @@ export class RedisStore implements PresenceStore {
           for (const [postId, ids] of items) {
             const k = postKeys(postId, this.prefix);
             keys.push(k.viewers, k.leases, k.seq);
-            args.push(ids.length, ...ids);
+            args.push(ids.join(' '));
           }
           return this.redis.vpRefresh(keys.length, ...keys, ...args);
         }),
