@@ -209,6 +209,9 @@ export interface ServerSpec {
   cli?: string;
 }
 
+/** Extra node flags for the presence and bare servers (experiments: BENCH_SERVER_NODE_FLAGS). */
+const SERVER_NODE_FLAGS = (process.env.BENCH_SERVER_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+
 export async function startPresenceServer(spec: ServerSpec): Promise<NodeProcess> {
   const cli = spec.cli ?? SERVER_CLI;
   if (!existsSync(cli)) throw new Error(`${cli} is missing: run "npm run build"`);
@@ -216,7 +219,7 @@ export async function startPresenceServer(spec: ServerSpec): Promise<NodeProcess
   const inspectPort = await freePort();
   const fd = logFd(spec.name);
   // The inspector lets the bench force a GC before reading memory, and profile chosen windows.
-  const execArgv = [`--inspect=127.0.0.1:${inspectPort}`];
+  const execArgv = [`--inspect=127.0.0.1:${inspectPort}`, ...SERVER_NODE_FLAGS];
   const child = register(
     spawn(process.execPath, [...execArgv, cli], {
       stdio: ['ignore', fd, fd],
@@ -250,10 +253,14 @@ export async function startBareServer(
   const inspectPort = await freePort();
   const fd = logFd(name);
   const child = register(
-    spawn(process.execPath, [`--inspect=127.0.0.1:${inspectPort}`, join(here, 'bare-server.js')], {
-      stdio: ['ignore', fd, fd],
-      env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', ...env },
-    }),
+    spawn(
+      process.execPath,
+      [`--inspect=127.0.0.1:${inspectPort}`, ...SERVER_NODE_FLAGS, join(here, 'bare-server.js')],
+      {
+        stdio: ['ignore', fd, fd],
+        env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', ...env },
+      },
+    ),
   );
   closeSync(fd);
   const url = `http://127.0.0.1:${port}`;
