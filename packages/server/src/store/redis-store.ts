@@ -13,6 +13,9 @@ interface PresenceCommands {
   vpCount(...args: Args): Promise<Reply>;
 }
 type Client = (Redis | Cluster) & PresenceCommands;
+/** A post and the visitors (all, or one chunk of a hot post's) whose leases to renew. */
+type RefreshItem = readonly [postId: number, visitors: readonly string[]];
+type Refreshed = PostCount & { changed: boolean };
 
 /** Visitors per refresh call: bounds the time one script holds Redis for a hot post. */
 const REFRESH_CHUNK = 1_000;
@@ -106,9 +109,12 @@ export class RedisStore implements PresenceStore {
     ttlMs: number,
     leases: ReadonlyMap<number, readonly string[]>,
   ): Promise<PostCount[]> {
-    const work: [number, readonly string[]][] = [];
+    const work: RefreshItem[] = [];
     for (const [postId, visitors] of leases) {
-      if (visitors.length === 0) work.push([postId, visitors]);
+      if (visitors.length <= REFRESH_CHUNK) {
+        work.push([postId, visitors]);
+        continue;
+      }
       for (let i = 0; i < visitors.length; i += REFRESH_CHUNK) {
         work.push([postId, visitors.slice(i, i + REFRESH_CHUNK)]);
       }
@@ -127,10 +133,10 @@ export class RedisStore implements PresenceStore {
   private async runRefresh(
     nodeId: string,
     ttlMs: number,
-    work: readonly [number, readonly string[]][],
-  ): Promise<(PostCount & { changed: boolean })[]> {
-    const calls: (typeof work)[number][][] = [];
-    let call: (typeof work)[number][] = [];
+    work: readonly RefreshItem[],
+  ): Promise<Refreshed[]> {
+    const calls: RefreshItem[][] = [];
+    let call: RefreshItem[] = [];
     let visitors = 0;
     for (const item of work) {
       const full =
@@ -147,7 +153,7 @@ export class RedisStore implements PresenceStore {
       visitors += item[1].length;
     }
     if (call.length > 0) calls.push(call);
-    const results: (PostCount & { changed: boolean })[] = [];
+    const results: Refreshed[] = [];
     for (let i = 0; i < calls.length; i += BATCH) {
       const batch = calls.slice(i, i + BATCH);
       const replies = await Promise.all(

@@ -1,29 +1,31 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createStoreConnection } from '../../src/redis-connections.js';
+import { createStoreConnection, type RedisTarget } from '../../src/redis-connections.js';
 import { RedisStore } from '../../src/store/redis-store.js';
 import { startRedisCluster } from '../helpers/redis-cluster.js';
 import { startRedis } from '../helpers/redis.js';
 
+/** A store on a fresh connection to `target`; `stop` also stops the Redis behind it. */
+async function storeOn(target: RedisTarget, stopRedis: () => Promise<void>) {
+  const client = createStoreConnection(target);
+  await client.connect();
+  const store = new RedisStore(client, { viewWindowMs: 60_000 });
+  return { store, stop: async () => (client.disconnect(), await stopRedis()) };
+}
+
 /** Each on a single Redis (many posts per refresh call) and on a Redis Cluster (one per call). */
-const setups: [string, () => Promise<{ store: RedisStore; stop(): Promise<void> }>][] = [
+const setups: [string, () => ReturnType<typeof storeOn>][] = [
   [
     'a single Redis',
     async () => {
       const redis = await startRedis();
-      const client = createStoreConnection({ url: redis.url });
-      await client.connect();
-      const store = new RedisStore(client, { viewWindowMs: 60_000 });
-      return { store, stop: async () => (client.disconnect(), await redis.stop()) };
+      return storeOn({ url: redis.url }, () => redis.stop());
     },
   ],
   [
     'a Redis Cluster',
     async () => {
       const cluster = await startRedisCluster();
-      const client = createStoreConnection({ nodes: cluster.nodes });
-      await client.connect();
-      const store = new RedisStore(client, { viewWindowMs: 60_000 });
-      return { store, stop: async () => (client.disconnect(), await cluster.stop()) };
+      return storeOn({ nodes: cluster.nodes }, () => cluster.stop());
     },
   ],
 ];
