@@ -141,6 +141,17 @@ export async function scenarioSoak(
     await joinNode2();
   };
 
+  /** A new node2 and its viewers; every count must be right again, `after` included. */
+  const withNewNode2 = async (after: Awaited<ReturnType<typeof allRight>>) => {
+    await replaceNode2();
+    const back = Date.now();
+    const again = await allRight(full, true);
+    return {
+      after: { ...after, ok: after.ok && again.ok, wrong: after.wrong + again.wrong },
+      backRightAfterS: (again.allRightAt - back) / 1000,
+    };
+  };
+
   try {
     for (let k = 0; Date.now() < endAt - 20_000; k++) {
       const fault = FAULTS[k % FAULTS.length] as Fault;
@@ -154,11 +165,7 @@ export async function scenarioSoak(
       if (fault === 'kill -9 node2' || fault === 'SIGTERM node2') {
         await stop(node2.child, fault === 'kill -9 node2' ? 'SIGKILL' : 'SIGTERM');
         after = await allRight(half, false);
-        await replaceNode2();
-        const back = Date.now();
-        const again = await allRight(full, true);
-        backRightAfterS = (again.allRightAt - back) / 1000;
-        after = { ...after, ok: after.ok && again.ok, wrong: after.wrong + again.wrong };
+        ({ after, backRightAfterS } = await withNewNode2(after));
       } else if (fault === 'redis restart' || fault === 'redis away 20 s') {
         await stop(redis.child, 'SIGKILL');
         await sleep(fault === 'redis restart' ? 3000 : 20_000);
@@ -173,11 +180,7 @@ export async function scenarioSoak(
         await stop(node2.child, 'SIGKILL');
         after = await allRight(half, false);
         gc = scope.gc(`SOAK-gc-${k}`, redis.url);
-        await replaceNode2();
-        const back = Date.now();
-        const again = await allRight(full, true);
-        backRightAfterS = (again.allRightAt - back) / 1000;
-        after = { ...after, ok: after.ok && again.ok, wrong: after.wrong + again.wrong };
+        ({ after, backRightAfterS } = await withNewNode2(after));
       }
       const d1 = (await statsAll([l0], ['v'])).disconnects;
       results.push({
