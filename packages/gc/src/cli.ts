@@ -1,11 +1,9 @@
 #!/usr/bin/env node
 /* The `vip-presence-gc` executable: configuration from the environment, then sweep. */
-import { Cluster, Redis } from 'ioredis';
-import { createLogger, isConfigError } from '@vip-presence/server';
+import { pino } from 'pino';
+import { createStoreConnection, isConfigError } from '@vip-presence/store';
 import { readGcConfig } from './config.js';
 import { createSweeper } from './sweeper.js';
-
-const log = createLogger();
 
 let config;
 try {
@@ -16,23 +14,16 @@ try {
   process.exit(1);
 }
 
-const redis = config.redisUrl
-  ? new Redis(config.redisUrl, { maxRetriesPerRequest: 1 })
-  : new Cluster(
-      config.clusterNodes.map((node) => ({
-        host: node.split(':')[0],
-        port: Number(node.split(':')[1]),
-      })),
-      { redisOptions: { maxRetriesPerRequest: 1 } },
-    );
+const log = pino({ name: 'vip-presence', level: config.logLevel });
+const redis = createStoreConnection(config.target);
 redis.on('error', () => undefined); // sweep failures are logged by the sweeper
 const sweeper = createSweeper({
   redis,
   intervalMs: config.intervalMs,
+  ...(config.pubSubMode ? { pubSubMode: config.pubSubMode } : {}),
   keyPrefix: config.keyPrefix,
   logger: log,
 });
-sweeper.start();
 
 let stopping = false;
 const stop = (signal: string) => {
@@ -41,7 +32,7 @@ const stop = (signal: string) => {
   log.info({ signal }, 'stopping');
   sweeper
     .stop()
-    .then(() => redis.quit())
+    .then(() => redis.quit().catch(() => redis.disconnect()))
     .then(
       () => process.exit(0),
       () => process.exit(1),
@@ -49,4 +40,13 @@ const stop = (signal: string) => {
 };
 process.on('SIGTERM', () => stop('SIGTERM'));
 process.on('SIGINT', () => stop('SIGINT'));
-process.stdout.write(`vip-presence-gc sweeping every ${config.intervalMs} ms\n`);
+
+log.info({ intervalMs: config.intervalMs, keyPrefix: config.keyPrefix }, 'sweeping');
+// Until Redis answers, sweeps fail (and are logged) and the connection keeps retrying.
+redis.connect().then(
+  () => sweeper.start(),
+  (error: unknown) => {
+    log.warn({ err: error }, 'Redis unreachable; retrying');
+    sweeper.start();
+  },
+);

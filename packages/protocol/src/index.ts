@@ -24,12 +24,3 @@ export {
   type WatchAck,
   type WatchPayload,
 } from './payloads.js';
-export {
-  DEFAULT_KEY_PREFIX,
-  TOP_SHARDS,
-  allTopKeys,
-  postKeys,
-  topKey,
-  topShardOf,
-  type PostKeys,
-} from './keys.js';

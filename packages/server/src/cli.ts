@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /* The `vip-presence-server` executable: configuration from the environment, then serve. */
-import { isConfigError } from './errors.js';
+import { isConfigError } from '@vip-presence/store';
 import { readServerConfig } from './config.js';
 import { createLogger } from './logger.js';
 import { createPresenceServer } from './presence-server.js';

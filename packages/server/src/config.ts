@@ -1,4 +1,4 @@
-import { ConfigError } from './errors.js';
+import { ConfigError, readRedisConfig } from '@vip-presence/store';
 import { resolveOptions } from './presence-server.js';
 import type { PresenceServerOptions } from './options.js';
 
@@ -37,39 +37,13 @@ export const MIN_SECRET_LENGTH = 16;
  */
 export function readServerConfig(env: Env): ServerConfig {
   const options: PresenceServerOptions = {};
-  const redisUrl = nonEmpty(env.REDIS_URL);
-  if (redisUrl !== undefined) {
-    if (!/^rediss?:\/\//.test(redisUrl)) {
-      throw new ConfigError(
-        'REDIS_URL',
-        'must be a redis:// or rediss:// URL (unset it for the embedded store)',
-      );
-    }
-    options.redisUrl = redisUrl;
+  const redis = readRedisConfig(env);
+  if (redis.target) {
+    if ('url' in redis.target) options.redisUrl = redis.target.url;
+    else options.redisClusterNodes = redis.target.nodes;
   }
-  const clusterNodes = nonEmpty(env.REDIS_CLUSTER_NODES);
-  if (clusterNodes !== undefined) {
-    const nodes = clusterNodes
-      .split(',')
-      .map((node) => node.trim())
-      .filter(Boolean);
-    for (const node of nodes) {
-      if (!/^[A-Za-z0-9.-]+:\d{1,5}$/.test(node)) {
-        throw new ConfigError(
-          'REDIS_CLUSTER_NODES',
-          `"${node}" must be host:port (comma-separated seed nodes)`,
-        );
-      }
-    }
-    options.redisClusterNodes = nodes;
-  }
-  const adapterMode = nonEmpty(env.ADAPTER_MODE);
-  if (adapterMode !== undefined) {
-    if (adapterMode !== 'classic' && adapterMode !== 'sharded') {
-      throw new ConfigError('ADAPTER_MODE', 'must be "classic" or "sharded"');
-    }
-    options.adapterMode = adapterMode;
-  }
+  if (redis.pubSubMode) options.adapterMode = redis.pubSubMode;
+  options.keyPrefix = redis.keyPrefix;
   const secret = nonEmpty(env.PRESENCE_SECRET);
   if (secret !== undefined) {
     if (secret.length < MIN_SECRET_LENGTH) {
@@ -114,13 +88,6 @@ export function readServerConfig(env: Env): ServerConfig {
     if (!/^(true|false|1|0)$/.test(trustProxy))
       throw new ConfigError('TRUST_PROXY', 'must be true or false');
     options.trustProxy = trustProxy === 'true' || trustProxy === '1';
-  }
-  const keyPrefix = nonEmpty(env.KEY_PREFIX);
-  if (keyPrefix !== undefined) {
-    if (!/^[A-Za-z0-9_.-]{1,32}$/.test(keyPrefix)) {
-      throw new ConfigError('KEY_PREFIX', 'must be 1-32 characters of [A-Za-z0-9_.-]');
-    }
-    options.keyPrefix = keyPrefix;
   }
   const nodeId = nonEmpty(env.NODE_ID);
   if (nodeId !== undefined) options.nodeId = nodeId;

@@ -1,4 +1,4 @@
-import type { PostCount } from './store/types.js';
+import type { PostCount } from '@vip-presence/store';
 
 export interface CountRelayOptions {
   /** How long changes made on this node are batched before going to the other nodes. */

@@ -1,5 +1,5 @@
 import type { CountPayload } from '@vip-presence/protocol';
-import type { PostCount } from './store/types.js';
+import type { PostCount } from '@vip-presence/store';
 
 export interface FanOutOptions {
   /** Shortest time between two passes of a post's count over its readers. */

@@ -2,7 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isPostId } from '@vip-presence/protocol';
 import type { Metrics } from './metrics.js';
-import type { PresenceStore } from './store/types.js';
+import type { PresenceStore } from '@vip-presence/store';
 
 /** Most post ids one counts request may ask for. */
 export const MAX_API_POST_IDS = 500;

@@ -1,13 +1,7 @@
-export {
-  createPresenceServer,
-  resolveOptions,
-  COUNTS_CHANNEL_EVENT,
-  type CountTuple,
-  type PresenceServer,
-} from './presence-server.js';
+export { createPresenceServer, resolveOptions, type PresenceServer } from './presence-server.js';
 export { DEFAULT_OPTIONS, type PresenceServerOptions, type ResolvedOptions } from './options.js';
 export { readServerConfig, MIN_SECRET_LENGTH, type ServerConfig } from './config.js';
-export { ConfigError, isConfigError } from './errors.js';
+export { ConfigError, isConfigError } from '@vip-presence/store';
 export {
   assertLiveness,
   deadNodeBoundMs,
@@ -15,6 +9,3 @@ export {
   type LivenessSettings,
 } from './liveness.js';
 export { createLogger } from './logger.js';
-export { MemoryStore, type MemoryStoreOptions } from './store/memory-store.js';
-export { RedisStore, type RedisStoreOptions } from './store/redis-store.js';
-export type { JoinResult, PostCount, PresenceStore } from './store/types.js';

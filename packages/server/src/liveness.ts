@@ -1,4 +1,4 @@
-import { ConfigError } from './errors.js';
+import { ConfigError } from '@vip-presence/store';
 
 /**
  * The liveness rules, written once.

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Cluster, Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { Server, type Socket } from 'socket.io';
 import {
@@ -20,7 +19,6 @@ import {
 import { verifyViewToken } from '@vip-presence/protocol/token';
 import { CountRelay } from './count-relay.js';
 import { FanOut } from './fan-out.js';
-import { ConfigError } from './errors.js';
 import { createHttpHandler } from './http-api.js';
 import { assertLiveness } from './liveness.js';
 import { LocalPresence, type LeaveOutcome } from './local-presence.js';
@@ -28,19 +26,21 @@ import { createLogger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { DEFAULT_OPTIONS, type PresenceServerOptions, type ResolvedOptions } from './options.js';
 import { TokenBucket } from './rate-limiter.js';
-import { MemoryStore } from './store/memory-store.js';
-import { RedisStore } from './store/redis-store.js';
 import {
-  createAdapterConnections,
+  ConfigError,
+  CountsSubscriber,
+  createPubSubConnection,
   createStoreConnection,
+  defaultPubSubMode,
+  MemoryStore,
+  publishCounts,
+  RedisStore,
+  type PostCount,
+  type PresenceStore,
+  type RedisClient,
   type RedisTarget,
-} from './redis-connections.js';
-import type { PostCount, PresenceStore } from './store/types.js';
-
-/** The event nodes (and the gc) use to tell each other of count changes. */
-export const COUNTS_CHANNEL_EVENT = 'vp:counts';
-/** Wire shape of one change between nodes: [postId, count, seq]. */
-export type CountTuple = [number, number, number];
+} from '@vip-presence/store';
+import { createAdapterConnections } from './redis-connections.js';
 
 /** How long changes are batched before they go to the other nodes. */
 const PUBLISH_DELAY_MS = 20;
@@ -102,7 +102,7 @@ export function createPresenceServer(options: PresenceServerOptions = {}): Prese
   const metrics = createMetrics();
   const local = new LocalPresence();
   const connectionsPerIp = new Map<string, number>();
-  const redisClients: (Redis | Cluster)[] = [];
+  const redisClients: RedisClient[] = [];
   let closing = false;
   let storeUp = false;
   let baseUrl = '';
@@ -113,8 +113,11 @@ export function createPresenceServer(options: PresenceServerOptions = {}): Prese
       : opts.redisUrl
         ? { url: opts.redisUrl }
         : undefined;
+  const pubSubMode = target
+    ? (opts.adapterMode ?? defaultPubSubMode('nodes' in target))
+    : 'classic';
   let store: PresenceStore;
-  let storeClient: Redis | Cluster | undefined;
+  let storeClient: RedisClient | undefined;
   if (target) {
     storeClient = createStoreConnection(target);
     redisClients.push(storeClient);
@@ -136,8 +139,7 @@ export function createPresenceServer(options: PresenceServerOptions = {}): Prese
     serveClient: false,
   });
   if (target) {
-    const mode = opts.adapterMode ?? ('nodes' in target ? 'sharded' : 'classic');
-    const { adapter, clients } = createAdapterConnections(target, mode, opts.keyPrefix);
+    const { adapter, clients } = createAdapterConnections(target, pubSubMode, opts.keyPrefix);
     redisClients.push(...clients);
     for (const client of clients) client.on('error', () => undefined); // reported via the store client
     io.adapter(adapter);
@@ -177,23 +179,35 @@ export function createPresenceServer(options: PresenceServerOptions = {}): Prese
     audience,
     deliver: (update) => fanOut.send(update),
     publish(updates) {
-      if (target) {
-        const tuples: CountTuple[] = updates.map((u) => [u.postId, u.count, u.seq]);
-        io.serverSideEmit(COUNTS_CHANNEL_EVENT, tuples);
+      if (storeClient) {
+        publishCounts(storeClient, pubSubMode, opts.keyPrefix, updates).catch((error: unknown) =>
+          storeFailed('publish', error),
+        );
       }
       store.recordCounts(updates).catch((error: unknown) => storeFailed('recordCounts', error));
     },
   });
 
-  io.on(COUNTS_CHANNEL_EVENT, (tuples: unknown) => {
-    if (!Array.isArray(tuples)) return;
-    for (const tuple of tuples) {
-      if (!Array.isArray(tuple) || tuple.length !== 3 || !tuple.every(Number.isSafeInteger))
-        continue;
-      const [postId, count, seq] = tuple as CountTuple;
-      relay.offer({ postId, count, seq }, false);
-    }
-  });
+  // Counts changed on other nodes (and by the gc) for the posts read here.
+  let counts: CountsSubscriber | undefined;
+  if (target) {
+    const subscriber = createPubSubConnection(target);
+    subscriber.on('error', () => undefined); // reported via the store client
+    redisClients.push(subscriber);
+    counts = new CountsSubscriber({
+      subscriber,
+      mode: pubSubMode,
+      keyPrefix: opts.keyPrefix,
+      onCount: (count) => relay.offer(count, false),
+    });
+  }
+
+  /** Nobody here reads the post any more: stop hearing of it. */
+  function forgetIfUnread(postId: number): void {
+    if (audience(postId) > 0) return;
+    relay.forget(postId);
+    counts?.unfollow(postId);
+  }
 
   function storeFailed(operation: string, error: unknown): void {
     metrics.storeErrors.inc();
@@ -306,12 +320,15 @@ export function createPresenceServer(options: PresenceServerOptions = {}): Prese
         await socket.join(roomOf(postId));
         let result;
         try {
+          // Follow the post's changes before reading its count, so none is missed in between.
+          await counts?.follow(postId);
           result = await store.join(postId, visitorId, opts.nodeId, opts.sessionTtlMs);
           storeAnswered();
         } catch (error) {
           storeFailed('join', error);
           const outcome = local.leave(socket.id, postId);
           if (outcome?.lostInterest) await socket.leave(roomOf(postId));
+          forgetIfUnread(postId);
           return refuse(ErrorCodes.Unavailable, 'presence store unavailable; retry later');
         }
         if (!socket.connected) return refuse(ErrorCodes.Unavailable, 'disconnected');
@@ -350,22 +367,27 @@ export function createPresenceServer(options: PresenceServerOptions = {}): Prese
             `at most ${opts.maxPostsPerSocket} posts per socket`,
           );
         }
-        let counts: PostCount[];
+        let current: PostCount[];
         try {
-          counts = await store.counts(postIds);
+          await Promise.all(postIds.map((postId) => counts?.follow(postId)));
+          current = await store.counts(postIds);
           storeAnswered();
         } catch (error) {
           storeFailed('counts', error);
+          postIds.forEach(forgetIfUnread);
           return refuse(ErrorCodes.Unavailable, 'presence store unavailable; retry later');
         }
-        if (!socket.connected) return refuse(ErrorCodes.Unavailable, 'disconnected');
+        if (!socket.connected) {
+          postIds.forEach(forgetIfUnread);
+          return refuse(ErrorCodes.Unavailable, 'disconnected');
+        }
         for (const postId of postIds) {
           local.watch(socket.id, postId);
           const rooms = [roomOf(postId)];
           if (local.isViewing(visitorId, postId)) rooms.push(selfRoomOf(postId));
           await socket.join(rooms);
         }
-        for (const count of counts) {
+        for (const count of current) {
           relay.offer(count, false);
           // The ack has counts only: tell the socket now whether its visitor is among them (a
           // watching tab whose visitor reads the post in another tab must not see itself as
@@ -380,7 +402,7 @@ export function createPresenceServer(options: PresenceServerOptions = {}): Prese
         }
         return {
           ok: true,
-          counts: Object.fromEntries(counts.map((c) => [String(c.postId), c.count])),
+          counts: Object.fromEntries(current.map((c) => [String(c.postId), c.count])),
         };
       }),
     );
@@ -394,7 +416,7 @@ export function createPresenceServer(options: PresenceServerOptions = {}): Prese
           if (local.unwatch(socket.id, postId)) {
             await socket.leave(roomOf(postId));
             await socket.leave(selfRoomOf(postId));
-            if (audience(postId) === 0) relay.forget(postId);
+            forgetIfUnread(postId);
           }
         }
         return { ok: true };
@@ -440,7 +462,7 @@ export function createPresenceServer(options: PresenceServerOptions = {}): Prese
       // The lease runs out by itself within sessionTtlMs.
       storeFailed('leave', error);
     }
-    if (audience(postId) === 0) relay.forget(postId);
+    forgetIfUnread(postId);
   }
 
   let beating: Promise<void> | undefined;

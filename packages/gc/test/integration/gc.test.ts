@@ -209,8 +209,8 @@ describe('the vip-presence-gc executable', () => {
   it('should start from environment variables alone and stop on SIGTERM', async () => {
     const gcProcess = await startProcess(
       GC_CLI,
-      { REDIS_URL: redis.url, GC_INTERVAL_MS: '500' },
-      /sweeping every 500 ms/,
+      { REDIS_URL: redis.url, GC_INTERVAL_MS: '500', LOG_LEVEL: 'info' },
+      /"intervalMs":500,.*"msg":"sweeping"/,
     );
     expect(await gcProcess.stop()).toBe(0);
   });

@@ -293,17 +293,23 @@ describe.each(setups)('presence on %s', (_label, nodeCount, start) => {
     });
   });
 
-  it('should keep one shard channel per namespace on a cluster, not one per room', async () => {
+  it('should keep one adapter shard channel per namespace on a cluster, and a counts channel per post read', async () => {
     if (!setup.shardChannels) return; // classic adapter: no shard channels
     const posts = [postId(), postId(), postId()];
     const reader = await connectClient(a.url);
     for (const post of posts) await reader.request('presence:join', { postId: post });
     await reader.request('presence:watch', { postIds: posts });
-    // Rooms p:<id> and v:<id> now exist on node a: a per-room subscription would show here as
-    // "vp:sio#/#p:<id>#". Expected: the namespace's channel and one private channel per node.
+    // Rooms p:<id> and v:<id> now exist on node a: a per-room subscription of the adapter would
+    // show here as "vp:sio#/#p:<id>#". Expected: the namespace's channel, one private channel per
+    // node, and the counts channel of each post read here (the node follows those posts).
     const channels = await setup.shardChannels();
     expect(channels).toContain('vp:sio#/#');
-    expect(channels.filter((channel) => !/^vp:sio#\/#([0-9a-f]+#)?$/.test(channel))).toEqual([]);
+    const counts = channels.filter((channel) => channel.startsWith('vp:counts:'));
+    expect(counts).toEqual(expect.arrayContaining(posts.map((post) => `vp:counts:{p${post}}`)));
+    const other = channels.filter(
+      (channel) => !channel.startsWith('vp:counts:') && !/^vp:sio#\/#([0-9a-f]+#)?$/.test(channel),
+    );
+    expect(other).toEqual([]);
   });
 
   it('should deliver a count to readers on every node', async () => {

@@ -4,7 +4,11 @@ import { runToExit, SERVER_CLI } from '../helpers/processes.js';
 
 describe('configuration from the environment', () => {
   it('should default to port 3000 and the embedded store', () => {
-    expect(readServerConfig({})).toEqual({ port: 3000, host: '0.0.0.0', options: {} });
+    expect(readServerConfig({})).toEqual({
+      port: 3000,
+      host: '0.0.0.0',
+      options: { keyPrefix: 'vp' },
+    });
   });
 
   it('should read every documented variable', () => {

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CountRelay } from '../../src/count-relay.js';
-import type { PostCount } from '../../src/store/types.js';
+import type { PostCount } from '@vip-presence/store';
 
 function setup(audience = 10) {
   const delivered: PostCount[] = [];

@@ -140,11 +140,6 @@ export class MemoryStore implements PresenceStore {
     this.posts.clear();
   }
 
-  /** Number of posts held in memory (for tests and metrics). */
-  get size(): number {
-    return this.posts.size;
-  }
-
   private post(postId: number): PostState {
     let post = this.posts.get(postId);
     if (!post) {

@@ -3,7 +3,7 @@
  * cluster slot) and is one atomic round trip. Time comes from Redis (`TIME`), so nodes with
  * skewed clocks agree on expiry.
  *
- * Keys of a post (see `postKeys` in @vip-presence/protocol):
+ * Keys of a post (see `postKeys` in keys.ts):
  *   viewers  ZSET visitorId -> latest lease expiry (ms); the count is its members with score > now
  *   leases   HASH visitorId -> "nodeA=expiryMs;nodeB=expiryMs" (a visitor's tabs on several nodes)
  *   recent   ZSET visitorId -> last seen (ms), trimmed to the view window

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { allTopKeys, postKeys, TOP_SHARDS } from '../src/index.js';
+import { allTopKeys, postKeys, TOP_SHARDS } from '../../src/keys.js';
 
 const hashTag = (key: string) => /\{([^}]+)\}/.exec(key)?.[1];
 

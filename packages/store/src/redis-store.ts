@@ -1,5 +1,5 @@
 import type { Cluster, Redis } from 'ioredis';
-import { allTopKeys, postKeys, topKey, topShardOf } from '@vip-presence/protocol';
+import { allTopKeys, DEFAULT_KEY_PREFIX, postKeys, topKey, topShardOf } from './keys.js';
 import { COUNT_SCRIPT, JOIN_SCRIPT, LEAVE_SCRIPT, REFRESH_SCRIPT } from './scripts.js';
 import type { JoinResult, PostCount, PresenceStore } from './types.js';
 
@@ -51,7 +51,7 @@ export class RedisStore implements PresenceStore {
     redis: Redis | Cluster,
     private readonly options: RedisStoreOptions,
   ) {
-    this.prefix = options.keyPrefix ?? 'vp';
+    this.prefix = options.keyPrefix ?? DEFAULT_KEY_PREFIX;
     redis.defineCommand('vpJoin', { numberOfKeys: 5, lua: JOIN_SCRIPT });
     redis.defineCommand('vpLeave', { numberOfKeys: 3, lua: LEAVE_SCRIPT });
     redis.defineCommand('vpRefresh', { lua: REFRESH_SCRIPT });

@@ -1,0 +1,30 @@
+export type { JoinResult, PostCount, PresenceStore } from './types.js';
+export { MemoryStore, type MemoryStoreOptions } from './memory-store.js';
+export { RedisStore, type RedisStoreOptions } from './redis-store.js';
+export {
+  DEFAULT_KEY_PREFIX,
+  TOP_SHARDS,
+  allTopKeys,
+  postKeys,
+  topKey,
+  topShardOf,
+  type PostKeys,
+} from './keys.js';
+export {
+  CountsSubscriber,
+  countsChannel,
+  parseCountsMessage,
+  publishCounts,
+  type CountsSubscriberOptions,
+} from './counts-channel.js';
+export {
+  clusterSeeds,
+  createPubSubConnection,
+  createStoreConnection,
+  defaultPubSubMode,
+  type PubSubMode,
+  type RedisClient,
+  type RedisTarget,
+} from './redis-connection.js';
+export { readRedisConfig, REDIS_CONFIG_VARIABLES, type RedisConfig } from './redis-config.js';
+export { ConfigError, isConfigError } from './config-error.js';

@@ -1,0 +1,309 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { PostCount, PresenceStore } from '../../src/index.js';
+
+/** A store under test, on a fresh backend. */
+export interface ContractSubject {
+  /** A store on this backend with the given view window (several may share the backend). */
+  store(options: { viewWindowMs: number }): PresenceStore;
+  /** Forgets everything (FLUSHALL; a new memory store). */
+  reset(): Promise<void>;
+  /** Loses every lease as a Redis restart would; undefined where that cannot happen. */
+  loseEverything?(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Lease lifetime of the expiry tests: short, so they wait little, long enough for a round trip. */
+const SHORT_TTL_MS = 400;
+const LONG_TTL_MS = 60_000;
+
+/** Polls until `read` returns what `accept` wants (bounded); returns the last value read. */
+async function eventually<T>(read: () => Promise<T>, accept: (value: T) => boolean): Promise<T> {
+  const deadline = Date.now() + 5_000;
+  for (;;) {
+    const value = await read();
+    if (accept(value) || Date.now() > deadline) return value;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+const countOf = async (store: PresenceStore, postId: number) =>
+  (await store.counts([postId]))[0]!.count;
+
+/** A small seeded generator, so a failing churn run can be replayed. */
+function random(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state * 1664525 + 1013904223) >>> 0;
+    return state / 2 ** 32;
+  };
+}
+
+/**
+ * The rules every `PresenceStore` keeps, whatever it runs on. Run unchanged against the memory
+ * store, one redis-server and a Redis Cluster.
+ */
+export function describeStoreContract(name: string, start: () => Promise<ContractSubject>): void {
+  describe(`store contract: ${name}`, () => {
+    let subject: ContractSubject;
+    let store: PresenceStore;
+    beforeAll(async () => {
+      subject = await start();
+    }, 60_000);
+    afterAll(() => subject?.stop());
+    beforeEach(async () => {
+      await subject.reset();
+      store = subject.store({ viewWindowMs: LONG_TTL_MS });
+    });
+
+    describe('people, not tabs', () => {
+      it('should count a visitor once however many nodes hold a lease', async () => {
+        expect((await store.join(1, 'alice', 'node-a', LONG_TTL_MS)).count).toBe(1);
+        expect((await store.join(1, 'alice', 'node-b', LONG_TTL_MS)).count).toBe(1);
+        expect((await store.join(1, 'bob', 'node-b', LONG_TTL_MS)).count).toBe(2);
+        expect(await countOf(store, 1)).toBe(2);
+      });
+
+      it('should keep a visitor until the last of their leases is dropped', async () => {
+        await store.join(1, 'alice', 'node-a', LONG_TTL_MS);
+        await store.join(1, 'alice', 'node-b', LONG_TTL_MS);
+        expect((await store.leave(1, 'alice', 'node-a')).count).toBe(1);
+        expect((await store.leave(1, 'alice', 'node-b')).count).toBe(0);
+      });
+
+      it('should keep posts apart', async () => {
+        await store.join(1, 'alice', 'node-a', LONG_TTL_MS);
+        await store.join(2, 'alice', 'node-a', LONG_TTL_MS);
+        await store.join(2, 'bob', 'node-a', LONG_TTL_MS);
+        await store.leave(1, 'alice', 'node-a');
+        expect(await store.counts([1, 2, 3])).toEqual([
+          { postId: 1, count: 0, seq: expect.any(Number) },
+          { postId: 2, count: 2, seq: expect.any(Number) },
+          { postId: 3, count: 0, seq: 0 },
+        ]);
+      });
+
+      it('should answer a leave of a visitor it never saw with the count unchanged', async () => {
+        const joined = await store.join(1, 'alice', 'node-a', LONG_TTL_MS);
+        expect(await store.leave(1, 'nobody', 'node-a')).toEqual({
+          postId: 1,
+          count: 1,
+          seq: joined.seq,
+        });
+        expect(await store.leave(7, 'nobody', 'node-a')).toMatchObject({ postId: 7, count: 0 });
+      });
+    });
+
+    describe('leases expire without any sweeper', () => {
+      it('should stop counting an expired lease although nothing swept it', async () => {
+        await store.join(1, 'alice', 'node-a', SHORT_TTL_MS);
+        await store.join(1, 'bob', 'node-b', LONG_TTL_MS);
+        expect(await countOf(store, 1)).toBe(2);
+        expect(
+          await eventually(
+            () => countOf(store, 1),
+            (n) => n === 1,
+          ),
+        ).toBe(1);
+      });
+
+      it("should keep a visitor whose other node's lease is still live", async () => {
+        await store.join(1, 'alice', 'node-a', SHORT_TTL_MS);
+        await store.join(1, 'alice', 'node-b', LONG_TTL_MS);
+        await new Promise((resolve) => setTimeout(resolve, SHORT_TTL_MS + 100));
+        expect(await countOf(store, 1)).toBe(1);
+      });
+
+      it('should leave expired posts out of the top posts', async () => {
+        await store.join(1, 'alice', 'node-a', SHORT_TTL_MS);
+        await store.join(2, 'bob', 'node-a', LONG_TTL_MS);
+        await store.join(2, 'carol', 'node-a', LONG_TTL_MS);
+        await store.recordCounts(await store.counts([1, 2]));
+        expect((await store.top(10)).map((p) => p.postId)).toEqual([2, 1]);
+        const top = await eventually(
+          () => store.top(10),
+          (posts) => posts.length === 1,
+        );
+        expect(top).toEqual([{ postId: 2, count: 2, seq: expect.any(Number) }]);
+      });
+
+      it('should rank the top posts by live count, highest first, at most the limit', async () => {
+        for (const [postId, visitors] of [
+          [10, 1],
+          [11, 3],
+          [12, 2],
+        ] as const) {
+          for (let v = 0; v < visitors; v++) await store.join(postId, `v${v}`, 'n', LONG_TTL_MS);
+        }
+        await store.recordCounts(await store.counts([10, 11, 12]));
+        expect((await store.top(2)).map((p) => [p.postId, p.count])).toEqual([
+          [11, 3],
+          [12, 2],
+        ]);
+      });
+    });
+
+    describe('seq', () => {
+      it('should raise seq with every change of a count and keep it when nothing changed', async () => {
+        const a = await store.join(1, 'alice', 'node-a', LONG_TTL_MS);
+        const again = await store.join(1, 'alice', 'node-a', LONG_TTL_MS);
+        expect(again.seq).toBe(a.seq);
+        const b = await store.join(1, 'bob', 'node-a', LONG_TTL_MS);
+        expect(b.seq).toBeGreaterThan(a.seq);
+        const left = await store.leave(1, 'bob', 'node-a');
+        expect(left.seq).toBeGreaterThan(b.seq);
+        expect((await store.counts([1]))[0]!.seq).toBe(left.seq);
+      });
+
+      it('should order the counts of concurrent changes by seq', async () => {
+        const results: PostCount[] = await Promise.all(
+          Array.from({ length: 20 }, (_, i) => store.join(1, `v${i}`, 'node-a', LONG_TTL_MS)),
+        );
+        const bySeq = [...results].sort((x, y) => x.seq - y.seq);
+        expect(bySeq.map((r) => r.count)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+      });
+    });
+
+    describe('views', () => {
+      it('should count a view once per visitor within the view window', async () => {
+        expect((await store.join(1, 'alice', 'node-a', LONG_TTL_MS)).views).toBe(1);
+        await store.leave(1, 'alice', 'node-a');
+        expect((await store.join(1, 'alice', 'node-b', LONG_TTL_MS)).views).toBe(1);
+        expect((await store.join(1, 'bob', 'node-a', LONG_TTL_MS)).views).toBe(2);
+        expect((await store.join(2, 'alice', 'node-a', LONG_TTL_MS)).views).toBe(1);
+      });
+
+      it('should count a new view when a visitor comes back after the window', async () => {
+        const short = subject.store({ viewWindowMs: SHORT_TTL_MS });
+        expect((await short.join(1, 'alice', 'node-a', LONG_TTL_MS)).views).toBe(1);
+        await short.leave(1, 'alice', 'node-a');
+        await new Promise((resolve) => setTimeout(resolve, SHORT_TTL_MS + 100));
+        expect((await short.join(1, 'alice', 'node-a', LONG_TTL_MS)).views).toBe(2);
+      });
+    });
+
+    describe('refresh', () => {
+      it('should keep renewed leases alive past their first lifetime', async () => {
+        await store.join(1, 'alice', 'node-a', SHORT_TTL_MS);
+        const [renewed] = await store.refresh('node-a', LONG_TTL_MS, new Map([[1, ['alice']]]));
+        expect(renewed).toMatchObject({ postId: 1, count: 1 });
+        await new Promise((resolve) => setTimeout(resolve, SHORT_TTL_MS + 100));
+        expect(await countOf(store, 1)).toBe(1);
+      });
+
+      it('should re-assert leases the store lost, as after a Redis restart', async () => {
+        await store.join(3, 'bob', 'node-a', LONG_TTL_MS);
+        await subject.loseEverything?.();
+        const [result] = await store.refresh(
+          'node-a',
+          LONG_TTL_MS,
+          new Map([[3, ['bob', 'carol']]]),
+        );
+        expect(result).toMatchObject({ postId: 3, count: 2 });
+        expect(await countOf(store, 3)).toBe(2);
+      });
+
+      it("should prune another node's expired leases and report the new count", async () => {
+        const joined = await store.join(1, 'alice', 'dead-node', SHORT_TTL_MS);
+        await store.join(1, 'bob', 'node-a', LONG_TTL_MS);
+        await new Promise((resolve) => setTimeout(resolve, SHORT_TTL_MS + 100));
+        const [renewed] = await store.refresh('node-a', LONG_TTL_MS, new Map([[1, ['bob']]]));
+        expect(renewed).toMatchObject({ postId: 1, count: 1 });
+        expect(renewed!.seq).toBeGreaterThan(joined.seq);
+      });
+
+      it('should renew many posts and a hot one in one call, each post with its own count', async () => {
+        const leases = new Map<number, string[]>();
+        for (let postId = 1; postId <= 250; postId++) {
+          leases.set(
+            postId,
+            Array.from({ length: (postId % 7) + 1 }, (_, i) => `v${postId}-${i}`),
+          );
+        }
+        leases.set(
+          9_999,
+          Array.from({ length: 2_500 }, (_, i) => `hot-${i}`),
+        );
+        const expected = new Map([...leases].map(([postId, ids]) => [postId, ids.length]));
+        const renewed = await store.refresh('node-a', LONG_TTL_MS, leases);
+        expect(new Map(renewed.map((c) => [c.postId, c.count]))).toEqual(expected);
+        const counts = await store.counts([...leases.keys()]);
+        expect(new Map(counts.map((c) => [c.postId, c.count]))).toEqual(expected);
+        // The same visitors renewed by a second node still count once, and no seq moves.
+        const again = await store.refresh('node-b', LONG_TTL_MS, leases);
+        expect(new Map(again.map((c) => [c.postId, c.count]))).toEqual(expected);
+        const seqs = new Map(renewed.map((c) => [c.postId, c.seq]));
+        for (const count of again) expect(count.seq).toBe(seqs.get(count.postId));
+      });
+    });
+
+    describe('sweep', () => {
+      it('should reclaim expired leases once and report each changed post once', async () => {
+        const joined = await store.join(1, 'alice', 'node-a', SHORT_TTL_MS);
+        await store.join(2, 'bob', 'node-a', LONG_TTL_MS);
+        await store.recordCounts(await store.counts([1, 2]));
+        await new Promise((resolve) => setTimeout(resolve, SHORT_TTL_MS + 100));
+        const swept = await store.sweep();
+        expect(swept).toEqual([{ postId: 1, count: 0, seq: expect.any(Number) }]);
+        expect(swept[0]!.seq).toBeGreaterThan(joined.seq);
+        expect(await store.sweep()).toEqual([]);
+        expect(await countOf(store, 2)).toBe(1);
+      });
+
+      it('should find the leases of a post whose count was never recorded', async () => {
+        // A node that died right after a join never published the post's count.
+        await store.join(5, 'alice', 'dead-node', SHORT_TTL_MS);
+        await new Promise((resolve) => setTimeout(resolve, SHORT_TTL_MS + 100));
+        expect(await store.sweep()).toEqual([{ postId: 5, count: 0, seq: expect.any(Number) }]);
+      });
+    });
+
+    it('should never count below zero or above the people present under random churn', async () => {
+      const next = random(20261130);
+      const nodes = ['node-a', 'node-b', 'node-c'];
+      const visitors = ['v1', 'v2', 'v3', 'v4', 'v5', 'v6'];
+      const posts = [1, 2, 3];
+      // The model: which (post, visitor, node) leases exist.
+      const held = new Set<string>();
+      for (let round = 0; round < 20; round++) {
+        // Ops of one round run concurrently, each on a lease of its own, so their order cannot
+        // change the outcome and the model knows exactly who must be counted.
+        const used = new Set<string>();
+        const ops: Promise<PostCount>[] = [];
+        for (let i = 0; i < 15; i++) {
+          const postId = posts[Math.floor(next() * posts.length)]!;
+          const visitorId = visitors[Math.floor(next() * visitors.length)]!;
+          const nodeId = nodes[Math.floor(next() * nodes.length)]!;
+          const key = `${postId}/${visitorId}/${nodeId}`;
+          if (used.has(key)) continue;
+          used.add(key);
+          if (next() < 0.55) {
+            held.add(key);
+            ops.push(store.join(postId, visitorId, nodeId, LONG_TTL_MS));
+          } else {
+            held.delete(key);
+            ops.push(store.leave(postId, visitorId, nodeId));
+          }
+        }
+        for (const result of await Promise.all(ops)) {
+          expect(result.count).toBeGreaterThanOrEqual(0);
+          expect(result.count).toBeLessThanOrEqual(visitors.length);
+        }
+        for (const postId of posts) {
+          const present = new Set(
+            [...held].filter((k) => k.startsWith(`${postId}/`)).map((k) => k.split('/')[1]),
+          );
+          expect(await countOf(store, postId)).toBe(present.size);
+        }
+      }
+      // Then everyone leaves everywhere: every post is back at exactly zero.
+      await Promise.all(
+        posts.flatMap((postId) =>
+          visitors.flatMap((visitorId) =>
+            nodes.map((nodeId) => store.leave(postId, visitorId, nodeId)),
+          ),
+        ),
+      );
+      expect((await store.counts(posts)).map((c) => c.count)).toEqual([0, 0, 0]);
+    });
+  });
+}
