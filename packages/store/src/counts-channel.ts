@@ -16,14 +16,17 @@ export function countsChannel(postId: number, prefix: string = DEFAULT_KEY_PREFI
   return `${prefix}:counts:{p${postId}}`;
 }
 
-/** Sends changed counts to the nodes with readers of each post. One command per post. */
+/**
+ * Sends changed counts to the nodes with readers of each post, one command per post. Resolves with
+ * how many deliveries Redis made (the sum of each publish's receivers), for the metrics.
+ */
 export async function publishCounts(
   redis: RedisClient,
   mode: PubSubMode,
   prefix: string,
   counts: readonly PostCount[],
-): Promise<void> {
-  await Promise.all(
+): Promise<number> {
+  const receivers = await Promise.all(
     counts.map(({ postId, count, seq }) => {
       const channel = countsChannel(postId, prefix);
       const message = `${count} ${seq}`;
@@ -32,6 +35,7 @@ export async function publishCounts(
         : redis.publish(channel, message);
     }),
   );
+  return receivers.reduce<number>((sum, n) => sum + Number(n), 0);
 }
 
 /** Reads a message of the counts channel; undefined when it is not one. */
@@ -69,6 +73,8 @@ export interface CountsSubscriberOptions {
 export class CountsSubscriber {
   private readonly followed = new Map<number, Promise<void>>();
   private readonly prefix: string;
+  /** Messages received for followed posts since start (a metric). */
+  received = 0;
   private readonly sharded: boolean;
 
   constructor(private readonly options: CountsSubscriberOptions) {
@@ -76,7 +82,9 @@ export class CountsSubscriber {
     this.sharded = options.mode === 'sharded';
     const deliver = (channel: string, message: string) => {
       const count = parseCountsMessage(channel, message, this.prefix);
-      if (count && this.followed.has(count.postId)) options.onCount(count);
+      if (!count || !this.followed.has(count.postId)) return;
+      this.received += 1;
+      options.onCount(count);
     };
     options.subscriber.on(this.sharded ? 'smessage' : 'message', deliver);
   }
@@ -102,12 +110,15 @@ export class CountsSubscriber {
     return subscribed;
   }
 
-  /** Unsubscribes from a post's channel (nobody here reads it any more). */
-  unfollow(postId: number): void {
+  /**
+   * Unsubscribes from a post's channel (nobody here reads it any more). Resolves once Redis
+   * dropped the subscription; nobody needs to wait for that but tests.
+   */
+  async unfollow(postId: number): Promise<void> {
     if (!this.followed.delete(postId)) return;
     const channel = countsChannel(postId, this.prefix);
     const { subscriber } = this.options;
-    (this.sharded ? subscriber.sunsubscribe(channel) : subscriber.unsubscribe(channel)).catch(
+    await (this.sharded ? subscriber.sunsubscribe(channel) : subscriber.unsubscribe(channel)).catch(
       () => undefined, // a lost connection drops its subscriptions anyway
     );
   }
