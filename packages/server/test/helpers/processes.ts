@@ -1,6 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
+import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import {
+  runToExit as run,
+  startProcess as start,
+  type StartedProcess,
+} from '@vip-presence/test-kit';
 
 export const SERVER_CLI = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
 
@@ -10,11 +14,14 @@ export interface NodeProcess {
   output(): string;
   /** kill -9: no cleanup at all. */
   crash(): Promise<void>;
-  /** SIGTERM and wait for exit. */
+  /** SIGTERM and wait for exit (kill -9 after 5 s); resolves with the exit code. */
   stop(): Promise<number | null>;
 }
 
-const running = new Set<ChildProcess>();
+const running = new Set<StartedProcess>();
+
+/** Only PATH from this environment: a REDIS_URL of the machine must not reach the child. */
+const environment = (env: Record<string, string>) => ({ PATH: process.env.PATH ?? '', ...env });
 
 /** Starts an executable (the built server or gc CLI) and waits for its "listening"/ready line. */
 export async function startProcess(
@@ -22,47 +29,19 @@ export async function startProcess(
   env: Record<string, string>,
   ready: RegExp,
 ): Promise<NodeProcess> {
-  const child = spawn(process.execPath, [cli], {
-    env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const started = start(process.execPath, [cli], {
+    name: cli,
+    env: environment({ LOG_LEVEL: 'warn', ...env }),
   });
-  running.add(child);
-  child.once('exit', () => running.delete(child));
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const match = await new Promise<RegExpExecArray>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${cli} did not start: ${output}`)), 15_000);
-    const check = () => {
-      const m = ready.exec(output);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m);
-      }
-    };
-    child.stdout?.on('data', check);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`${cli} exited with ${code}: ${output}`));
-    });
-  });
+  running.add(started);
+  void started.exited.then(() => running.delete(started));
+  const match = await started.waitForOutput(ready, { timeoutMs: 15_000 });
   return {
-    child,
+    child: started.child,
     url: match[1] ?? '',
-    output: () => output,
-    async crash() {
-      if (child.exitCode !== null) return;
-      const exited = once(child, 'exit');
-      child.kill('SIGKILL');
-      await exited;
-    },
-    async stop() {
-      if (child.exitCode !== null) return child.exitCode;
-      const exited = once(child, 'exit');
-      child.kill('SIGTERM');
-      const [code] = (await exited) as [number | null];
-      return code;
-    },
+    output: () => started.output(),
+    crash: async () => void (await started.kill()),
+    stop: async () => (await started.stop()).code,
   };
 }
 
@@ -79,25 +58,14 @@ export async function runToExit(
   cli: string,
   env: Record<string, string>,
 ): Promise<{ code: number | null; output: string }> {
-  const child = spawn(process.execPath, [cli], {
-    env: { PATH: process.env.PATH ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const { code, output } = await run(process.execPath, [cli], {
+    name: cli,
+    env: environment(env),
+    timeoutMs: 15_000,
   });
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-  const [code] = (await once(child, 'exit')) as [number | null];
-  clearTimeout(timer);
   return { code, output };
 }
 
 export async function killAllProcesses(): Promise<void> {
-  await Promise.all(
-    [...running].map(async (child) => {
-      const exited = once(child, 'exit');
-      child.kill('SIGKILL');
-      await exited;
-    }),
-  );
+  await Promise.all([...running].map((started) => started.kill()));
 }
