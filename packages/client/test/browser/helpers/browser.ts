@@ -5,29 +5,18 @@ import {
   type ConsoleMessage,
   type Page,
 } from 'playwright-core';
-
-export const CHROMIUM_PATH = '/usr/bin/chromium';
+import { chromiumLaunchOptions } from '@vip-presence/test-kit';
 
 /** Bound of every wait for something a page shows. */
 export const WAIT_MS = 10_000;
 
 /**
- * Real Chromium, headless. `backForwardCache`: let pages enter the back-forward cache, which
- * Playwright turns off by default.
+ * Real Chromium, headless (the test kit's executable and arguments). `backForwardCache`: let pages
+ * enter the back-forward cache, which Playwright turns off by default.
  */
 export function launchChromium({ backForwardCache = false } = {}): Promise<Browser> {
   return chromium.launch({
-    executablePath: CHROMIUM_PATH,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
+    ...chromiumLaunchOptions(),
     ignoreDefaultArgs: backForwardCache ? ['--disable-back-forward-cache'] : [],
     timeout: WAIT_MS,
   });

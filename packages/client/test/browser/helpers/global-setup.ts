@@ -1,19 +1,14 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { CHROMIUM_PATH } from './browser.js';
+import { assertChromium } from '@vip-presence/test-kit';
 
 /**
  * Builds the package (ESM for the webpack test, the IIFE for the others) from the current
  * sources, and checks what the tests need from outside this package.
  */
 export default function setup(): void {
-  if (!existsSync(CHROMIUM_PATH)) {
-    throw new Error(
-      `${CHROMIUM_PATH} is missing: install it (apt-get install -y --no-install-recommends chromium)`,
-    );
-  }
+  assertChromium();
   try {
     createRequire(import.meta.url).resolve('@vip-presence/server');
   } catch {
