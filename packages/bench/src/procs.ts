@@ -1,18 +1,28 @@
 /**
  * Processes of a run: redis-server, presence servers, the gc, the bare baseline server and load
- * processes. Every child is registered so that all of them die with the run (normal end, error,
- * Ctrl-C, SIGTERM). Also: /proc sampling, redis-cli, and small HTTP helpers.
+ * processes, started through the test kit, which registers every child so that all of them die
+ * with the run (normal end, error, Ctrl-C, SIGTERM: killAll()). Also: /proc sampling, redis-cli,
+ * and small HTTP helpers.
  */
-import { execFile, fork, spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { fork, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { get } from 'node:http';
-import { createServer } from 'node:net';
 import { setPriority } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import {
+  adoptProcess,
+  freePort,
+  killAll,
+  redisCli as kitRedisCli,
+  runToExit,
+  startProcess,
+  startRedisServer,
+  waitFor as kitWaitFor,
+  waitForHttp,
+} from '@vip-presence/test-kit';
 import type { LoaderUsage, Reply } from './messages.js';
 import type { CpuProfile, HeapProfile } from './profiles.js';
-import { sleep } from './stats.js';
 import { WebSocket } from 'ws';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -23,8 +33,6 @@ export const GC_CLI = join(ROOT, 'packages/gc/dist/cli.js');
 export const RESULTS_DIR = join(BENCH_DIR, 'results');
 export const LOG_DIR = join(RESULTS_DIR, 'logs');
 export const PROFILE_DIR = join(RESULTS_DIR, 'profiles');
-
-const children = new Set<ChildProcess>();
 
 /**
  * Niceness of the bulk load processes (0: same priority as the servers). They stand for
@@ -40,29 +48,8 @@ export const LOADER_NICE = Number(process.env.BENCH_LOADER_NICE ?? 15);
  */
 export const INSTRUMENT_NICE = Number(process.env.BENCH_INSTRUMENT_NICE ?? 0);
 
-/** Kills every child still running, at once (SIGKILL). Safe to call many times. */
-export function killAll(): void {
-  for (const child of children) {
-    if (child.exitCode === null && child.signalCode === null) {
-      try {
-        child.kill('SIGKILL');
-      } catch {
-        // already gone
-      }
-    }
-  }
-  children.clear();
-}
-
-function register(child: ChildProcess): ChildProcess {
-  children.add(child);
-  child.once('exit', () => children.delete(child));
-  return child;
-}
-
-function exited(child: ChildProcess): boolean {
-  return child.exitCode !== null || child.signalCode !== null;
-}
+// killAll(): kills every child still running, at once (SIGKILL); safe to call many times.
+export { freePort, killAll };
 
 /** Stops a child: `signal` first, SIGKILL after `graceMs`. */
 export async function stop(
@@ -70,37 +57,13 @@ export async function stop(
   signal: NodeJS.Signals = 'SIGKILL',
   graceMs = 5000,
 ): Promise<void> {
-  if (exited(child)) return;
-  const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill(signal);
-  const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
-  await gone;
-  clearTimeout(timer);
+  await adoptProcess(child).stop({ signal, graceMs });
 }
 
-function logFd(name: string): number {
-  mkdirSync(LOG_DIR, { recursive: true });
-  return openSync(join(LOG_DIR, `${name}.log`), 'w');
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
+const logFile = (name: string) => join(LOG_DIR, `${name}.log`);
 
 export function redisCli(port: number, ...args: string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    execFile('redis-cli', ['-p', String(port), ...args], { timeout: 5000 }, (error, stdout) =>
-      error ? reject(error) : resolve(stdout),
-    );
-  });
+  return kitRedisCli(port, args);
 }
 
 export async function waitFor(
@@ -108,12 +71,7 @@ export async function waitFor(
   timeoutMs: number,
   check: () => Promise<boolean>,
 ): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check().catch(() => false)) return;
-    await sleep(50);
-  }
-  throw new Error(`${what} not ready within ${timeoutMs} ms`);
+  await kitWaitFor(check, { what, timeoutMs });
 }
 
 export interface RedisProcess {
@@ -123,38 +81,12 @@ export interface RedisProcess {
 }
 
 /** Starts redis-server on `port` (a free one by default); `extraArgs` are appended (cluster mode). */
-export async function startRedis(
+export function startRedis(
   name: string,
   port?: number,
   extraArgs: string[] = [],
 ): Promise<RedisProcess> {
-  const p = port ?? (await freePort());
-  const fd = logFd(name);
-  const child = register(
-    spawn(
-      'redis-server',
-      [
-        '--port',
-        String(p),
-        '--bind',
-        '127.0.0.1',
-        '--save',
-        '',
-        '--appendonly',
-        'no',
-        ...extraArgs,
-      ],
-      {
-        stdio: ['ignore', fd, fd],
-      },
-    ),
-  );
-  closeSync(fd);
-  await waitFor(`redis-server :${p}`, 10_000, async () => {
-    if (exited(child)) throw new Error(`redis-server :${p} exited`);
-    return (await redisCli(p, 'ping')).trim() === 'PONG';
-  });
-  return { port: p, url: `redis://127.0.0.1:${p}`, child };
+  return startRedisServer({ port, args: extraArgs, logFile: logFile(name) });
 }
 
 /**
@@ -174,21 +106,15 @@ export function redisEnv(target: RedisTarget): Record<string, string> {
  * Runs a short-lived command (e.g. `redis-cli --cluster create`), registered like every other
  * child so that Ctrl-C kills it too; rejects on a non-zero exit or after `timeoutMs`.
  */
-export function runCommand(command: string, args: string[], timeoutMs: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = register(spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] }));
-    let output = '';
-    child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.once('error', reject);
-    child.once('exit', (code, signal) => {
-      clearTimeout(timer);
-      if (code === 0) resolve(output);
-      else
-        reject(new Error(`${command} ${args.join(' ')}: ${code ?? signal}: ${output.slice(-500)}`));
-    });
-  });
+export async function runCommand(
+  command: string,
+  args: string[],
+  timeoutMs: number,
+): Promise<string> {
+  const { code, signal, output } = await runToExit(command, args, { timeoutMs });
+  if (code !== 0)
+    throw new Error(`${command} ${args.join(' ')}: ${code ?? signal}: ${output.slice(-500)}`);
+  return output;
 }
 
 export interface NodeProcess {
@@ -212,64 +138,53 @@ export interface ServerSpec {
 /** Extra node flags for the presence and bare servers (experiments: BENCH_SERVER_NODE_FLAGS). */
 const SERVER_NODE_FLAGS = (process.env.BENCH_SERVER_NODE_FLAGS ?? '').split(' ').filter(Boolean);
 
-export async function startPresenceServer(spec: ServerSpec): Promise<NodeProcess> {
-  const cli = spec.cli ?? SERVER_CLI;
-  if (!existsSync(cli)) throw new Error(`${cli} is missing: run "npm run build"`);
-  const port = await freePort();
-  const inspectPort = await freePort();
-  const fd = logFd(spec.name);
-  // The inspector lets the bench force a GC before reading memory, and profile chosen windows.
-  const execArgv = [`--inspect=127.0.0.1:${inspectPort}`, ...SERVER_NODE_FLAGS];
-  const child = register(
-    spawn(process.execPath, [...execArgv, cli], {
-      stdio: ['ignore', fd, fd],
-      env: {
-        ...process.env,
-        PORT: String(port),
-        HOST: '127.0.0.1',
-        ...redisEnv(spec.redis),
-        NODE_ID: spec.name,
-        MAX_CONNECTIONS_PER_IP: '0',
-        LOG_LEVEL: 'warn',
-        ...spec.env,
-      },
-    }),
-  );
-  closeSync(fd);
-  const url = `http://127.0.0.1:${port}`;
-  await waitFor(`server ${spec.name}`, 15_000, async () => {
-    if (exited(child))
-      throw new Error(`server ${spec.name} exited; see results/logs/${spec.name}.log`);
-    return (await httpGet(`${url}/readyz`)).status === 200;
-  });
-  return { name: spec.name, port, url, child, pid: child.pid ?? 0, inspectPort };
-}
-
-export async function startBareServer(
+/**
+ * Starts `script` with node, the inspector on a free port and its log in results/logs, and waits
+ * until GET `readyPath` answers 200.
+ */
+async function startNodeServer(
   name: string,
+  script: string,
   env: Record<string, string>,
+  readyPath: string,
+  timeoutMs: number,
 ): Promise<NodeProcess> {
   const port = await freePort();
   const inspectPort = await freePort();
-  const fd = logFd(name);
-  const child = register(
-    spawn(
-      process.execPath,
-      [`--inspect=127.0.0.1:${inspectPort}`, ...SERVER_NODE_FLAGS, join(here, 'bare-server.js')],
-      {
-        stdio: ['ignore', fd, fd],
-        env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', ...env },
-      },
-    ),
+  // The inspector lets the bench force a GC before reading memory, and profile chosen windows.
+  const started = startProcess(
+    process.execPath,
+    [`--inspect=127.0.0.1:${inspectPort}`, ...SERVER_NODE_FLAGS, script],
+    {
+      name,
+      logFile: logFile(name),
+      env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', ...env },
+    },
   );
-  closeSync(fd);
   const url = `http://127.0.0.1:${port}`;
-  await waitFor(
-    `bare server`,
-    10_000,
-    async () => (await httpGet(`${url}/healthz`)).status === 200,
-  );
-  return { name, port, url, child, pid: child.pid ?? 0, inspectPort };
+  await waitForHttp(`${url}${readyPath}`, {
+    what: `${name} ${readyPath}`,
+    timeoutMs,
+    signal: started.exitSignal,
+  });
+  return { name, port, url, child: started.child, pid: started.pid, inspectPort };
+}
+
+export async function startPresenceServer(spec: ServerSpec): Promise<NodeProcess> {
+  const cli = spec.cli ?? SERVER_CLI;
+  if (!existsSync(cli)) throw new Error(`${cli} is missing: run "npm run build"`);
+  const env = {
+    ...redisEnv(spec.redis),
+    NODE_ID: spec.name,
+    MAX_CONNECTIONS_PER_IP: '0',
+    LOG_LEVEL: 'warn',
+    ...spec.env,
+  };
+  return startNodeServer(spec.name, cli, env, '/readyz', 15_000);
+}
+
+export function startBareServer(name: string, env: Record<string, string>): Promise<NodeProcess> {
+  return startNodeServer(name, join(here, 'bare-server.js'), env, '/healthz', 10_000);
 }
 
 export function startGc(
@@ -277,15 +192,11 @@ export function startGc(
   redis: RedisTarget,
   env: Record<string, string> = {},
 ): ChildProcess {
-  const fd = logFd(name);
-  const child = register(
-    spawn(process.execPath, [GC_CLI], {
-      stdio: ['ignore', fd, fd],
-      env: { ...process.env, ...redisEnv(redis), LOG_LEVEL: 'warn', ...env },
-    }),
-  );
-  closeSync(fd);
-  return child;
+  return startProcess(process.execPath, [GC_CLI], {
+    name,
+    logFile: logFile(name),
+    env: { ...process.env, ...redisEnv(redis), LOG_LEVEL: 'warn', ...env },
+  }).child;
 }
 
 export function httpGet(url: string, timeoutMs = 5000): Promise<{ status: number; body: string }> {
@@ -376,13 +287,12 @@ export class Loader {
     env: Record<string, string> = {},
     nice = LOADER_NICE,
   ) {
-    this.child = register(
-      fork(join(here, 'loader.js'), [], {
-        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-        env: { ...process.env, ...env },
-        execArgv: ['--max-old-space-size=4096'],
-      }),
-    );
+    this.child = fork(join(here, 'loader.js'), [], {
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      env: { ...process.env, ...env },
+      execArgv: ['--max-old-space-size=4096'],
+    });
+    adoptProcess(this.child, { name });
     // The load generators share the 2 cores with the server under test: they run at a lower
     // priority (nice) so the server gets the CPU first, as if the clients were elsewhere.
     if (nice > 0 && this.child.pid) setPriority(this.child.pid, nice);
