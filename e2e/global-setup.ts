@@ -15,9 +15,10 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { startRedisServer } from '@vip-presence/test-kit';
 import { CACHE_DIR, ServiceGroup, run } from '../scripts/lib/processes.mjs';
 import { runSecret } from '../scripts/lib/secret.mjs';
-import { SERVER_CLI, startGc, startPresenceServer, startRedis } from '../scripts/lib/services.mjs';
+import { SERVER_CLI, startGc, startPresenceServer } from '../scripts/lib/services.mjs';
 import { startWordPress } from '../scripts/wp-env.mjs';
 import { RestartablePresenceServer, startControlServer } from './support/stack-control.js';
 
@@ -55,7 +56,13 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
 
     let redisUrl: string | undefined;
     if (store === 'redis') {
-      const redis = await startRedis(group, { dir: path.join(CACHE_DIR, 'e2e', 'redis') });
+      const redis = await startRedisServer({
+        dir: path.join(CACHE_DIR, 'e2e', 'redis'),
+        logFile: path.join(logDir, 'redis.log'),
+        detached: true,
+      });
+      // redis-server rewrites its process title to "redis-server 127.0.0.1:<port>".
+      group.adopt('redis', redis.process, { match: `127.0.0.1:${redis.port}` });
       redisUrl = redis.url;
       process.env.E2E_REDIS_URL = redisUrl;
     }

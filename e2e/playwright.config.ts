@@ -1,5 +1,5 @@
 import { defineConfig, devices } from '@playwright/test';
-import { freePort } from '../scripts/lib/processes.mjs';
+import { chromiumLaunchOptions, freePort } from '@vip-presence/test-kit';
 import type { FixtureOptions } from './support/fixtures.js';
 
 /*
@@ -56,19 +56,7 @@ export default defineConfig<FixtureOptions>({
     video: 'off',
     actionTimeout: 15_000,
     navigationTimeout: 30_000,
-    launchOptions: {
-      executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    },
+    launchOptions: chromiumLaunchOptions(),
   },
   projects: [
     // Every spec against the main presence server (Redis + gc by default, E2E_STORE=memory: embedded).

@@ -13,7 +13,7 @@
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { stopProcessGroup, type ServiceGroup } from '../../scripts/lib/processes.mjs';
+import type { ServiceGroup } from '../../scripts/lib/processes.mjs';
 import { startPresenceServer } from '../../scripts/lib/services.mjs';
 
 type ServerOptions = Parameters<typeof startPresenceServer>[1];
@@ -51,11 +51,7 @@ export class RestartablePresenceServer {
   async stop(): Promise<{ stopped: number | null }> {
     const pid = this.pid;
     if (pid === undefined) return { stopped: null };
-    const service = this.group.services.find((candidate) => candidate.pid === pid);
-    if (service) service.stopping = true;
-    await stopProcessGroup(pid, { graceMs: 5_000 });
-    this.group.services = this.group.services.filter((candidate) => candidate.pid !== pid);
-    this.group.saveState();
+    await this.group.stop(pid, { graceMs: 5_000 });
     this.pid = undefined;
     return { stopped: pid };
   }

@@ -1,20 +1,29 @@
-// Small process and network helpers shared by scripts/start.mjs, scripts/wp-env.mjs and the e2e
-// global setup. Every wait is bounded; every process started here can be stopped by its id.
-import { spawn } from 'node:child_process';
-import {
-  closeSync,
-  existsSync,
-  openSync,
-  mkdirSync,
-  readFileSync,
-  readdirSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
-import net from 'node:net';
+// Process and network helpers of scripts/start.mjs, scripts/wp-env.mjs and the e2e global setup:
+// what is specific to the scripts (ServiceGroup, signals, the repository's folders) on top of the
+// test kit's free ports, bounded waits and process groups. Every wait is bounded; every process
+// started here can be stopped by its id.
+import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import {
+  commandLine,
+  isAlive,
+  isPortFree,
+  runToExit,
+  startProcess,
+  stopProcessGroup,
+} from '@vip-presence/test-kit';
+
+export {
+  commandLine,
+  freePort,
+  isAlive,
+  isPortFree,
+  killProcessGroupNow,
+  stopProcessGroup,
+  waitFor,
+} from '@vip-presence/test-kit';
 
 /** The repository root. */
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -23,66 +32,6 @@ export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 export const CACHE_DIR = path.join(ROOT, '.cache');
 
 export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/**
- * Polls `check` until it returns a truthy value (returned) or `timeoutMs` passes (throws, with the
- * last error seen). `check` may throw to mean "not yet".
- * @template T
- * @param {() => Promise<T> | T} check
- * @param {{ timeoutMs?: number, intervalMs?: number, what?: string }} [options]
- * @returns {Promise<T>}
- */
-export async function waitFor(
-  check,
-  { timeoutMs = 30_000, intervalMs = 250, what = 'condition' } = {},
-) {
-  const deadline = Date.now() + timeoutMs;
-  let lastError;
-  for (;;) {
-    try {
-      const value = await check();
-      if (value) return value;
-    } catch (error) {
-      lastError = error;
-    }
-    if (Date.now() >= deadline) {
-      const reason = lastError instanceof Error ? `: ${lastError.message}` : '';
-      throw new Error(
-        `timed out after ${Math.round(timeoutMs / 1000)} s waiting for ${what}${reason}`,
-      );
-    }
-    await sleep(intervalMs);
-  }
-}
-
-/** A TCP port that is free on the loopback interface right now. */
-export function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.once('error', reject);
-    server.listen({ port: 0, host: '127.0.0.1' }, () => {
-      const { port } = /** @type {net.AddressInfo} */ (server.address());
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/** Whether nothing listens on `port` (checked on every interface, IPv4 and IPv6). */
-export async function isPortFree(port) {
-  for (const host of ['127.0.0.1', '::1', '0.0.0.0']) {
-    const free = await new Promise((resolve) => {
-      const server = net.createServer();
-      server.unref();
-      server.once('error', (error) =>
-        resolve(/** @type {NodeJS.ErrnoException} */ (error).code === 'EADDRNOTAVAIL'),
-      );
-      server.listen({ port, host, exclusive: true }, () => server.close(() => resolve(true)));
-    });
-    if (!free) return false;
-  }
-  return true;
-}
 
 /** Throws a message naming `variable` when `port` is taken. */
 export async function assertPortFree(port, what, variable) {
@@ -98,80 +47,21 @@ export async function fetchWithTimeout(url, init = {}, timeoutMs = 10_000) {
   return fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
 }
 
-/** Whether `pid` is a live process (not a zombie). */
-export function isAlive(pid) {
-  if (!pid) return false;
-  try {
-    process.kill(pid, 0);
-  } catch (error) {
-    return /** @type {NodeJS.ErrnoException} */ (error).code === 'EPERM';
-  }
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return true; // no /proc (not Linux): kill(0) said it is there
-  }
-}
-
-/** The command line of `pid`, or '' when unknown. */
-export function commandLine(pid) {
-  try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ').trim();
-  } catch {
-    return '';
-  }
-}
-
-function signalGroup(pid, signal) {
-  try {
-    process.kill(-pid, signal);
-    return true;
-  } catch {
-    try {
-      process.kill(pid, signal);
-      return true;
-    } catch {
-      return false;
-    }
-  }
-}
-
-function groupAlive(pid) {
-  try {
-    process.kill(-pid, 0);
-    return true;
-  } catch {
-    return isAlive(pid);
-  }
-}
-
 /**
- * Stops the process group led by `pid` (and `pid` itself): SIGTERM, then SIGKILL after `graceMs`.
- * Resolves once nothing of it is left (or after the SIGKILL and a short wait).
+ * @typedef {object} Service
+ * @property {string} name
+ * @property {number} pid
+ * @property {import('node:child_process').ChildProcess} child
+ * @property {string | undefined} logFile
+ * @property {string} command What identifies it in its command line (see `spawn`'s `match`).
+ * @property {import('@vip-presence/test-kit').StartedProcess} process
+ * @property {boolean} stopping
  */
-export async function stopProcessGroup(pid, { graceMs = 5_000 } = {}) {
-  if (!pid || !groupAlive(pid)) return;
-  signalGroup(pid, 'SIGTERM');
-  const deadline = Date.now() + graceMs;
-  while (Date.now() < deadline) {
-    if (!groupAlive(pid)) return;
-    await sleep(100);
-  }
-  signalGroup(pid, 'SIGKILL');
-  const killDeadline = Date.now() + 3_000;
-  while (Date.now() < killDeadline && groupAlive(pid)) await sleep(50);
-}
-
-/** Synchronous last resort (process 'exit' handlers): SIGKILL the group of `pid`. */
-export function killProcessGroupNow(pid) {
-  if (pid && groupAlive(pid)) signalGroup(pid, 'SIGKILL');
-}
 
 /**
  * Services started by one script run. Each runs detached in its own process group, so stopping it
- * takes its children along; `stopAll()` stops them in reverse start order. A synchronous 'exit'
- * hook SIGKILLs whatever is still running if the owner exits without stopping them.
+ * takes its children along; `stopAll()` stops them in reverse start order. The test kit SIGKILLs
+ * whatever is still running if the owner exits without stopping them.
  */
 export class ServiceGroup {
   /**
@@ -182,7 +72,7 @@ export class ServiceGroup {
     this.logDir = logDir;
     this.stateFile = stateFile;
     this.log = log;
-    /** @type {{ name: string, pid: number, child: import('node:child_process').ChildProcess, logFile: string, stopping: boolean }[]} */
+    /** @type {Service[]} */
     this.services = [];
     /** @type {Array<() => Promise<void> | void>} */
     this.cleanups = [];
@@ -190,14 +80,10 @@ export class ServiceGroup {
     /** @type {((name: string, code: number | null, signal: NodeJS.Signals | null) => void) | undefined} */
     this.onUnexpectedExit = undefined;
     mkdirSync(logDir, { recursive: true });
-    this.exitHook = () => {
-      for (const service of this.services) killProcessGroupNow(service.pid);
-    };
-    process.on('exit', this.exitHook);
   }
 
   /**
-   * Spawns `command` with `args`; output goes to `<logDir>/<name>.log`.
+   * Spawns `command` with `args`, detached; output goes to `<logDir>/<name>.log`.
    * @param {string} name
    * @param {string} command
    * @param {string[]} args
@@ -211,22 +97,47 @@ export class ServiceGroup {
     { env = process.env, cwd = ROOT, match = [command, ...args].join(' ') } = {},
   ) {
     const logFile = path.join(this.logDir, `${name}.log`);
-    // The child writes to the log file itself: its output does not depend on this process.
-    const fd = openSync(logFile, 'w');
-    let child;
-    try {
-      child = spawn(command, args, { cwd, env, detached: true, stdio: ['ignore', fd, fd] });
-    } finally {
-      closeSync(fd);
-    }
-    if (!child.pid) throw new Error(`could not start ${name} (${command})`);
-    const service = { name, pid: child.pid, child, logFile, stopping: false, command: match };
-    child.once('exit', (code, signal) => {
+    const started = startProcess(command, args, { name, env, cwd, logFile, detached: true });
+    return this.adopt(name, started, { match });
+  }
+
+  /**
+   * Makes a process the test kit started (detached, such as a redis-server) a service of this run.
+   * @param {string} name
+   * @param {import('@vip-presence/test-kit').StartedProcess} started
+   * @param {{ match: string }} options `match`: as for `spawn`
+   */
+  adopt(name, started, { match }) {
+    /** @type {Service} */
+    const service = {
+      name,
+      pid: started.pid,
+      child: started.child,
+      logFile: started.logFile,
+      command: match,
+      process: started,
+      stopping: false,
+    };
+    void started.exited.then(({ code, signal }) => {
       if (!service.stopping) this.onUnexpectedExit?.(name, code, signal);
     });
     this.services.push(service);
     this.saveState();
     return service;
+  }
+
+  /**
+   * Stops the service `pid` (SIGTERM to its group, kill -9 after `graceMs`) and forgets it.
+   * @param {number} pid
+   * @param {{ graceMs?: number }} [options]
+   */
+  async stop(pid, { graceMs = 5_000 } = {}) {
+    const service = this.services.find((candidate) => candidate.pid === pid);
+    if (!service) return;
+    service.stopping = true;
+    await service.process.stop({ graceMs });
+    this.services = this.services.filter((candidate) => candidate !== service);
+    this.saveState();
   }
 
   saveState() {
@@ -282,13 +193,7 @@ export class ServiceGroup {
 
   /** The last lines of a service's log, for error messages. */
   tail(name, lines = 20) {
-    const service = this.services.find((s) => s.name === name);
-    if (!service) return '';
-    try {
-      return readFileSync(service.logFile, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
-    } catch {
-      return '';
-    }
+    return this.services.find((s) => s.name === name)?.process.tail(lines) ?? '';
   }
 
   /** Stops every service and runs every cleanup, newest first. Safe to call more than once. */
@@ -305,12 +210,11 @@ export class ServiceGroup {
     const services = this.services.slice().reverse();
     for (const service of services) {
       service.stopping = true;
-      await stopProcessGroup(service.pid);
+      await service.process.stop();
     }
     this.services = [];
     // Only the run that claimed the state file removes it (not one that found another run alive).
     if (this.stateFile && this.claimed) rmSync(this.stateFile, { force: true });
-    process.off('exit', this.exitHook);
   }
 }
 
@@ -338,34 +242,22 @@ export function onTerminationSignals(stop) {
 }
 
 /** Runs a command to completion with inherited output; rejects on failure or timeout. */
-export function run(
+export async function run(
   command,
   args,
   { cwd = ROOT, env = process.env, timeoutMs = 600_000, stdio = 'inherit' } = {},
 ) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd, env, stdio, detached: true });
-    const timer = setTimeout(() => {
-      killProcessGroupNow(child.pid);
-      reject(
-        new Error(`${command} ${args.join(' ')} timed out after ${Math.round(timeoutMs / 1000)} s`),
-      );
-    }, timeoutMs);
-    const onExit = () => killProcessGroupNow(child.pid);
-    process.on('exit', onExit);
-    child.once('error', (error) => {
-      clearTimeout(timer);
-      process.off('exit', onExit);
-      reject(error);
-    });
-    child.once('exit', (code, signal) => {
-      clearTimeout(timer);
-      process.off('exit', onExit);
-      if (code === 0) resolve(undefined);
-      else
-        reject(new Error(`${command} ${args.join(' ')} failed (${signal ?? `exit code ${code}`})`));
-    });
+  const name = [command, ...args].join(' ');
+  // Detached: a timeout or this process's exit ends the command's children too (npm, turbo, tsc).
+  const { code, signal } = await runToExit(command, args, {
+    name,
+    cwd,
+    env,
+    timeoutMs,
+    stdio,
+    detached: true,
   });
+  if (code !== 0) throw new Error(`${name} failed (${signal ?? `exit code ${code}`})`);
 }
 
 /** Removes leftovers in the system temp folder whose name starts with `prefix` (ours, by pid). */
@@ -380,9 +272,4 @@ export function removeTempDirs(prefix) {
   for (const name of names) {
     if (name.startsWith(prefix)) rmSync(path.join(tmp, name), { recursive: true, force: true });
   }
-}
-
-/** The first existing path among `candidates`, or undefined. */
-export function firstExisting(...candidates) {
-  return candidates.find((candidate) => existsSync(candidate));
 }
