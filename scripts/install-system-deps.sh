@@ -5,6 +5,7 @@
 #
 #   redis-server, redis-tools  integration tests and the e2e stack start their own redis-server
 #   php-cli, phpunit           PHP unit tests and `php -l` of the plugin
+#   php-sqlite3                the plugin's PHPUnit tests run WordPress on SQLite (pdo_sqlite)
 #   chromium                   SDK tests and Playwright (Debian's build; no browser download here)
 #   fonts-dejavu-core          text in headless Chromium screenshots
 #   ca-certificates            the CA bundle copied into the offline WordPress core
@@ -20,6 +21,7 @@ PACKAGES=(
   redis-tools
   php-cli
   phpunit
+  php-sqlite3
   chromium
   fonts-dejavu-core
   ca-certificates

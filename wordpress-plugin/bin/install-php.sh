@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Installs what the plugin's checks need from Debian's packages, when missing:
-#   php-cli  `php -l` over every PHP file   (PHP 8.2 on Debian 12)
-#   phpunit  the unit tests                  (PHPUnit 9.6 on Debian 12)
-# Idempotent and non-interactive. With both present it does nothing and touches no network; it runs
+#   php-cli      `php -l` over every PHP file          (PHP 8.2 on Debian 12)
+#   phpunit      the tests                              (PHPUnit 9.6 on Debian 12)
+#   php-sqlite3  the tests' WordPress runs on SQLite   (pdo_sqlite)
+# Idempotent and non-interactive. With all present it does nothing and touches no network; it runs
 # `apt-get update` only when the package lists cannot provide a missing package. Needs root (or
 # passwordless sudo) only when something must be installed. CI calls it on a fresh machine.
 set -euo pipefail
 
 export DEBIAN_FRONTEND=noninteractive
-PACKAGES=(php-cli phpunit)
+PACKAGES=(php-cli phpunit php-sqlite3)
 
 is_installed() {
   [ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null || true)" = "install ok installed" ]
@@ -19,7 +20,7 @@ for pkg in "${PACKAGES[@]}"; do
   is_installed "$pkg" || missing+=("$pkg")
 done
 if [ "${#missing[@]}" -eq 0 ] && command -v php >/dev/null 2>&1 && command -v phpunit >/dev/null 2>&1; then
-  echo "install-php: php and phpunit present ($(php -r 'echo PHP_VERSION;'), $(phpunit --version | head -n 1))"
+  echo "install-php: php, phpunit and php-sqlite3 present ($(php -r 'echo PHP_VERSION;'), $(phpunit --version | head -n 1))"
   exit 0
 fi
 [ "${#missing[@]}" -eq 0 ] && missing=("${PACKAGES[@]}") # installed but not on PATH: reinstall
