@@ -1,11 +1,17 @@
 #!/usr/bin/env bash
-# The plugin's PHP checks: `php -l` over every PHP file, then PHPUnit (phpunit.xml.dist).
+# The plugin's PHP checks: `php -l` over every PHP file, then PHPUnit (phpunit.xml.dist) inside real
+# WordPress. tests/bootstrap.php makes the run's throwaway site (the offline core of
+# scripts/wordpress-core.sh on a fresh SQLite database, the plugin active) and its local presence
+# server, and removes both when the run ends.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash bin/lint-php.sh
-if ! command -v phpunit >/dev/null 2>&1; then
-  echo "test-php: phpunit not found; install it with: bash wordpress-plugin/bin/install-php.sh" >&2
+missing=()
+command -v phpunit >/dev/null 2>&1 || missing+=(phpunit)
+php -r 'exit(extension_loaded("pdo_sqlite") ? 0 : 1);' || missing+=(php-sqlite3)
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "test-php: missing ${missing[*]}; install with: bash wordpress-plugin/bin/install-php.sh" >&2
   exit 1
 fi
 phpunit "$@"

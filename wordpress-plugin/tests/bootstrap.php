@@ -1,15 +1,59 @@
 <?php
 /**
- * PHPUnit bootstrap: loads the whole plugin on top of small stubs of the WordPress functions its pure
- * code calls. There is no WordPress here; behaviour inside WordPress is tested end to end (e2e/).
+ * PHPUnit bootstrap: the plugin's tests run inside real WordPress.
+ *
+ * PHPUnit's own process makes the run's throwaway site (WordPress on a fresh SQLite database, the
+ * plugin active: see class-vip-presence-test-site.php) and starts the local presence server, both
+ * removed when the run ends. Processes of isolated tests (@runInSeparateProcess) inherit
+ * VIP_PRESENCE_TEST_RUN and reuse them. Every process then loads WordPress, which loads the plugin
+ * as an active plugin.
  *
  * @package vip-presence
  */
 
-error_reporting( E_ALL );
+/*
+ * PHPUnit includes this file from inside a function: the variables WordPress's files set at their top
+ * level (wp-config.php's $table_prefix among them) must be globals.
+ */
+global $wpdb, $table_prefix, $current_site, $current_blog, $wp_rewrite, $shortcode_tags, $wp, $phpmailer, $wp_theme_directories;
 
-define( 'ABSPATH', __DIR__ . '/fake-wordpress/' );
+require_once __DIR__ . '/class-vip-presence-test-site.php';
+require_once __DIR__ . '/class-vip-presence-test-server.php';
 
-require_once __DIR__ . '/wordpress-stubs.php';
+$vip_presence_run = getenv( 'VIP_PRESENCE_TEST_RUN' );
+if ( false === $vip_presence_run ) {
+	$vip_presence_run = sys_get_temp_dir() . '/vip-presence-phpunit-' . bin2hex( random_bytes( 6 ) );
+	mkdir( $vip_presence_run, 0700 );
+	putenv( 'VIP_PRESENCE_TEST_RUN=' . $vip_presence_run );
+	$vip_presence_server = VIP_Presence_Test_Server::start( $vip_presence_run . '/presence-server' );
+	register_shutdown_function(
+		function () use ( $vip_presence_server, $vip_presence_run ) {
+			$vip_presence_server->stop();
+			VIP_Presence_Test_Site::remove( $vip_presence_run );
+		}
+	);
+	// An interrupted run cleans up too: exit() runs the shutdown function, a signal's default does not.
+	pcntl_async_signals( true );
+	foreach ( array( SIGINT, SIGTERM ) as $vip_presence_signal ) {
+		pcntl_signal(
+			$vip_presence_signal,
+			function () {
+				exit( 1 );
+			}
+		);
+	}
+	VIP_Presence_Test_Site::create( $vip_presence_run );
+}
+
+require_once $vip_presence_run . '/wordpress/wp-load.php';
+// The Settings API's messages (add_settings_error()) live here; WordPress loads it on every admin screen.
+require_once ABSPATH . 'wp-admin/includes/template.php';
 require_once __DIR__ . '/class-vip-presence-test-case.php';
-require_once dirname( __DIR__ ) . '/vip-presence.php';
+
+if ( ! defined( 'VIP_PRESENCE_VERSION' ) || ! in_array( VIP_Presence_Test_Site::PLUGIN_SLUG . '/vip-presence.php', (array) get_option( 'active_plugins' ), true ) ) {
+	fwrite( STDERR, "vip-presence tests: WordPress did not load the plugin as an active plugin\n" );
+	exit( 1 );
+}
+if ( isset( $vip_presence_server ) ) {
+	fwrite( STDERR, sprintf( "vip-presence tests: WordPress %s on SQLite in %s, presence server at %s\n", get_bloginfo( 'version' ), $vip_presence_run, $vip_presence_server->url() ) );
+}

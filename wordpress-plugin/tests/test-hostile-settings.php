@@ -60,7 +60,7 @@ class VIP_Presence_Hostile_Settings_Test extends VIP_Presence_Test_Case {
 	 * @param string $input Submitted URL.
 	 */
 	public function test_refuses_a_hostile_server_url_and_keeps_the_previous_one( $input ) {
-		$this->set_option( 'vip_presence_server_url', 'https://presence.example.com' );
+		update_option( 'vip_presence_server_url', 'https://presence.example.com' );
 		$this->assertSame( 'https://presence.example.com', vip_presence_sanitize_server_url( $input ) );
 		$this->assertSame( array( 'vip_presence_invalid_server_url' ), array_column( $this->settings_errors(), 'code' ) );
 		$this->assertStringNotContainsString( $input, $this->settings_errors()[0]['message'], 'the message does not echo the input' );
@@ -72,7 +72,7 @@ class VIP_Presence_Hostile_Settings_Test extends VIP_Presence_Test_Case {
 	 * @param string $input A URL stored around the sanitize callback.
 	 */
 	public function test_never_hands_a_hostile_stored_server_url_to_browsers( $input ) {
-		$this->set_option( 'vip_presence_server_url', $input );
+		$this->store_option( 'vip_presence_server_url', $input );
 		$this->assertSame( '', vip_presence_get_server_url() );
 		$this->assertFalse( vip_presence_is_configured() );
 	}
@@ -83,9 +83,9 @@ class VIP_Presence_Hostile_Settings_Test extends VIP_Presence_Test_Case {
 	 * @param string $input Submitted value.
 	 */
 	public function test_refuses_hostile_values_of_every_display_option( $input ) {
-		$this->set_option( 'vip_presence_auto_insert', 'before' );
-		$this->set_option( 'vip_presence_post_types', array( 'page' ) );
-		$this->set_option( 'vip_presence_hide_below', 2 );
+		update_option( 'vip_presence_auto_insert', 'before' );
+		update_option( 'vip_presence_post_types', array( 'page' ) );
+		update_option( 'vip_presence_hide_below', 2 );
 
 		$this->assertSame( 'before', vip_presence_sanitize_auto_insert( $input ) );
 		$this->assertSame( 2, vip_presence_sanitize_hide_below( $input ) );
@@ -100,6 +100,33 @@ class VIP_Presence_Hostile_Settings_Test extends VIP_Presence_Test_Case {
 		}
 	}
 
+	/**
+	 * The same values, saved as the settings form and the REST API save them: nothing hostile is stored.
+	 *
+	 * @dataProvider hostile_markup
+	 *
+	 * @param string $input Submitted value.
+	 */
+	public function test_stores_no_hostile_value_through_update_option( $input ) {
+		update_option( 'vip_presence_server_url', 'https://presence.example.com' );
+		update_option( 'vip_presence_auto_insert', 'before' );
+		update_option( 'vip_presence_post_types', array( 'page' ) );
+		update_option( 'vip_presence_hide_below', 2 );
+
+		update_option( 'vip_presence_server_url', 'https://presence.example.com' . $input );
+		update_option( 'vip_presence_auto_insert', $input );
+		update_option( 'vip_presence_post_types', array( $input, 'post' ) );
+		update_option( 'vip_presence_hide_below', $input );
+		$this->assertSame( 'https://presence.example.com', get_option( 'vip_presence_server_url' ) );
+		$this->assertSame( 'before', get_option( 'vip_presence_auto_insert' ) );
+		$this->assertSame( array( 'post' ), get_option( 'vip_presence_post_types' ) );
+		$this->assertSame( 2, get_option( 'vip_presence_hide_below' ) );
+		$this->assertSame(
+			array( 'vip_presence_invalid_server_url', 'vip_presence_invalid_auto_insert', 'vip_presence_invalid_hide_below' ),
+			array_column( $this->settings_errors(), 'code' )
+		);
+	}
+
 	public function test_refuses_post_types_outside_the_public_ones() {
 		$this->assertSame(
 			array(),
@@ -109,7 +136,7 @@ class VIP_Presence_Hostile_Settings_Test extends VIP_Presence_Test_Case {
 	}
 
 	public function test_refuses_a_secret_that_would_break_out_of_a_header_and_keeps_the_previous_one() {
-		$this->set_option( 'vip_presence_secret', 'the-current-secret-value' );
+		update_option( 'vip_presence_secret', 'the-current-secret-value' );
 		$this->assertSame( 'the-current-secret-value', vip_presence_sanitize_secret( array( 'value' => "a-long-enough-secret\r\nX-Injected: 1" ) ) );
 		$this->assertSame( 'the-current-secret-value', vip_presence_sanitize_secret( "a-long-enough\0-secret" ) );
 		$this->assertSame( array( 'vip_presence_invalid_secret' ), array_column( $this->settings_errors(), 'code' ) );
@@ -126,7 +153,8 @@ class VIP_Presence_Hostile_Settings_Test extends VIP_Presence_Test_Case {
 	public function test_saves_a_secret_made_of_markup_but_never_prints_it( $input ) {
 		$secret = 'long-enough-' . $input;
 		$this->assertSame( $secret, vip_presence_sanitize_secret( array( 'value' => $secret ) ) );
-		$this->set_option( 'vip_presence_secret', $secret );
+		update_option( 'vip_presence_secret', $secret );
+		$this->assertSame( $secret, get_option( 'vip_presence_secret' ), 'saved as it is' );
 		$html = $this->render( 'vip_presence_render_secret_field' );
 		$this->assertStringNotContainsString( $input, $html );
 		$this->assertSame( 0, $this->count_elements( $html, 'script' ) + $this->count_elements( $html, 'img' ) );
@@ -140,7 +168,7 @@ class VIP_Presence_Hostile_Settings_Test extends VIP_Presence_Test_Case {
 	 */
 	public function test_prints_a_hostile_stored_server_url_back_as_text_in_its_field( $input ) {
 		$stored = 'https://presence.example.com' . $input;
-		$this->set_option( 'vip_presence_server_url', $stored );
+		$this->store_option( 'vip_presence_server_url', $stored );
 		$html = $this->render( 'vip_presence_render_server_url_field' );
 		$this->assertSame( 0, $this->count_elements( $html, 'script' ) + $this->count_elements( $html, 'img' ) );
 		$input_element = $this->first_element( $html );
@@ -155,9 +183,9 @@ class VIP_Presence_Hostile_Settings_Test extends VIP_Presence_Test_Case {
 	 * @param string $input Values stored around the sanitize callbacks.
 	 */
 	public function test_prints_only_known_choices_whatever_the_display_options_hold( $input ) {
-		$this->set_option( 'vip_presence_auto_insert', $input );
-		$this->set_option( 'vip_presence_post_types', array( $input, 'page' ) );
-		$this->set_option( 'vip_presence_hide_below', $input );
+		$this->store_option( 'vip_presence_auto_insert', $input );
+		$this->store_option( 'vip_presence_post_types', array( $input, 'page' ) );
+		$this->store_option( 'vip_presence_hide_below', $input );
 
 		$html = $this->render( 'vip_presence_render_auto_insert_field' )
 			. $this->render( 'vip_presence_render_post_types_field' )
@@ -189,30 +217,5 @@ class VIP_Presence_Hostile_Settings_Test extends VIP_Presence_Test_Case {
 		$this->assertStringNotContainsString( '>', $script );
 		$json = substr( $script, strlen( 'window.vipPresenceSettings = ' ), -1 );
 		$this->assertSame( $input, json_decode( $json, true )['url'], 'the value arrives intact, as a string' );
-	}
-
-	/**
-	 * Captures what a callable prints.
-	 *
-	 * @param callable $render Renderer.
-	 * @return string Output.
-	 */
-	private function render( $render ) {
-		ob_start();
-		call_user_func( $render );
-		return (string) ob_get_clean();
-	}
-
-	/**
-	 * Counts the elements of a tag in an HTML fragment, as a browser's parser would build them.
-	 *
-	 * @param string $html HTML.
-	 * @param string $tag  Tag name.
-	 * @return int
-	 */
-	private function count_elements( $html, $tag ) {
-		$document = new DOMDocument();
-		$this->assertTrue( $document->loadHTML( '<!DOCTYPE html><html><body>' . $html . '</body></html>', LIBXML_NOERROR ) );
-		return $document->getElementsByTagName( $tag )->length;
 	}
 }

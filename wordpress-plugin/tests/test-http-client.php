@@ -1,12 +1,12 @@
 <?php
 /**
- * The server API client, the connection check and the dashboard widget list.
+ * The server API client and the connection check, over real HTTP to the local presence server.
  *
  * @package vip-presence
  */
 
 /**
- * Tests of includes/http-client.php and includes/dashboard-widget.php.
+ * Tests of includes/http-client.php.
  */
 class VIP_Presence_Http_Client_Test extends VIP_Presence_Test_Case {
 
@@ -41,28 +41,32 @@ class VIP_Presence_Http_Client_Test extends VIP_Presence_Test_Case {
 	}
 
 	public function test_asks_for_the_top_posts_with_the_secret_as_bearer_token_and_a_short_timeout() {
-		$this->configure( 'the-shared-secret-value' );
-		$this->queue_http_response( 200, '{"posts":[{"postId":123,"count":4}]}' );
+		$this->connect_to_presence_server( 'the-shared-secret-value' );
+		self::presence_server()->answer( 200, '{"posts":[{"postId":123,"count":4}]}' );
 
 		$this->assertSame( array( array( 'post_id' => 123, 'count' => 4 ) ), vip_presence_get_top_posts( 10 ) );
-		$request = $this->http_requests()[0];
-		$this->assertSame( 'https://presence.example.com/api/v1/top?limit=10', $request['url'] );
-		$this->assertSame( 'Bearer the-shared-secret-value', $request['args']['headers']['Authorization'] );
-		$this->assertLessThanOrEqual( 3, $request['args']['timeout'] );
+		$requests = self::presence_server()->requests();
+		$this->assertCount( 1, $requests );
+		$this->assertSame( 'GET', $requests[0]['method'] );
+		$this->assertSame( '/api/v1/top?limit=10', $requests[0]['uri'] );
+		$this->assertSame( 'Bearer the-shared-secret-value', $requests[0]['headers']['authorization'] );
+		$this->assertSame( 'application/json', $requests[0]['headers']['accept'] );
+		$args = $this->http_requests()[0]['args'];
+		$this->assertLessThanOrEqual( 3, $args['timeout'] );
+		$this->assertSame( 0, $args['redirection'], 'a redirect would carry the secret elsewhere' );
 	}
 
 	public function test_caches_answers_for_fifteen_seconds() {
-		$this->configure();
-		$this->queue_http_response( 200, '{"posts":[]}' );
+		$this->connect_to_presence_server();
+		self::presence_server()->answer( 200, '{"posts":[]}' );
 		$this->assertSame( array(), vip_presence_get_top_posts( 10 ) );
 		$this->assertSame( array(), vip_presence_get_top_posts( 10 ) );
-		$this->assertCount( 1, $this->http_requests() );
-		$this->assertSame( 15, $GLOBALS['vip_presence_stubs']['transients']['vip_presence_top_10']['expiration'] );
+		$this->assertCount( 1, self::presence_server()->requests() );
+		$this->assertEqualsWithDelta( time() + 15, (int) get_option( '_transient_timeout_vip_presence_top_10' ), 1 );
 	}
 
 	public function test_caches_a_failure_too_so_a_dead_server_costs_one_request_per_period() {
-		$this->configure();
-		$this->queue_http_response( new WP_Error( 'http_request_failed', 'Connection refused' ) );
+		$this->configure( self::SECRET, VIP_Presence_Test_Server::unreachable_url() );
 		$first = vip_presence_get_top_posts( 10 );
 		$this->assertInstanceOf( WP_Error::class, $first );
 		$this->assertSame( 'vip_presence_unreachable', $first->get_error_code() );
@@ -92,79 +96,91 @@ class VIP_Presence_Http_Client_Test extends VIP_Presence_Test_Case {
 	 * @param string $code   Expected error code.
 	 */
 	public function test_turns_failed_answers_into_errors( $status, $body, $code ) {
-		$this->configure();
-		$this->queue_http_response( $status, $body );
+		$this->connect_to_presence_server();
+		self::presence_server()->answer( $status, $body );
 		$result = vip_presence_get_top_posts( 10 );
 		$this->assertInstanceOf( WP_Error::class, $result );
 		$this->assertSame( $code, $result->get_error_code() );
+		$this->assertCount( 1, self::presence_server()->requests() );
 	}
 
 	public function test_asks_nothing_while_unconfigured() {
 		$result = vip_presence_get_top_posts();
 		$this->assertSame( 'vip_presence_not_configured', $result->get_error_code() );
-		$this->assertSame( array(), $this->http_requests() );
 		$this->assertSame( 'unconfigured', vip_presence_check_connection()['status'] );
+		$this->assertSame( array(), $this->http_requests() );
+		$this->assertSame( array(), self::presence_server()->requests() );
 	}
 
 	public function test_asks_for_the_counts_of_many_posts_in_one_request() {
-		$this->configure();
-		$this->queue_http_response( 200, '{"counts":{"1":3,"2":0,"3":1}}' );
+		$this->connect_to_presence_server();
+		self::presence_server()->answer( 200, '{"counts":{"1":3,"2":0,"3":1}}' );
 		$this->assertSame( array( 1 => 3, 2 => 0, 3 => 1 ), vip_presence_get_live_counts( array( 3, 1, 2, 2, 0, -4 ) ) );
-		$this->assertSame( 'https://presence.example.com/api/v1/counts?postIds=1,2,3', $this->http_requests()[0]['url'] );
+		$requests = self::presence_server()->requests();
+		$this->assertCount( 1, $requests );
+		$this->assertSame( '/api/v1/counts?postIds=1,2,3', $requests[0]['uri'] );
 	}
 
 	public function test_reports_a_ready_server() {
-		$this->configure();
-		$this->queue_http_response( 200, 'ok' );
-		$this->queue_http_response( 200, '{"posts":[]}' );
+		$this->connect_to_presence_server();
+		self::presence_server()->answer( 200, 'ok' );
+		self::presence_server()->answer( 200, '{"posts":[]}' );
 		$check = vip_presence_check_connection();
 		$this->assertSame( 'ok', $check['status'] );
-		$this->assertStringContainsString( 'https://presence.example.com', $check['message'] );
-		$this->assertSame( 'https://presence.example.com/readyz', $this->http_requests()[0]['url'] );
-		$this->assertArrayNotHasKey( 'headers', $this->http_requests()[0]['args'], '/readyz needs no secret' );
+		$this->assertStringContainsString( self::presence_server()->url(), $check['message'] );
+		$requests = self::presence_server()->requests();
+		$this->assertSame( array( '/readyz', '/api/v1/top?limit=1' ), array_column( $requests, 'uri' ) );
+		$this->assertArrayNotHasKey( 'authorization', $requests[0]['headers'], '/readyz needs no secret' );
+		$this->assertSame( 'Bearer ' . self::SECRET, $requests[1]['headers']['authorization'], 'the secret is checked' );
 	}
 
 	public function test_reports_a_server_that_is_down_or_not_ready() {
-		$this->configure();
-		$this->queue_http_response( new WP_Error( 'http_request_failed', 'cURL error 7' ) );
+		$down_url = VIP_Presence_Test_Server::unreachable_url();
+		$this->configure( self::SECRET, $down_url );
 		$down = vip_presence_check_connection();
 		$this->assertSame( 'error', $down['status'] );
-		$this->assertStringContainsString( 'cURL error 7', $down['message'] );
+		$this->assertStringContainsString( $down_url, $down['message'] );
+		$refused = $this->http_requests()[0]['response'];
+		$this->assertInstanceOf( WP_Error::class, $refused );
+		$this->assertStringContainsString( $refused->get_error_message(), $down['message'], 'what the connection attempt said' );
 
-		$this->queue_http_response( 503, '' );
-		$this->assertStringContainsString( '503', vip_presence_check_connection()['message'] );
+		$this->connect_to_presence_server();
+		self::presence_server()->answer( 503, '' );
+		$not_ready = vip_presence_check_connection();
+		$this->assertSame( 'error', $not_ready['status'] );
+		$this->assertStringContainsString( '503', $not_ready['message'] );
 	}
 
 	public function test_warns_when_the_server_refuses_the_secret() {
-		$this->configure();
-		$this->queue_http_response( 200, 'ok' );
-		$this->queue_http_response( 401, '' );
+		$this->connect_to_presence_server();
+		self::presence_server()->answer( 200, 'ok' );
+		self::presence_server()->answer( 401, '' );
 		$check = vip_presence_check_connection();
 		$this->assertSame( 'warning', $check['status'] );
 		$this->assertStringContainsString( 'PRESENCE_SECRET', $check['message'] );
 	}
 
-	public function test_lists_the_top_posts_with_escaped_linked_titles() {
-		$this->add_post( 123, array( 'post_title' => 'Breaking <news> & "more"' ) );
-		$this->add_post( 124, array( 'post_title' => '' ) );
-		$items = vip_presence_get_top_posts_items(
-			array(
-				array( 'post_id' => 123, 'count' => 1 ),
-				array( 'post_id' => 999, 'count' => 5 ),
-				array( 'post_id' => 124, 'count' => 1234 ),
-			)
-		);
-		$this->assertCount( 2, $items, 'posts that no longer exist are left out' );
-		$this->assertSame(
-			'<ol class="vip-presence-top-posts">'
-			. '<li><a href="https://example.com/?p=123">Breaking &lt;news&gt; &amp; &quot;more&quot;</a> <span class="vip-presence-top-posts-count">1 person reading</span></li>'
-			. '<li><a href="https://example.com/?p=124">(no title)</a> <span class="vip-presence-top-posts-count">1,234 people reading</span></li>'
-			. '</ol>',
-			vip_presence_top_posts_markup( $items )
-		);
+	public function test_warns_when_no_secret_is_set_without_asking_the_api() {
+		$this->connect_to_presence_server( '' );
+		self::presence_server()->answer( 200, 'ok' );
+		$check = vip_presence_check_connection();
+		$this->assertSame( 'warning', $check['status'] );
+		$this->assertStringContainsString( 'development mode', $check['message'] );
+		$this->assertSame( array( '/readyz' ), array_column( self::presence_server()->requests(), 'uri' ) );
 	}
 
-	public function test_says_so_calmly_when_nobody_reads() {
-		$this->assertStringContainsString( 'Nobody is reading', vip_presence_top_posts_markup( array() ) );
+	public function test_asks_the_api_url_a_filter_gives() {
+		$this->configure();
+		$internal = self::presence_server()->url();
+		add_filter(
+			'vip_presence_api_url',
+			function () use ( $internal ) {
+				return $internal . '/';
+			}
+		);
+		self::presence_server()->answer( 200, '{"posts":[]}' );
+		$this->assertSame( array(), vip_presence_get_top_posts( 5 ) );
+		$this->assertSame( '/api/v1/top?limit=5', self::presence_server()->requests()[0]['uri'] );
+		$this->assertSame( self::SERVER_URL, vip_presence_get_client_settings( array() )['url'], 'browsers keep the public URL' );
 	}
 }

@@ -66,7 +66,7 @@ class VIP_Presence_Settings_Test extends VIP_Presence_Test_Case {
 	 * @param mixed $input Submitted value.
 	 */
 	public function test_refuses_a_bad_server_url_with_a_message_and_keeps_the_previous_one( $input ) {
-		$this->set_option( 'vip_presence_server_url', 'https://old.example.com' );
+		update_option( 'vip_presence_server_url', 'https://old.example.com' );
 		$this->assertSame( 'https://old.example.com', vip_presence_sanitize_server_url( $input ) );
 		$errors = $this->settings_errors();
 		$this->assertCount( 1, $errors );
@@ -83,18 +83,18 @@ class VIP_Presence_Settings_Test extends VIP_Presence_Test_Case {
 	}
 
 	public function test_lets_an_admin_clear_the_server_url() {
-		$this->set_option( 'vip_presence_server_url', 'https://old.example.com' );
+		update_option( 'vip_presence_server_url', 'https://old.example.com' );
 		$this->assertSame( '', vip_presence_sanitize_server_url( '   ' ) );
 		$this->assertSame( array(), $this->settings_errors() );
 	}
 
 	public function test_keeps_the_server_url_when_the_field_is_not_submitted() {
-		$this->set_option( 'vip_presence_server_url', 'https://old.example.com' );
+		update_option( 'vip_presence_server_url', 'https://old.example.com' );
 		$this->assertSame( 'https://old.example.com', vip_presence_sanitize_server_url( null ) );
 	}
 
 	public function test_keeps_the_secret_when_the_form_leaves_it_blank() {
-		$this->set_option( 'vip_presence_secret', 'the-current-secret-value' );
+		update_option( 'vip_presence_secret', 'the-current-secret-value' );
 		$this->assertSame( 'the-current-secret-value', vip_presence_sanitize_secret( array( 'value' => '' ) ) );
 		$this->assertSame( 'the-current-secret-value', vip_presence_sanitize_secret( array( 'value' => '   ' ) ) );
 		$this->assertSame( 'the-current-secret-value', vip_presence_sanitize_secret( null ) );
@@ -102,12 +102,12 @@ class VIP_Presence_Settings_Test extends VIP_Presence_Test_Case {
 	}
 
 	public function test_replaces_the_secret_with_a_new_one_from_the_form() {
-		$this->set_option( 'vip_presence_secret', 'the-current-secret-value' );
+		update_option( 'vip_presence_secret', 'the-current-secret-value' );
 		$this->assertSame( 'a-brand-new-secret-value', vip_presence_sanitize_secret( array( 'value' => ' a-brand-new-secret-value ' ) ) );
 	}
 
 	public function test_removes_the_secret_when_asked() {
-		$this->set_option( 'vip_presence_secret', 'the-current-secret-value' );
+		update_option( 'vip_presence_secret', 'the-current-secret-value' );
 		$this->assertSame( '', vip_presence_sanitize_secret( array( 'value' => '', 'clear' => '1' ) ) );
 		$this->assertSame( '', vip_presence_sanitize_secret( '' ), 'update_option( ..., "" )' );
 	}
@@ -120,10 +120,15 @@ class VIP_Presence_Settings_Test extends VIP_Presence_Test_Case {
 		// WordPress sanitizes twice on the first save; the warning shows once.
 		vip_presence_sanitize_secret( 'short' );
 		$this->assertCount( 1, $this->settings_errors() );
+
+		$GLOBALS['wp_settings_errors'] = array();
+		update_option( 'vip_presence_secret', 'short' ); // update_option(), then add_option(): both sanitize.
+		$this->assertSame( 'short', get_option( 'vip_presence_secret' ) );
+		$this->assertSame( array( 'vip_presence_short_secret' ), array_column( $this->settings_errors(), 'code' ) );
 	}
 
 	public function test_refuses_a_secret_with_control_characters_and_keeps_the_previous_one() {
-		$this->set_option( 'vip_presence_secret', 'the-current-secret-value' );
+		update_option( 'vip_presence_secret', 'the-current-secret-value' );
 		$this->assertSame( 'the-current-secret-value', vip_presence_sanitize_secret( array( 'value' => "abc\ndef-ghijklmnopq" ) ) );
 		$this->assertSame( 'error', $this->settings_errors()[0]['type'] );
 		$this->assertStringNotContainsString( 'the-current-secret-value', $this->settings_errors()[0]['message'] );
@@ -133,7 +138,7 @@ class VIP_Presence_Settings_Test extends VIP_Presence_Test_Case {
 		foreach ( array( 'before', 'after', 'off' ) as $position ) {
 			$this->assertSame( $position, vip_presence_sanitize_auto_insert( $position ) );
 		}
-		$this->set_option( 'vip_presence_auto_insert', 'before' );
+		update_option( 'vip_presence_auto_insert', 'before' );
 		$this->assertSame( 'before', vip_presence_sanitize_auto_insert( 'sideways' ) );
 		$this->assertCount( 1, $this->settings_errors() );
 	}
@@ -146,12 +151,12 @@ class VIP_Presence_Settings_Test extends VIP_Presence_Test_Case {
 	}
 
 	public function test_saves_no_post_types_when_every_box_is_unchecked() {
-		$this->set_option( 'vip_presence_post_types', array( 'post' ) );
+		update_option( 'vip_presence_post_types', array( 'post' ) );
 		$this->assertSame( array(), vip_presence_sanitize_post_types( array( '' ) ) );
 	}
 
 	public function test_keeps_the_post_types_when_the_value_is_not_a_list() {
-		$this->set_option( 'vip_presence_post_types', array( 'page' ) );
+		update_option( 'vip_presence_post_types', array( 'page' ) );
 		$this->assertSame( array( 'page' ), vip_presence_sanitize_post_types( 'post' ) );
 	}
 
@@ -182,7 +187,7 @@ class VIP_Presence_Settings_Test extends VIP_Presence_Test_Case {
 	 * @param mixed $input Submitted value.
 	 */
 	public function test_refuses_other_values_of_hide_below_and_keeps_the_previous_one( $input ) {
-		$this->set_option( 'vip_presence_hide_below', 4 );
+		update_option( 'vip_presence_hide_below', 4 );
 		$this->assertSame( 4, vip_presence_sanitize_hide_below( $input ) );
 		$this->assertSame( 'vip_presence_hide_below', $this->settings_errors()[0]['setting'] );
 	}
@@ -197,15 +202,15 @@ class VIP_Presence_Settings_Test extends VIP_Presence_Test_Case {
 	}
 
 	public function test_ignores_a_stored_server_url_that_is_not_valid() {
-		$this->set_option( 'vip_presence_server_url', 'javascript:alert(1)' );
+		$this->store_option( 'vip_presence_server_url', 'javascript:alert(1)' );
 		$this->assertSame( '', vip_presence_get_server_url() );
 		$this->assertFalse( vip_presence_is_configured() );
 	}
 
 	public function test_falls_back_from_stored_nonsense() {
-		$this->set_option( 'vip_presence_auto_insert', 'sideways' );
-		$this->set_option( 'vip_presence_post_types', 'post' );
-		$this->set_option( 'vip_presence_hide_below', 'many' );
+		$this->store_option( 'vip_presence_auto_insert', 'sideways' );
+		$this->store_option( 'vip_presence_post_types', 'post' );
+		$this->store_option( 'vip_presence_hide_below', 'many' );
 		$this->assertSame( 'after', vip_presence_get_auto_insert() );
 		$this->assertSame( array(), vip_presence_get_post_types() );
 		$this->assertSame( 0, vip_presence_get_hide_below() );
@@ -218,8 +223,8 @@ class VIP_Presence_Settings_Test extends VIP_Presence_Test_Case {
 	public function test_lets_wp_config_constants_override_and_lock_the_connection_settings() {
 		define( 'VIP_PRESENCE_SERVER_URL', 'https://constant.example.com/' );
 		define( 'VIP_PRESENCE_SECRET', 'secret-from-wp-config-php' );
-		$this->set_option( 'vip_presence_server_url', 'https://option.example.com' );
-		$this->set_option( 'vip_presence_secret', 'secret-from-the-option' );
+		$this->store_option( 'vip_presence_server_url', 'https://option.example.com' );
+		$this->store_option( 'vip_presence_secret', 'secret-from-the-option' );
 
 		$this->assertTrue( vip_presence_is_server_url_locked() );
 		$this->assertTrue( vip_presence_is_secret_locked() );
@@ -236,7 +241,7 @@ class VIP_Presence_Settings_Test extends VIP_Presence_Test_Case {
 	 */
 	public function test_never_stores_a_server_url_submitted_while_the_constant_locks_the_field() {
 		define( 'VIP_PRESENCE_SERVER_URL', 'https://constant.example.com' );
-		$this->set_option( 'vip_presence_server_url', 'https://option.example.com' );
+		$this->store_option( 'vip_presence_server_url', 'https://option.example.com' );
 
 		// A crafted request (the form does not submit a locked field): a good URL is refused as locked.
 		$this->assertSame( 'https://option.example.com', vip_presence_sanitize_server_url( 'https://other.example.com' ) );
@@ -254,7 +259,7 @@ class VIP_Presence_Settings_Test extends VIP_Presence_Test_Case {
 			array_column( $this->settings_errors(), 'code' )
 		);
 		// The value already stored is no change: no message.
-		$GLOBALS['vip_presence_stubs']['settings_errors'] = array();
+		$GLOBALS['wp_settings_errors'] = array();
 		$this->assertSame( 'https://option.example.com', vip_presence_sanitize_server_url( 'https://OPTION.example.com/' ) );
 		$this->assertSame( array(), $this->settings_errors() );
 	}
@@ -265,7 +270,7 @@ class VIP_Presence_Settings_Test extends VIP_Presence_Test_Case {
 	 */
 	public function test_never_stores_a_secret_submitted_while_the_constant_locks_the_field() {
 		define( 'VIP_PRESENCE_SECRET', 'secret-from-wp-config-php' );
-		$this->set_option( 'vip_presence_secret', '' );
+		$this->store_option( 'vip_presence_secret', '' );
 
 		$this->assertSame( '', vip_presence_sanitize_secret( array( 'value' => 'a-brand-new-secret-value' ) ) );
 		$this->assertSame( '', vip_presence_sanitize_secret( 'set-by-update-option-or-cli' ) );
@@ -274,10 +279,10 @@ class VIP_Presence_Settings_Test extends VIP_Presence_Test_Case {
 		$this->assertStringContainsString( 'set by the VIP_PRESENCE_SECRET constant in wp-config.php', $this->settings_errors()[0]['message'] );
 		$this->assertStringNotContainsString( 'secret-from-wp-config-php', $this->settings_errors()[0]['message'] );
 
-		$this->set_option( 'vip_presence_secret', 'secret-from-the-option' );
+		$this->store_option( 'vip_presence_secret', 'secret-from-the-option' );
 		$this->assertSame( 'secret-from-the-option', vip_presence_sanitize_secret( array( 'value' => '', 'clear' => '1' ) ) );
 		// A blank form field keeps the secret anyway: nothing to refuse.
-		$GLOBALS['vip_presence_stubs']['settings_errors'] = array();
+		$GLOBALS['wp_settings_errors'] = array();
 		$this->assertSame( 'secret-from-the-option', vip_presence_sanitize_secret( array( 'value' => '' ) ) );
 		$this->assertSame( array(), $this->settings_errors() );
 	}
@@ -288,7 +293,7 @@ class VIP_Presence_Settings_Test extends VIP_Presence_Test_Case {
 	 */
 	public function test_treats_an_invalid_server_url_constant_as_unconfigured() {
 		define( 'VIP_PRESENCE_SERVER_URL', 'presence.example.com' );
-		$this->set_option( 'vip_presence_server_url', 'https://option.example.com' );
+		$this->store_option( 'vip_presence_server_url', 'https://option.example.com' );
 		$this->assertSame( '', vip_presence_get_server_url() );
 		$this->assertFalse( vip_presence_is_configured() );
 	}

@@ -1,0 +1,78 @@
+<?php
+/**
+ * The "Most read right now" dashboard widget: the server's top list as linked post titles.
+ *
+ * @package vip-presence
+ */
+
+/**
+ * Tests of includes/dashboard-widget.php.
+ */
+class VIP_Presence_Dashboard_Widget_Test extends VIP_Presence_Test_Case {
+
+	public function test_lists_the_top_posts_with_escaped_linked_titles() {
+		$this->log_in_as( 'administrator' ); // May put markup in titles (unfiltered_html).
+		$news     = $this->create_post( array( 'post_title' => 'Breaking <news> & "more"' ) );
+		$untitled = $this->create_post( array( 'post_title' => '', 'post_content' => 'No title.' ) );
+		$deleted  = $this->create_post();
+		wp_delete_post( $deleted, true );
+		$items = vip_presence_get_top_posts_items(
+			array(
+				array( 'post_id' => $news, 'count' => 1 ),
+				array( 'post_id' => $deleted, 'count' => 5 ),
+				array( 'post_id' => $untitled, 'count' => 1234 ),
+			)
+		);
+		$this->assertCount( 2, $items, 'posts that no longer exist are left out' );
+		// The title as themes print it (get_the_title() texturizes quotes and "&"), escaped once more.
+		$this->assertSame(
+			'<ol class="vip-presence-top-posts">'
+			. '<li><a href="http://example.org/?p=' . $news . '">Breaking &lt;news&gt; &#038; &#8220;more&#8221;</a> <span class="vip-presence-top-posts-count">1 person reading</span></li>'
+			. '<li><a href="http://example.org/?p=' . $untitled . '">(no title)</a> <span class="vip-presence-top-posts-count">1,234 people reading</span></li>'
+			. '</ol>',
+			vip_presence_top_posts_markup( $items )
+		);
+		$this->assertSame( 0, $this->count_elements( vip_presence_top_posts_markup( $items ), 'news' ) );
+	}
+
+	public function test_leaves_out_posts_the_user_may_not_read() {
+		$draft = $this->create_post( array( 'post_status' => 'draft' ) );
+		$top   = array( array( 'post_id' => $draft, 'count' => 2 ) );
+		$this->log_in_as( 'contributor' );
+		$this->assertSame( array(), vip_presence_get_top_posts_items( $top ) );
+		$this->log_in_as( 'editor' );
+		$this->assertCount( 1, vip_presence_get_top_posts_items( $top ) );
+	}
+
+	public function test_says_so_calmly_when_nobody_reads() {
+		$this->assertStringContainsString( 'Nobody is reading', vip_presence_top_posts_markup( array() ) );
+	}
+
+	public function test_shows_what_the_server_reports() {
+		$this->log_in_as( 'editor' );
+		$post_id = $this->create_post( array( 'post_title' => 'Most read' ) );
+		$this->connect_to_presence_server();
+		self::presence_server()->answer( 200, '{"posts":[{"postId":' . $post_id . ',"count":3}]}' );
+		$link = $this->first_element( $this->render( 'vip_presence_render_dashboard_widget' ) )->getElementsByTagName( 'a' )->item( 0 );
+		$this->assertSame( get_permalink( $post_id ), $link->getAttribute( 'href' ) );
+		$this->assertSame( 'Most read', $link->textContent );
+	}
+
+	public function test_says_the_server_is_not_answering_and_tells_only_administrators_why() {
+		$this->configure( self::SECRET, VIP_Presence_Test_Server::unreachable_url() );
+		$this->log_in_as( 'editor' );
+		$html = $this->render( 'vip_presence_render_dashboard_widget' );
+		$this->assertStringContainsString( 'not answering right now', $html );
+		$this->assertStringNotContainsString( 'could not be reached', $html );
+
+		$this->log_in_as( 'administrator' );
+		$this->assertStringContainsString( 'could not be reached', $this->render( 'vip_presence_render_dashboard_widget' ) );
+	}
+
+	public function test_links_the_settings_for_administrators_while_unconfigured() {
+		$this->log_in_as( 'editor' );
+		$this->assertStringNotContainsString( 'options-general.php?page=vip-presence', $this->render( 'vip_presence_render_dashboard_widget' ) );
+		$this->log_in_as( 'administrator' );
+		$this->assertStringContainsString( 'http://example.org/wp-admin/options-general.php?page=vip-presence', $this->render( 'vip_presence_render_dashboard_widget' ) );
+	}
+}
