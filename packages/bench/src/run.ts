@@ -21,21 +21,19 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, release, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import type { Figures, ScenarioContext, Settings } from './context.js';
 import { INSTRUMENT_NICE, LOADER_NICE, RESULTS_DIR, killAll } from './procs.js';
-import { scenarioFO } from './failover.js';
-import { scenarioSoak } from './soak.js';
 import { Report } from './report.js';
-import {
-  Scope,
-  scenarioA,
-  scenarioB,
-  scenarioC,
-  scenarioD,
-  scenarioE,
-  scenarioF,
-  scenarioI,
-  type Settings,
-} from './scenarios.js';
+import { scenarioA, type SiteOptions } from './scenarios/a-join-wave.js';
+import { scenarioB } from './scenarios/b-hot-post.js';
+import { scenarioC } from './scenarios/c-node-crash.js';
+import { scenarioD } from './scenarios/d-redis-restart.js';
+import { scenarioE } from './scenarios/e-sdk-size.js';
+import { scenarioF } from './scenarios/f-bare-baseline.js';
+import { scenarioFO } from './scenarios/fo-cluster-failover.js';
+import { scenarioI } from './scenarios/i-idle-ping.js';
+import { scenarioSoak } from './scenarios/soak-faults.js';
+import { Scope } from './scope.js';
 
 const ALL = ['E', 'F', 'A', 'B', 'C', 'D', 'S15', 'I', 'A2', 'B2', 'AC', 'FO', 'SOAK'] as const;
 /** The whole run is cut here, whatever happens. */
@@ -115,7 +113,7 @@ const deadline = setTimeout(() => {
 deadline.unref();
 
 const report = new Report();
-const results: Record<string, unknown> = {};
+const results: Record<string, Figures> = {};
 const errors: Record<string, string> = {};
 const startedAt = new Date();
 
@@ -190,11 +188,12 @@ async function finish(partial = false): Promise<void> {
   print(`${Math.round(durationS)} s; results written to ${latest}`);
 }
 
+type Run = (context: ScenarioContext) => Promise<Figures>;
+
+/** Runs one scenario (unless --only leaves it out or, for an extra, the time budget is short). */
 async function scenario(
   name: string,
-  ...rest:
-    | [run: (scope: Scope) => Promise<Record<string, unknown>>]
-    | [estimateS: number, run: (scope: Scope) => Promise<Record<string, unknown>>]
+  ...rest: [run: Run] | [estimateS: number, run: Run]
 ): Promise<void> {
   if (only && !only.has(name)) return;
   const [estimateS, run] = rest.length === 1 ? [0, rest[0]] : rest;
@@ -212,7 +211,7 @@ async function scenario(
       .join(' ')})`,
   );
   try {
-    results[name] = await run(scope);
+    results[name] = await run({ name, s: settings, report, scope });
   } catch (error) {
     errors[name] = error instanceof Error ? error.message : String(error);
     report.add(name, 'scenario failed', errors[name] ?? 'error');
@@ -232,43 +231,26 @@ async function main(): Promise<void> {
     if (unknown.length)
       throw new Error(`unknown scenario(s) ${unknown.join(',')}; known: ${ALL.join(',')}`);
   }
-  const s = settings;
+  /** Scenario A's workload (A, S15, A2, AC); on one node it compares memory with F's. */
+  const site =
+    (opts: Omit<SiteOptions, 'baseline'>): Run =>
+    (context) =>
+      scenarioA(context, { ...opts, baseline: results.F });
   if (!only || only.has('E')) results.E = scenarioE(report);
-  await scenario('F', (scope) => scenarioF(s, report, scope));
-  await scenario('A', (scope) =>
-    scenarioA(s, report, scope, {
-      name: 'A',
-      label: 'A site (1 node)',
-      viewers: Math.round(10_000 * s.scale),
-      posts: Math.round(1000 * s.scale),
-      nodes: 1,
-      idle: true,
-      targets: true,
-      baseline: results.F as Record<string, unknown> | undefined,
-    }),
-  );
-  await scenario('B', (scope) => scenarioB(s, report, scope, 1));
-  await scenario('C', (scope) => scenarioC(s, report, scope));
-  await scenario('D', (scope) => scenarioD(s, report, scope));
-  await scenario('S15', (scope) =>
-    scenarioA(s, report, scope, {
-      name: 'S15',
-      label: `${Math.round(15_000 * s.scale)} viewers, 1 node`,
-      viewers: Math.round(15_000 * s.scale),
-      posts: Math.round(1500 * s.scale),
-      nodes: 1,
-      idle: true,
-      targets: false,
-      baseline: results.F as Record<string, unknown> | undefined,
-    }),
-  );
+  await scenario('F', scenarioF);
+  await scenario('A', site({ label: 'A site (1 node)', viewers: 10_000, nodes: 1 }));
+  await scenario('B', (context) => scenarioB(context, 1));
+  await scenario('C', scenarioC);
+  await scenario('D', scenarioD);
+  const s15Label = `${Math.round(15_000 * settings.scale)} viewers, 1 node`;
+  await scenario('S15', site({ label: s15Label, viewers: 15_000, nodes: 1, targets: false }));
   // Extras (idle evidence, two-node runs): skipped when the time budget is short.
   // --idle-ping=20000,30000,45000: scenario I once per ping interval (the trade-off in one run).
   const idlePings = (values['idle-ping'] ?? '10000').split(',').map(Number);
   if (idlePings.some((ms) => !(ms >= 1000)))
     throw new Error('--idle-ping: intervals in ms, >= 1000');
   for (const pingMs of idlePings) {
-    await scenario('I', 30 + pingMs / 1000, (scope) => scenarioI(s, report, scope, pingMs));
+    await scenario('I', 30 + pingMs / 1000, (context) => scenarioI(context, pingMs));
     if (idlePings.length > 1 && results.I) {
       results[`I-${pingMs}`] = results.I;
       delete results.I;
@@ -276,26 +258,14 @@ async function main(): Promise<void> {
   }
   // A's workload on two nodes, every post viewed on both: on one redis-server (A2), and on a
   // local 3-master Redis Cluster with the sharded adapter (AC).
-  const siteOnTwoNodes = (scope: Scope, name: string, label: string, redis: 'single' | 'cluster') =>
-    scenarioA(s, report, scope, {
-      name,
-      label,
-      viewers: Math.round(10_000 * s.scale),
-      posts: Math.round(1000 * s.scale),
-      nodes: 2,
-      redis,
-      idle: false,
-      targets: true,
-    });
-  await scenario('A2', 60, (scope) => siteOnTwoNodes(scope, 'A2', 'A site (2 nodes)', 'single'));
-  await scenario('B2', 90, (scope) => scenarioB(s, report, scope, 2));
-  await scenario('AC', 60, (scope) =>
-    siteOnTwoNodes(scope, 'AC', 'AC site (2 nodes, Redis Cluster)', 'cluster'),
-  );
+  await scenario('A2', 60, site({ label: 'A site (2 nodes)', viewers: 10_000, nodes: 2 }));
+  await scenario('B2', 90, (context) => scenarioB(context, 2));
+  const acLabel = 'AC site (2 nodes, Redis Cluster)';
+  await scenario('AC', 60, site({ label: acLabel, viewers: 10_000, nodes: 2, redis: 'cluster' }));
   // Redis Cluster failover (3 masters + 3 replicas, ~2 min): only when asked for by --only.
-  if (only?.has('FO')) await scenario('FO', (scope) => scenarioFO(s, report, scope));
+  if (only?.has('FO')) await scenario('FO', scenarioFO);
   if (only?.has('SOAK')) {
-    await scenario('SOAK', (scope) => scenarioSoak(s, report, scope, soakMs / 1000));
+    await scenario('SOAK', (context) => scenarioSoak(context, soakMs / 1000));
   }
   await finish();
 }

@@ -5,34 +5,22 @@
  * posts and the node-to-node pub/sub) and measure how long until its replica is promoted, until
  * joins on the failed shard are accepted again and until every viewer's count is right again.
  */
-import type { ChurnResult, JoinResult } from './messages.js';
-import { clusterInfo, redisInfo, replicaOf, slotOwner } from './cluster.js';
-import { httpGet, type Loader, type RedisProcess } from './procs.js';
-import type { Report } from './report.js';
-import {
-  Window,
-  connectAll,
-  expectAll,
-  expectedMap,
-  fmtMs,
-  joinWave,
-  resetStatsAll,
-  statsAll,
-  type Scope,
-  type Settings,
-} from './scenarios.js';
-import { sleep } from './stats.js';
+import { clusterInfo, redisInfo, replicaOf, slotOwner } from '../cluster.js';
+import type { Figures, ScenarioContext } from '../context.js';
+import { addCountsRight, fmtMs } from '../format.js';
+import type { ChurnResult, JoinResult } from '../messages.js';
+import { httpGet, type RedisProcess } from '../procs.js';
+import { sleep } from '../stats.js';
+import { joinViewers, startTwoNodes } from '../two-nodes.js';
+import { connectAll, expectAll, joinWave, resetStatsAll, statsAll } from '../waves.js';
+import { Window, type WindowFigures } from '../window.js';
 
 /** Redis's default cluster-node-timeout: a master is marked failed after this. */
 const NODE_TIMEOUT_MS = 15_000;
 /** The sharded adapter's channel for server-side emits (the nodes' count batches). */
 const ADAPTER_CHANNEL = 'vp:sio#/#';
 
-export async function scenarioFO(
-  s: Settings,
-  report: Report,
-  scope: Scope,
-): Promise<Record<string, unknown>> {
+export async function scenarioFO({ s, report, scope }: ScenarioContext): Promise<Figures> {
   const perNode = Math.round(1000 * s.scale);
   const posts = Math.max(3, Math.round((2 * perNode) / 10));
   const churnPerSecond = s.quick ? 2 : 10; // joins and as many leaves, per churn post
@@ -44,15 +32,9 @@ export async function scenarioFO(
     nodeTimeoutMs: NODE_TIMEOUT_MS,
   });
   const seeds = [...cluster.masters, ...cluster.replicas].map((r) => `127.0.0.1:${r.port}`);
-  const target = { clusterNodes: seeds };
-  const n1 = await scope.server('FO-node1', target, s.secret);
-  const n2 = await scope.server('FO-node2', target, s.secret);
-  const gc = scope.gc('FO-gc', target);
-  const [l0, l1, lc] = [
-    scope.loader('FO-l0', s.secret),
-    scope.loader('FO-l1', s.secret),
-    scope.loader('FO-churn', s.secret),
-  ] as [Loader, Loader, Loader];
+  const site = await startTwoNodes(scope, 'FO', { clusterNodes: seeds }, perNode);
+  const { n1, n2, gc, l0, l1 } = site;
+  const lc = scope.loader('FO-churn');
 
   // The victim: the master serving the adapter channel; the replica that follows it.
   const anyPort = (cluster.masters[0] as RedisProcess).port;
@@ -86,11 +68,7 @@ export async function scenarioFO(
     loaderChurn: lc.pid,
     ...Object.fromEntries(survivors.map((r, i) => [`redis${i + 1}`, r.child.pid ?? 0])),
   };
-  const plan = [
-    { loader: l0, url: n1.url, count: perNode },
-    { loader: l1, url: n2.url, count: perNode },
-  ];
-  const connect = await connectAll(plan, 'v', `fo${s.runId}`);
+  const { connect, expected, before } = await joinViewers(site, posts, `fo${s.runId}`);
   const groups = churnPosts.map((_, k) => `churn${k}`);
   for (const [k, group] of groups.entries()) {
     await connectAll(
@@ -102,13 +80,9 @@ export async function scenarioFO(
   // Late visitors who try to join a post of the failed shard right after the kill.
   const lateCount = 20;
   await connectAll([{ loader: lc, url: n1.url, count: lateCount }], 'late', `fol${s.runId}`);
-  await joinWave(plan, 'v', (_li, i) => 1 + (i % posts));
   for (const [k, group] of groups.entries()) {
     await joinWave([{ loader: lc, count: churnPool / 2 }], group, () => churnPosts[k] as number);
   }
-  const perPost = (2 * perNode) / posts;
-  const expected = expectedMap(posts, () => perPost);
-  const before = await expectAll([l0, l1], ['v'], expected, 1000, 30_000);
   s.log(
     `FO: ${connect.connected} viewers over ${posts} posts (${postsOnVictim} on the victim :${victimPort}), counts right: ${before.ok}; churn ${churnPerSecond}+${churnPerSecond}/s on posts ${churnPosts.join(', ')}`,
   );
@@ -181,7 +155,7 @@ export async function scenarioFO(
       ? 'running'
       : `exited (${n.child.exitCode ?? n.child.signalCode}; see results/logs/${n.name}.log)`,
   );
-  let win: ReturnType<Window['end']> | undefined;
+  let win: WindowFigures | undefined;
   try {
     win = window.end();
   } catch {
@@ -214,17 +188,16 @@ export async function scenarioFO(
     undefined,
     `${late.acked} / ${lateCount} late joins acked; failed: ${JSON.stringify(late.errors)}`,
   );
-  report.add(
+  addCountsRight(
+    report,
     sc,
     'kill -9 master -> every viewer count right (stable 10 s)',
-    after.ok ? (wrongAfterKill ? secs(after.allRightAt) : 0) : NaN,
-    's',
-    { op: '<=', limit: 30 },
-    after.ok
-      ? wrongAfterKill
-        ? undefined
-        : 'no viewer count changed after the kill'
-      : `${after.wrong} wrong: ${JSON.stringify(after.sample)}`,
+    after,
+    wrongAfterKill ? secs(after.allRightAt) : 0,
+    {
+      target: { op: '<=', limit: 30 },
+      ...(wrongAfterKill ? {} : { note: 'no viewer count changed after the kill' }),
+    },
   );
   report.add(
     sc,

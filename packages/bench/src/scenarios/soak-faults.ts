@@ -14,28 +14,20 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { Figures, ScenarioContext } from '../context.js';
+import { MB } from '../format.js';
+import type { ChurnResult } from '../messages.js';
 import {
   LOG_DIR,
   httpGet,
   redisCli,
   sampleProc,
-  startRedis,
   stop,
-  type Loader,
   type NodeProcess,
   type RedisProcess,
-} from './procs.js';
-import type { Report } from './report.js';
-import {
-  type Scope,
-  type Settings,
-  connectAll,
-  expectAll,
-  expectedMap,
-  joinWave,
-  statsAll,
-} from './scenarios.js';
-import type { ChurnResult } from './messages.js';
+} from '../procs.js';
+import { startTwoNodes } from '../two-nodes.js';
+import { connectAll, expectAll, expectedMap, joinWave, statsAll } from '../waves.js';
 
 type Fault =
   | 'kill -9 node2'
@@ -65,24 +57,19 @@ interface FaultResult {
 }
 
 export async function scenarioSoak(
-  s: Settings,
-  report: Report,
-  scope: Scope,
+  { s, report, scope }: ScenarioContext,
   seconds: number,
-): Promise<Record<string, unknown>> {
+): Promise<Figures> {
   const perNode = Math.round(1000 * s.scale);
   const posts = Math.max(4, Math.round(perNode / 5));
   const HOT = posts + 1; // churn's post, apart from the viewers' posts
   let redis: RedisProcess = await scope.redis('SOAK-redis');
   const port = redis.port;
-  const node1 = await scope.server('SOAK-node1', redis.url, s.secret);
-  let node2: NodeProcess = await scope.server('SOAK-node2', redis.url, s.secret);
-  let gc = scope.gc('SOAK-gc', redis.url);
-  const [l0, l1, ctl] = [
-    scope.loader('SOAK-l0', s.secret),
-    scope.loader('SOAK-l1', s.secret),
-    scope.loader('SOAK-churn', s.secret, true),
-  ] as [Loader, Loader, Loader];
+  const site = await startTwoNodes(scope, 'SOAK', redis.url, perNode);
+  const { n1: node1, l0, l1 } = site;
+  let node2: NodeProcess = site.n2;
+  let gc = site.gc;
+  const ctl = scope.loader('SOAK-churn', true);
   const postOf = (_li: number, i: number) => 1 + (i % posts);
   await connectAll([{ loader: l0, url: node1.url, count: perNode }], 'v', `s${s.runId}`);
   let generation = 0;
@@ -137,7 +124,7 @@ export async function scenarioSoak(
     await l1.call('closeGroup', { group: group2 }, 10_000);
     generation += 1;
     group2 = `v${generation}`;
-    node2 = await scope.server(`SOAK-node2-${generation}`, redis.url, s.secret);
+    node2 = await scope.server(`SOAK-node2-${generation}`, redis.url);
     await joinNode2();
   };
 
@@ -170,9 +157,7 @@ export async function scenarioSoak(
         await stop(redis.child, 'SIGKILL');
         await sleep(fault === 'redis restart' ? 3000 : 20_000);
         readyz = (await httpGet(`${node1.url}/readyz`).catch(() => ({ status: 0 }))).status;
-        redis = await startRedis(`SOAK-redis-${k}`, port);
-        const restarted = redis;
-        scope.defer(() => stop(restarted.child));
+        redis = await scope.redis(`SOAK-redis-${k}`, port);
         from = Date.now();
         after = await allRight(full, true);
       } else {
@@ -223,7 +208,6 @@ export async function scenarioSoak(
   };
 
   const sc = 'SOAK faults under churn';
-  const MB = 1024 * 1024;
   report.add(
     sc,
     'viewers / posts / churn',

@@ -1,0 +1,64 @@
+/** Join-to-visible latency of scenario B's probes, from the watchers' records. */
+import type { Probe } from './messages.js';
+import { summarize } from './stats.js';
+
+/**
+ * Join-to-visible latency. A probe emits its join at t0 and gets the ack at t1. The watcher (a
+ * separate socket, in another process) sees the join once it receives an update whose `seq` is at
+ * least the join's seq. If the ack carries `seq`, that is exact. If not, the join's seq is
+ * max(previous seq + 1, Redis TIME at the join), and Redis TIME at the join is before t1 (same
+ * clock, loopback), so an update with seq >= t1 reflects the join unless seq ran ahead of the
+ * clock (checked: `seqAheadMs`, the most any update's seq exceeded its receipt time). Latency =
+ * receipt - t0, the slowest watcher's, so a probe counts as visible when every watcher saw it.
+ */
+export function probeLatency(probes: Probe[], records: number[][]) {
+  let seqAheadMs = -Infinity;
+  for (const rec of records) {
+    for (let i = 0; i + 2 < rec.length; i += 3)
+      seqAheadMs = Math.max(seqAheadMs, (rec[i] as number) - (rec[i + 1] as number));
+  }
+  /** Latency of each probe until every watcher got an update with seq >= threshold(probe). */
+  const measure = (threshold: (p: Probe) => number) => {
+    const samples: number[] = [];
+    let missing = 0;
+    for (const probe of probes) {
+      if (!probe.ok) continue;
+      const min = threshold(probe);
+      let worst = -1;
+      for (const rec of records) {
+        let seen = -1;
+        for (let i = 0; i + 2 < rec.length; i += 3) {
+          if ((rec[i + 1] as number) < probe.t0) continue;
+          if ((rec[i] as number) >= min) {
+            seen = (rec[i + 1] as number) - probe.t0;
+            break;
+          }
+        }
+        if (seen < 0) {
+          worst = -1;
+          break;
+        }
+        worst = Math.max(worst, seen);
+      }
+      if (worst < 0) missing += 1;
+      else samples.push(worst);
+    }
+    return { summary: summarize(samples), missing };
+  };
+  const exact = probes.filter((p) => p.ok && p.seq >= 0).length;
+  // Upper bound (or exact when the ack carries seq): see the comment above.
+  const main = measure((p) => (p.seq >= 0 ? p.seq : p.t1));
+  // Lower bound: the join's seq is at least Redis TIME at the join, which is after t0.
+  const lower = measure((p) => p.t0);
+  return {
+    summary: main.summary,
+    missing: main.missing,
+    lowerBound: lower.summary,
+    seqAheadMs: Number.isFinite(seqAheadMs) ? seqAheadMs : 0,
+    method:
+      exact > 0
+        ? `exact (ack seq) for ${exact} probes`
+        : 'upper bound: first update with seq >= ack receipt time (the ack has no seq)',
+    watchers: records.length,
+  };
+}
