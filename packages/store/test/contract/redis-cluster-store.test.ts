@@ -1,15 +1,18 @@
-import { startRedisCluster } from '../../../server/test/helpers/redis-cluster.js';
+import type { Cluster } from 'ioredis';
+import { startRedisCluster } from '@vip-presence/test-kit';
 import { createStoreConnection, RedisStore } from '../../src/index.js';
 import { describeStoreContract } from './store-contract.js';
 
 describeStoreContract('the Redis store on a 3-master Redis Cluster', async () => {
   const cluster = await startRedisCluster();
-  const client = createStoreConnection({ nodes: cluster.nodes });
+  const client = createStoreConnection({ nodes: cluster.nodes }) as Cluster;
   await client.connect();
+  const flush = async () =>
+    void (await Promise.all(client.nodes('master').map((n) => n.flushall())));
   return {
     store: (options) => new RedisStore(client, options),
-    reset: () => cluster.flush(),
-    loseEverything: () => cluster.flush(),
+    reset: flush,
+    loseEverything: flush,
     async stop() {
       client.disconnect();
       await cluster.stop();

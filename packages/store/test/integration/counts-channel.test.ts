@@ -1,7 +1,6 @@
 import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRedisCluster } from '../../../server/test/helpers/redis-cluster.js';
-import { startRedis } from '../../../server/test/helpers/redis.js';
+import { startRedisCluster, startRedisServer } from '@vip-presence/test-kit';
 import {
   countsChannel,
   CountsSubscriber,
@@ -24,7 +23,7 @@ const setups: [string, () => Promise<Setup>][] = [
   [
     'classic pub/sub on one redis-server',
     async () => {
-      const redis = await startRedis();
+      const redis = await startRedisServer();
       return { target: { url: redis.url }, mode: 'classic', stop: () => redis.stop() };
     },
   ],
