@@ -1,23 +1,25 @@
 #!/usr/bin/env node
 /* The `vip-presence-server` executable: configuration from the environment, then serve. */
 import { isConfigError } from '@vip-presence/store';
-import { readServerConfig } from './config.js';
+import { readServerConfig, type ServerConfig } from './config.js';
 import { createLogger } from './logger.js';
 import { createPresenceServer } from './presence-server.js';
 
-const log = createLogger();
+function readConfig(): ServerConfig {
+  try {
+    return readServerConfig(process.env);
+  } catch (error) {
+    if (!isConfigError(error)) throw error;
+    // One plain line for whoever starts the server.
+    process.stderr.write(`vip-presence-server: invalid configuration: ${error.message}\n`);
+    process.exit(1);
+  }
+}
+
+const config = readConfig();
+const log = createLogger(config.logLevel);
 
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = readServerConfig(process.env);
-  } catch (error) {
-    if (isConfigError(error)) {
-      process.stderr.write(`vip-presence-server: invalid configuration: ${error.message}\n`);
-      process.exit(1);
-    }
-    throw error;
-  }
   const server = createPresenceServer({ ...config.options, logger: log });
   let stopping = false;
   const stop = (signal: string) => {

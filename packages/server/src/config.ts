@@ -1,10 +1,14 @@
-import { ConfigError, readRedisConfig } from '@vip-presence/store';
+import { isIP } from 'node:net';
+import { ConfigError, readRedisConfig, REDIS_CONFIG_VARIABLES } from '@vip-presence/store';
+import { parseLogLevel } from './logger.js';
 import { resolveOptions } from './presence-server.js';
 import type { PresenceServerOptions } from './options.js';
 
 export interface ServerConfig {
   port: number;
   host: string;
+  /** Level of the executable's logger. */
+  logLevel: string;
   options: PresenceServerOptions;
 }
 
@@ -28,14 +32,46 @@ const NUMBER_VARS = {
   sweepIntervalMs: 'SWEEP_INTERVAL_MS',
 } as const satisfies Partial<Record<keyof PresenceServerOptions, string>>;
 
+/**
+ * Every environment variable the server reads, in the order of its README's table. The parser
+ * reads each one by a name of this list (`read`), so a variable missing here does not compile.
+ */
+export const SERVER_VARIABLES = [
+  'PORT',
+  'HOST',
+  ...REDIS_CONFIG_VARIABLES,
+  'PRESENCE_SECRET',
+  'ALLOWED_ORIGINS',
+  ...Object.values(NUMBER_VARS),
+  'TRUST_PROXY',
+  'NODE_ID',
+  'LOG_LEVEL',
+] as const;
+
+export type ServerVariable = (typeof SERVER_VARIABLES)[number];
+
 /** Minimum length of PRESENCE_SECRET: a short secret can be guessed offline from one token. */
 export const MIN_SECRET_LENGTH = 16;
+
+/** A DNS name (RFC 1123 labels) whose last label is not all digits (that would be an address). */
+const HOSTNAME =
+  /^(?=.{1,253}$)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)*(?!\d+$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
 
 /**
  * Reads and validates the server's configuration from the environment, once. Throws a
  * `ConfigError` naming the variable to fix.
  */
 export function readServerConfig(env: Env): ServerConfig {
+  const read = (variable: ServerVariable) => nonEmpty(env[variable]);
+  const integer = (variable: ServerVariable) => {
+    const raw = read(variable);
+    if (raw === undefined) return undefined;
+    if (!/^\d+$/.test(raw) || !Number.isSafeInteger(Number(raw))) {
+      throw new ConfigError(variable, `must be a non-negative integer, got "${raw}"`);
+    }
+    return Number(raw);
+  };
+
   const options: PresenceServerOptions = {};
   const redis = readRedisConfig(env);
   if (redis.target) {
@@ -44,52 +80,35 @@ export function readServerConfig(env: Env): ServerConfig {
   }
   if (redis.pubSubMode) options.adapterMode = redis.pubSubMode;
   options.keyPrefix = redis.keyPrefix;
-  const secret = nonEmpty(env.PRESENCE_SECRET);
+  const secret = read('PRESENCE_SECRET');
   if (secret !== undefined) {
     if (secret.length < MIN_SECRET_LENGTH) {
       throw new ConfigError('PRESENCE_SECRET', `must be at least ${MIN_SECRET_LENGTH} characters`);
     }
     options.secret = secret;
   }
-  const origins = nonEmpty(env.ALLOWED_ORIGINS);
+  const origins = read('ALLOWED_ORIGINS');
   if (origins !== undefined) {
     options.allowedOrigins = origins
       .split(',')
       .map((origin) => origin.trim())
       .filter(Boolean)
-      .map((origin) => {
-        let parsed: URL;
-        try {
-          parsed = new URL(origin);
-        } catch {
-          throw new ConfigError(
-            'ALLOWED_ORIGINS',
-            `"${origin}" is not an origin like https://example.com`,
-          );
-        }
-        if (parsed.origin !== origin.replace(/\/$/, '')) {
-          throw new ConfigError(
-            'ALLOWED_ORIGINS',
-            `"${origin}" must be an origin (scheme://host[:port]) without a path`,
-          );
-        }
-        return parsed.origin;
-      });
+      .map(parseOrigin);
   }
   for (const [option, variable] of Object.entries(NUMBER_VARS) as [
     keyof typeof NUMBER_VARS,
-    string,
+    ServerVariable,
   ][]) {
-    const value = integer(env, variable);
+    const value = integer(variable);
     if (value !== undefined) options[option] = value;
   }
-  const trustProxy = nonEmpty(env.TRUST_PROXY);
+  const trustProxy = read('TRUST_PROXY');
   if (trustProxy !== undefined) {
     if (!/^(true|false|1|0)$/.test(trustProxy))
       throw new ConfigError('TRUST_PROXY', 'must be true or false');
     options.trustProxy = trustProxy === 'true' || trustProxy === '1';
   }
-  const nodeId = nonEmpty(env.NODE_ID);
+  const nodeId = read('NODE_ID');
   if (nodeId !== undefined) options.nodeId = nodeId;
 
   // Cross-option rules (liveness), reported with the variable's name.
@@ -105,21 +124,39 @@ export function readServerConfig(env: Env): ServerConfig {
     throw error;
   }
 
-  const port = integer(env, 'PORT') ?? 3000;
+  const port = integer('PORT') ?? 3000;
   if (port > 65535) throw new ConfigError('PORT', 'must be a port number (0-65535)');
-  return { port, host: nonEmpty(env.HOST) ?? '0.0.0.0', options };
+  const host = read('HOST') ?? '0.0.0.0';
+  if (isIP(host) === 0 && !HOSTNAME.test(host)) {
+    throw new ConfigError(
+      'HOST',
+      `must be an IPv4 or IPv6 address or a hostname (no scheme, no port), got "${host}"`,
+    );
+  }
+  const logLevel = parseLogLevel(read('LOG_LEVEL') ?? 'info');
+  return { port, host, logLevel, options };
+}
+
+function parseOrigin(origin: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(origin);
+  } catch {
+    throw new ConfigError(
+      'ALLOWED_ORIGINS',
+      `"${origin}" is not an origin like https://example.com`,
+    );
+  }
+  if (parsed.origin !== origin.replace(/\/$/, '')) {
+    throw new ConfigError(
+      'ALLOWED_ORIGINS',
+      `"${origin}" must be an origin (scheme://host[:port]) without a path`,
+    );
+  }
+  return parsed.origin;
 }
 
 function nonEmpty(value: string | undefined): string | undefined {
   const trimmed = value?.trim();
   return trimmed ? trimmed : undefined;
-}
-
-function integer(env: Env, variable: string): number | undefined {
-  const raw = nonEmpty(env[variable]);
-  if (raw === undefined) return undefined;
-  if (!/^\d+$/.test(raw) || !Number.isSafeInteger(Number(raw))) {
-    throw new ConfigError(variable, `must be a non-negative integer, got "${raw}"`);
-  }
-  return Number(raw);
 }

@@ -1,21 +1,32 @@
 import { describe, expect, it } from 'vitest';
-import { assertLiveness, ConfigError, deadNodeBoundMs } from '../../src/index.js';
+import {
+  assertLiveness,
+  ConfigError,
+  deadNodeBoundMs,
+  DEFAULT_OPTIONS,
+  MIN_TTL_TO_HEARTBEAT_RATIO,
+} from '../../src/index.js';
 import { TokenBucket } from '../../src/rate-limiter.js';
+
+/** The product's promise (DESIGN.md, Freshness): a dead node's viewers are gone within 30 s. */
+const DEAD_NODE_PROMISE_MS = 30_000;
 
 describe('liveness rules', () => {
   it('should refuse a session TTL under twice the heartbeat', () => {
-    expect(() => assertLiveness({ heartbeatIntervalMs: 5_000, sessionTtlMs: 9_999 })).toThrow(
+    const { heartbeatIntervalMs } = DEFAULT_OPTIONS;
+    const shortest = MIN_TTL_TO_HEARTBEAT_RATIO * heartbeatIntervalMs;
+    expect(() => assertLiveness({ heartbeatIntervalMs, sessionTtlMs: shortest - 1 })).toThrow(
       ConfigError,
     );
-    expect(() =>
-      assertLiveness({ heartbeatIntervalMs: 5_000, sessionTtlMs: 10_000 }),
-    ).not.toThrow();
+    expect(() => assertLiveness({ heartbeatIntervalMs, sessionTtlMs: shortest })).not.toThrow();
+  });
+
+  it('should hold its own rules by default', () => {
+    expect(() => assertLiveness(DEFAULT_OPTIONS)).not.toThrow();
   });
 
   it('should bound the time a dead node stays counted within 30 s by default', () => {
-    expect(
-      deadNodeBoundMs({ heartbeatIntervalMs: 5_000, sessionTtlMs: 15_000 }),
-    ).toBeLessThanOrEqual(30_000);
+    expect(deadNodeBoundMs(DEFAULT_OPTIONS)).toBeLessThanOrEqual(DEAD_NODE_PROMISE_MS);
   });
 });
 

@@ -1,0 +1,52 @@
+import { describe, it } from 'vitest';
+import { SERVER_VARIABLES, type ServerVariable } from '../../src/config.js';
+import { runToExit, SERVER_CLI } from '../helpers/processes.js';
+
+/** A value of each variable that the executable must refuse at start. */
+const INVALID: Record<ServerVariable, string> = {
+  PORT: '70000',
+  HOST: 'http://example.com',
+  REDIS_URL: 'localhost:6379',
+  REDIS_CLUSTER_NODES: '10.0.0.1',
+  ADAPTER_MODE: 'fast',
+  KEY_PREFIX: 'has space',
+  PRESENCE_SECRET: 'short',
+  ALLOWED_ORIGINS: 'https://a.example/path',
+  HEARTBEAT_INTERVAL_MS: '50',
+  SESSION_TTL_MS: '9999',
+  COALESCE_WINDOW_MS: '-1',
+  MAX_DELIVERIES_PER_SECOND: '1e6',
+  FAN_OUT_CHUNK_SIZE: '0',
+  VIEW_WINDOW_MS: 'an hour',
+  MAX_POSTS_PER_SOCKET: '2.5',
+  EVENTS_PER_SECOND: 'ten',
+  EVENT_BURST: '0x10',
+  MAX_PAYLOAD_BYTES: '16k',
+  MAX_CONNECTIONS_PER_IP: '99999999999999999999',
+  PING_INTERVAL_MS: '45s',
+  PING_TIMEOUT_MS: '-5',
+  SWEEP_INTERVAL_MS: 'often',
+  TRUST_PROXY: 'yes',
+  NODE_ID: 'node one',
+  LOG_LEVEL: 'verbose',
+};
+
+describe('the vip-presence-server executable', () => {
+  // A few at a time (vitest's maxConcurrency): each is a Node process on two shared cores.
+  it.concurrent.for(SERVER_VARIABLES)(
+    'should exit 1 with one line naming %s when it is invalid',
+    async (variable, { expect }) => {
+      const { code, output } = await runToExit(SERVER_CLI, {
+        PORT: '0',
+        HOST: '127.0.0.1',
+        [variable]: INVALID[variable],
+      });
+      expect({ code, output }).toEqual({
+        code: 1,
+        output: expect.stringMatching(
+          new RegExp(`^vip-presence-server: invalid configuration: ${variable}: [^\\n]+\\n$`),
+        ),
+      });
+    },
+  );
+});
