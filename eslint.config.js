@@ -27,7 +27,7 @@ export default tseslint.config(
   },
   {
     // Library code logs through the structured logger, never the console.
-    files: ['packages/*/src/**/*.ts'],
+    files: ['packages/*/src/**/*.ts', 'packages/*/src/**/*.js'],
     ignores: ['packages/client/src/**'],
     rules: { 'no-console': 'error' },
   },

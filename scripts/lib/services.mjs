@@ -1,71 +1,11 @@
-// Starting the presence services (redis-server, vip-presence-server, vip-presence-gc) for the local
+// Starting the presence services (vip-presence-server, vip-presence-gc) for the local
 // stack and the e2e suite. Each function spawns through a ServiceGroup, which stops them all.
-import { existsSync, mkdirSync } from 'node:fs';
-import net from 'node:net';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { ROOT, fetchWithTimeout, freePort, isAlive, sleep, waitFor } from './processes.mjs';
+import { ROOT, fetchWithTimeout, isAlive, sleep, waitFor } from './processes.mjs';
 
 export const SERVER_CLI = path.join(ROOT, 'packages/server/dist/cli.js');
 export const GC_CLI = path.join(ROOT, 'packages/gc/dist/cli.js');
-
-/** Sends PING to a Redis server; resolves true on +PONG. */
-export function redisPing(port, host = '127.0.0.1', timeoutMs = 1_000) {
-  return new Promise((resolve) => {
-    const socket = net.connect({ port, host });
-    let answer = '';
-    const done = (ok) => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.setTimeout(timeoutMs, () => done(false));
-    socket.once('error', () => done(false));
-    socket.on('data', (chunk) => {
-      answer += chunk.toString();
-      if (answer.includes('\r\n')) done(answer.startsWith('+PONG'));
-    });
-    socket.once('connect', () => socket.write('PING\r\n'));
-  });
-}
-
-/**
- * Starts a throwaway redis-server on 127.0.0.1 (free port unless given), no persistence.
- * @param {import('./processes.mjs').ServiceGroup} group
- * @param {{ port?: number, dir: string, name?: string }} options
- * @returns {Promise<{ port: number, url: string, pid: number }>}
- */
-export async function startRedis(group, { port, dir, name = 'redis' }) {
-  const redisServer =
-    ['/usr/bin/redis-server', '/usr/local/bin/redis-server'].find((p) => existsSync(p)) ??
-    'redis-server';
-  const redisPort = port ?? (await freePort());
-  mkdirSync(dir, { recursive: true });
-  const service = group.spawn(
-    name,
-    redisServer,
-    [
-      '--port',
-      String(redisPort),
-      '--bind',
-      '127.0.0.1',
-      '--save',
-      '',
-      '--appendonly',
-      'no',
-      '--dir',
-      dir,
-    ],
-    // redis-server rewrites its process title to "redis-server 127.0.0.1:<port>".
-    { match: `127.0.0.1:${redisPort}` },
-  );
-  await waitFor(
-    async () => {
-      if (!isAlive(service.pid)) throw new Error(`redis-server exited:\n${group.tail(name)}`);
-      return redisPing(redisPort);
-    },
-    { timeoutMs: 15_000, what: `redis-server on port ${redisPort}` },
-  );
-  return { port: redisPort, url: `redis://127.0.0.1:${redisPort}`, pid: service.pid };
-}
 
 /**
  * Starts `vip-presence-server` (packages/server/dist/cli.js) and waits for /healthz.

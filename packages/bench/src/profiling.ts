@@ -1,5 +1,5 @@
 /** With --profile: inspector-driven CPU profiles of windows and a heap sampling profile. */
-import { Inspector } from './procs.js';
+import { Inspector } from './inspector.js';
 import { summarizeCpu, summarizeHeap } from './profiles.js';
 
 export class Profiling {

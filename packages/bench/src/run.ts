@@ -6,7 +6,7 @@
  *
  *   npm run bench                    full run (~6-8 minutes on 2 cores)
  *   npm run bench -- --quick         ~1/10 of the load, for smoke runs
- *   npm run bench -- --only=A,B      some scenarios (E F A I A2 S15 B B2 C D AC; FO and SOAK only so)
+ *   npm run bench -- --only=A,B      some scenarios (E F A I A2 S15 B B2 C D AC N6; FO and SOAK only so)
  *   npm run bench -- --only=SOAK --soak-seconds=300   faults one after another under churn
  *   npm run bench -- --profile       CPU profiles of the measured windows, heap profile of the
  *                                    join wave (results/profiles/; see profile-top.js)
@@ -32,10 +32,26 @@ import { scenarioE } from './scenarios/e-sdk-size.js';
 import { scenarioF } from './scenarios/f-bare-baseline.js';
 import { scenarioFO } from './scenarios/fo-cluster-failover.js';
 import { scenarioI } from './scenarios/i-idle-ping.js';
+import { scenarioN6 } from './scenarios/n6-counts-channel.js';
 import { scenarioSoak } from './scenarios/soak-faults.js';
 import { Scope } from './scope.js';
 
-const ALL = ['E', 'F', 'A', 'B', 'C', 'D', 'S15', 'I', 'A2', 'B2', 'AC', 'FO', 'SOAK'] as const;
+const ALL = [
+  'E',
+  'F',
+  'A',
+  'B',
+  'C',
+  'D',
+  'S15',
+  'I',
+  'A2',
+  'B2',
+  'AC',
+  'N6',
+  'FO',
+  'SOAK',
+] as const;
 /** The whole run is cut here, whatever happens. */
 const RUN_DEADLINE_MS = 10 * 60_000;
 /** Extra scenarios start only if they are expected to end within this (the build comes before). */
@@ -61,7 +77,7 @@ const { values } = parseArgs({
 });
 if (values.help) {
   print(
-    'Usage: npm run bench -- [--quick] [--only=E,F,A,I,A2,S15,B,B2,C,D,AC,FO,SOAK] [--profile] [--churn-seconds=N] [--soak-seconds=N] [--server-env=K=V ...] [--server-cli=PATH] [--idle-ping=MS,...] [--out=FILE]',
+    'Usage: npm run bench -- [--quick] [--only=E,F,A,I,A2,S15,B,B2,C,D,AC,N6,FO,SOAK] [--profile] [--churn-seconds=N] [--soak-seconds=N] [--server-env=K=V ...] [--server-cli=PATH] [--idle-ping=MS,...] [--out=FILE]',
   );
   process.exit(0);
 }
@@ -262,6 +278,8 @@ async function main(): Promise<void> {
   await scenario('B2', 90, (context) => scenarioB(context, 2));
   const acLabel = 'AC site (2 nodes, Redis Cluster)';
   await scenario('AC', 60, site({ label: acLabel, viewers: 10_000, nodes: 2, redis: 'cluster' }));
+  // The counts channel with six smaller nodes: what each node hears of the changes made anywhere.
+  await scenario('N6', 45, scenarioN6);
   // Redis Cluster failover (3 masters + 3 replicas, ~2 min): only when asked for by --only.
   if (only?.has('FO')) await scenario('FO', scenarioFO);
   if (only?.has('SOAK')) {

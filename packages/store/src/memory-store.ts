@@ -1,4 +1,4 @@
-import type { JoinResult, PostCount, PresenceStore } from './types.js';
+import type { PostCount, PresenceStore } from './types.js';
 
 interface PostState {
   /** visitorId -> nodeId -> lease expiry (ms). */
@@ -28,22 +28,11 @@ export class MemoryStore implements PresenceStore {
     this.now = options.now ?? Date.now;
   }
 
-  async join(
-    postId: number,
-    visitorId: string,
-    nodeId: string,
-    ttlMs: number,
-  ): Promise<JoinResult> {
+  async join(postId: number, visitorId: string, nodeId: string, ttlMs: number) {
     const now = this.now();
     const post = this.post(postId);
-    let changed = this.prune(post, now);
-    let leases = post.leases.get(visitorId);
-    if (!leases) {
-      leases = new Map();
-      post.leases.set(visitorId, leases);
-      changed = true;
-    }
-    leases.set(nodeId, now + ttlMs);
+    const pruned = this.prune(post, now);
+    const changed = this.lease(post, visitorId, nodeId, now + ttlMs) || pruned;
     const seen = post.recent.get(visitorId);
     if (seen === undefined || seen < now - this.options.viewWindowMs) post.views += 1;
     post.recent.set(visitorId, now);
@@ -76,13 +65,7 @@ export class MemoryStore implements PresenceStore {
       const post = this.post(postId);
       let changed = this.prune(post, now);
       for (const visitorId of visitorIds) {
-        let visitorLeases = post.leases.get(visitorId);
-        if (!visitorLeases) {
-          visitorLeases = new Map();
-          post.leases.set(visitorId, visitorLeases);
-          changed = true;
-        }
-        visitorLeases.set(nodeId, now + ttlMs);
+        if (this.lease(post, visitorId, nodeId, now + ttlMs)) changed = true;
       }
       if (changed) this.bump(post, now);
       results.push({ postId, count: post.leases.size, seq: post.seq });
@@ -147,6 +130,17 @@ export class MemoryStore implements PresenceStore {
       this.posts.set(postId, post);
     }
     return post;
+  }
+
+  /** Gives `nodeId` a lease on the post for `visitorId` until `expiry`; true when the visitor is new. */
+  private lease(post: PostState, visitorId: string, nodeId: string, expiry: number): boolean {
+    const leases = post.leases.get(visitorId);
+    if (leases) {
+      leases.set(nodeId, expiry);
+      return false;
+    }
+    post.leases.set(visitorId, new Map([[nodeId, expiry]]));
+    return true;
   }
 
   /** Drops expired leases and visitors left with none; true when a visitor left. */

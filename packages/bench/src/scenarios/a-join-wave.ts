@@ -6,7 +6,8 @@
 import { underTest, sumStats } from '../cluster.js';
 import type { Figures, ScenarioContext } from '../context.js';
 import { MB, addCountsRight, fmtMs, kb } from '../format.js';
-import { inspectorMemory, metric, sampleProc, type NodeProcess } from '../procs.js';
+import { inspectorMemory } from '../inspector.js';
+import { metric, sampleProc, type NodeProcess } from '../procs.js';
 import { diffStats, redisPerJoin } from '../redis-stats.js';
 import { PING_INTERVAL_MS } from '../server-defaults.js';
 import { sleep } from '../stats.js';

@@ -5,7 +5,8 @@
  */
 import type { Figures, ScenarioContext } from '../context.js';
 import { MB, kb } from '../format.js';
-import { inspectorMemory, sampleProc } from '../procs.js';
+import { inspectorMemory } from '../inspector.js';
+import { sampleProc } from '../procs.js';
 import { PING_INTERVAL_MS, PING_TIMEOUT_MS } from '../server-defaults.js';
 import { sleep } from '../stats.js';
 import { connectAll } from '../waves.js';
