@@ -89,6 +89,28 @@ const badPayloads: [string, string, unknown][] = [
   ['an unwatch of null', 'presence:unwatch', null],
 ];
 
+/**
+ * Socket.IO packets the server refuses, each in a well-formed engine.io message: broken JSON, an
+ * event that is no array or has no name, a reserved name, a namespace never joined, a second
+ * connect, a connect error from a client, unknown packet types.
+ */
+const MALFORMED_PACKETS = [
+  '2[',
+  '2["presence:join"',
+  '2{"postId":1}',
+  '2[null]',
+  '2[]',
+  '2["disconnect"]',
+  '2/elsewhere,["presence:join",{"postId":1}]',
+  '0',
+  '4',
+  '9',
+  'x',
+  '',
+];
+/** Raw websocket frames that are no engine.io packet. */
+const RAW_FRAMES = ['9', 'x', '', '4', 'bnot-base64!'];
+
 describe('bad input', () => {
   it.each(badPayloads)(
     'should refuse %s with invalid_payload and write nothing',
@@ -129,6 +151,38 @@ describe('bad input', () => {
     );
     c.socket.emit('presence:join', { postId: 1, token: 'x'.repeat(2 * 1024 * 1024) });
     expect(await closed).toBe('transport close');
+    await expectNothingWrittenAndStillServing();
+  });
+
+  it('should close a connection that sends a malformed packet, and keep serving the others', async () => {
+    const bystander = await client();
+    const engineOf = (c: TestClient) =>
+      c.socket.io.engine as unknown as {
+        write(packet: string): void;
+        transport: { ws: { send(frame: string): void } };
+      };
+    const senders = [
+      ...MALFORMED_PACKETS.map((packet) => (c: TestClient) => engineOf(c).write(packet)),
+      ...RAW_FRAMES.map((frame) => (c: TestClient) => engineOf(c).transport.ws.send(frame)),
+    ];
+    const outcomes = await Promise.all(
+      senders.map(async (send) => {
+        const c = await client();
+        const closed = new Promise((resolve) => c.socket.once('disconnect', resolve));
+        send(c);
+        // Packets are handled in order: an answer means the malformed one was let through.
+        const answered = c.request('presence:watch', { postIds: [1] });
+        return Promise.race([
+          closed.then(() => 'closed'),
+          answered.then(
+            () => 'answered',
+            () => 'no answer',
+          ),
+        ]);
+      }),
+    );
+    expect(outcomes).toEqual(senders.map(() => 'closed'));
+    expect(await bystander.request('presence:watch', { postIds: [1] })).toMatchObject({ ok: true });
     await expectNothingWrittenAndStillServing();
   });
 

@@ -1,6 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { ErrorCodes } from '@vip-presence/protocol';
+import { signViewToken } from '@vip-presence/protocol/token';
+import { postKeys } from '@vip-presence/store';
 import { createPresenceServer, type PresenceServer } from '../../src/index.js';
 import { closeAllClients, connectClient, connectError, newVisitorId } from '../helpers/clients.js';
 import { startRedis, type RedisProcess } from '../helpers/redis.js';
@@ -44,14 +47,12 @@ describe('a client whose network vanishes', () => {
   });
 });
 
-describe('abuse', () => {
+describe('connections behind a trusted proxy', () => {
   let server: PresenceServer;
 
   beforeAll(async () => {
     server = createPresenceServer({
       redisUrl: redis.url,
-      eventsPerSecond: 1_000,
-      eventBurst: 1_000,
       maxConnectionsPerIp: 3,
       trustProxy: true,
     });
@@ -59,88 +60,6 @@ describe('abuse', () => {
   });
 
   afterAll(() => server?.close());
-
-  it('should survive thousands of random and malformed packets without writing a key', async () => {
-    await redis.flush();
-    const events = [
-      'presence:join',
-      'presence:leave',
-      'presence:watch',
-      'presence:unwatch',
-      'junk',
-      '',
-      'constructor',
-      '__proto__',
-    ];
-    const values: (() => unknown)[] = [
-      () => null,
-      () => undefined,
-      () => Math.random() * 1e20 - 1e10,
-      () => -1,
-      () => randomBytes(8).toString('hex'),
-      () => ({ postId: Math.random() < 0.5 ? -Math.floor(Math.random() * 1e6) : 0.5 }),
-      () => ({ postId: '1', token: {} }),
-      () => ({ postIds: Array.from({ length: 300 }, () => Math.random()) }),
-      () => ({ postIds: [null, {}, []] }),
-      () => ({ __proto__: { postId: 1 } }),
-      () => [[[[[]]]]],
-      () => randomBytes(64),
-      () => ({ postId: 1, token: 'v1.1.1.' + 'A'.repeat(43) }),
-    ];
-    const pick = <T>(list: T[]) => list[Math.floor(Math.random() * list.length)] as T;
-    // Raw engine.io/socket.io frames: bad types, bad JSON, bad namespaces, binary placeholders.
-    const frames = [
-      '4',
-      '42',
-      '42[',
-      '42["presence:join"',
-      '42{"a":1}',
-      '43',
-      '41/nope,',
-      '45-["x",{"_placeholder":true,"num":9}]',
-      '4999999',
-      '2probe',
-      '6',
-      '42[null]',
-      '42["presence:join",{"postId":1e309}]',
-    ];
-
-    const fuzzers = await Promise.all([1, 2, 3].map(() => connectClient(server.url)));
-    for (let i = 0; i < 3_000; i += 1) {
-      const fuzzer = fuzzers[i % fuzzers.length]!;
-      if (!fuzzer.socket.connected) continue;
-      if (i % 5 === 0) {
-        (fuzzer.socket.io.engine as unknown as { write(data: string): void }).write(pick(frames));
-      } else {
-        fuzzer.socket.emit(pick(events), pick(values)(), () => undefined);
-      }
-    }
-    // Each fuzzer either was disconnected (a malformed frame) or answers a round trip: either
-    // way, everything it sent before has been handled.
-    await Promise.all(
-      fuzzers.map(
-        (fuzzer) =>
-          new Promise<void>((resolve) => {
-            if (!fuzzer.socket.connected) return resolve();
-            fuzzer.socket.once('disconnect', () => resolve());
-            fuzzer.socket.timeout(5_000).emit('presence:leave', { postId: 1 }, () => resolve());
-          }),
-      ),
-    );
-    // Every refused input wrote nothing; the server still serves a good visitor.
-    const probe = await connectClient(server.url);
-    expect(await probe.request('presence:watch', { postIds: [424242] })).toEqual({
-      ok: true,
-      counts: { 424242: 0 },
-    });
-    const keys = await redis.client.keys('*');
-    expect(keys.filter((key) => !key.includes('{p424242}'))).toEqual([]);
-    const good = await connectClient(server.url);
-    expect(await good.request('presence:join', { postId: 5 })).toMatchObject({
-      ok: true,
-      count: 1,
-    });
-  });
 
   it('should cap connections per address behind a trusted proxy by X-Forwarded-For', async () => {
     const from = (ip: string) => ({ extraHeaders: { 'x-forwarded-for': `${ip}, 10.0.0.1` } });
@@ -152,6 +71,215 @@ describe('abuse', () => {
     expect(refused.data?.code).toBe('too_many_connections');
     // Another address behind the same proxy is not affected.
     await connectClient(server.url, from('203.0.113.8'));
+  });
+});
+
+describe('a fuzzer speaking well-formed Socket.IO to a server with a secret', () => {
+  const SECRET = 'fuzz-secret-of-sufficient-length';
+  /** Valid joins, leaves and watches go to these posts. */
+  const POSTS = 12;
+  const FUZZERS = 8;
+  const EVENTS_PER_FUZZER = 300;
+  let server: PresenceServer;
+
+  beforeAll(async () => {
+    // No rate limit in the way: every event must reach its handler.
+    server = createPresenceServer({
+      redisUrl: redis.url,
+      secret: SECRET,
+      eventsPerSecond: 100_000,
+      eventBurst: 100_000,
+    });
+    await server.listen();
+  });
+
+  afterAll(() => server?.close());
+
+  const now = () => Math.floor(Date.now() / 1000);
+  const pick = <T>(list: readonly T[]): T => list[Math.floor(Math.random() * list.length)] as T;
+  const randomPost = () => 1 + Math.floor(Math.random() * POSTS);
+  const validToken = (postId: number) => signViewToken(SECRET, postId, now() + 600);
+
+  /** Payloads no real event accepts: wrong types and shapes, bad post ids, binary. */
+  const MALFORMED: (() => unknown)[] = [
+    () => null,
+    () => undefined,
+    () => Math.random() * 1e20 - 1e10,
+    () => randomBytes(8).toString('hex'),
+    () => [randomPost()],
+    () => [[[[[]]]]],
+    () => randomBytes(64),
+    () => ({}),
+    () => ({ postId: String(randomPost()) }),
+    () => ({ postId: randomPost() + 0.5 }),
+    () => ({ postId: -randomPost() }),
+    () => ({ postId: 0 }),
+    () => ({ postId: Number.MAX_SAFE_INTEGER + 2 }),
+    () => ({ postId: NaN, token: validToken(1) }),
+    () => ({ postId: { $gt: 0 } }),
+    () => ({ __proto__: { postId: randomPost() } }),
+    () => ({ postIds: String(randomPost()) }),
+    () => ({ postIds: [] }),
+    () => ({ postIds: [randomPost(), null, {}] }),
+  ];
+
+  /** Tokens of a join of `postId`, with the answer of a server that has SECRET (valid thrice). */
+  const TOKENS: [(postId: number) => unknown, string][] = [
+    [validToken, 'ok'],
+    [validToken, 'ok'],
+    [validToken, 'ok'],
+    [(p) => signViewToken('a-forger-without-the-secret', p, now() + 600), 'invalid_token'],
+    [(p) => signViewToken(SECRET, p, now() - 3_600), 'token_expired'],
+    [(p) => signViewToken(SECRET, p + POSTS, now() + 600), 'invalid_token'],
+    [(p) => `v1.${p}.${now() + 600}.${randomBytes(32).toString('base64url')}`, 'invalid_token'],
+    [() => randomBytes(1 + Math.floor(Math.random() * 64)).toString('base64url'), 'invalid_token'],
+    [() => undefined, 'invalid_token'],
+    [() => null, 'invalid_token'],
+    [() => '', 'invalid_payload'],
+    [() => 'v'.repeat(257), 'invalid_payload'],
+    [() => 42, 'invalid_payload'],
+    [() => ({ v1: validToken(1) }), 'invalid_payload'],
+  ];
+
+  const UNKNOWN_EVENTS = ['junk', '', 'presence:count', 'presence:explode', 'PRESENCE:JOIN'];
+  const PROTOTYPE_EVENTS = ['constructor', '__proto__', 'toString', 'hasOwnProperty'];
+
+  interface Fuzz {
+    event: string;
+    payload: unknown;
+    /** "ok" or the error code the server must answer. */
+    expected: string;
+    /** What an "ok" changes in the model. */
+    joins?: number;
+    leaves?: number;
+  }
+
+  const REAL_EVENTS = ['presence:join', 'presence:leave', 'presence:watch', 'presence:unwatch'];
+  const someValidPosts = () =>
+    Array.from({ length: 1 + Math.floor(Math.random() * 5) }, randomPost);
+
+  const join = (): Fuzz => {
+    const postId = randomPost();
+    const [token, expected] = pick(TOKENS);
+    const payload = { postId, token: token(postId) };
+    return { event: 'presence:join', payload, expected, joins: postId };
+  };
+  const leave = (): Fuzz => {
+    const postId = randomPost();
+    return { event: 'presence:leave', payload: { postId }, expected: 'ok', leaves: postId };
+  };
+  const watch = (event: string) => (): Fuzz => ({
+    event,
+    payload: { postIds: someValidPosts() },
+    expected: 'ok',
+  });
+  const watchTooMany = (): Fuzz => {
+    const length = server.options.maxPostsPerSocket + 1 + Math.floor(Math.random() * 100);
+    const postIds = Array.from({ length }, (_, i) => i + 1);
+    return { event: 'presence:watch', payload: { postIds }, expected: 'too_many_posts' };
+  };
+  const malformed = (): Fuzz => ({
+    event: pick(REAL_EVENTS),
+    payload: pick(MALFORMED)(),
+    expected: 'invalid_payload',
+  });
+  const unknown = (): Fuzz => ({
+    event: pick([...UNKNOWN_EVENTS, ...PROTOTYPE_EVENTS, randomBytes(6).toString('hex')]),
+    payload: pick([...MALFORMED, () => ({ postId: 1, token: validToken(1) })])(),
+    expected: 'unknown_event',
+  });
+  /** Kinds of random events, with their weights. */
+  const KINDS: [number, () => Fuzz][] = [
+    [4, join],
+    [2, leave],
+    [1, watch('presence:watch')],
+    [1, watch('presence:unwatch')],
+    [1, watchTooMany],
+    [3, malformed],
+    [2, unknown],
+  ];
+  const weighted = KINDS.flatMap(([weight, make]) => Array<() => Fuzz>(weight).fill(make));
+  const randomEvent = () => pick(weighted)();
+
+  it('should answer every random event from its handlers and count only the valid joins', async () => {
+    await redis.flush();
+    /** The model: post -> visitors whose last answered join or leave of it was an accepted join. */
+    const viewing = new Map<number, Set<string>>();
+    const answers = new Map<string, number>();
+    const wrong: string[] = [];
+    const fuzzers = await Promise.all(
+      Array.from({ length: FUZZERS }, () => connectClient(server.url)),
+    );
+    // Each fuzzer waits for an answer before its next event, so the model knows the order.
+    await Promise.all(
+      fuzzers.map(async (fuzzer) => {
+        for (let i = 0; i < EVENTS_PER_FUZZER; i += 1) {
+          const fuzz = randomEvent();
+          const answer = (await fuzzer.socket
+            .timeout(2_000)
+            .emitWithAck(fuzz.event, fuzz.payload)
+            .catch(() => undefined)) as { ok?: boolean; error?: { code?: string } } | undefined;
+          const got = !answer ? 'no answer' : answer.ok ? 'ok' : String(answer.error?.code);
+          answers.set(got, (answers.get(got) ?? 0) + 1);
+          if (got !== fuzz.expected) {
+            wrong.push(
+              `${fuzz.event} ${JSON.stringify(fuzz.payload)}: ${got}, not ${fuzz.expected}`,
+            );
+          }
+          if (got === 'no answer') break;
+          if (got !== 'ok') continue;
+          if (fuzz.joins)
+            viewing.set(fuzz.joins, (viewing.get(fuzz.joins) ?? new Set()).add(fuzzer.visitorId));
+          if (fuzz.leaves) viewing.get(fuzz.leaves)?.delete(fuzzer.visitorId);
+        }
+      }),
+    );
+
+    // Every event was answered (by its handler, or by the check of its name) as the model says.
+    expect(wrong.slice(0, 5)).toEqual([]);
+    expect(answers.has('no answer')).toBe(false);
+    expect(answers.has(ErrorCodes.Internal)).toBe(false);
+    // Every path was taken, many times.
+    const { InvalidPayload, InvalidToken, TokenExpired, TooManyPosts, UnknownEvent } = ErrorCodes;
+    for (const outcome of [
+      'ok',
+      InvalidPayload,
+      InvalidToken,
+      TokenExpired,
+      TooManyPosts,
+      UnknownEvent,
+    ]) {
+      expect(answers.get(outcome) ?? 0, outcome).toBeGreaterThan(20);
+    }
+
+    // The store holds exactly the accepted joins, and nothing of any other post.
+    for (let postId = 1; postId <= POSTS; postId += 1) {
+      const members = await redis.client.zrange(postKeys(postId).viewers, '0', '-1');
+      expect(members.sort(), `viewers of post ${postId}`).toEqual(
+        [...(viewing.get(postId) ?? [])].sort(),
+      );
+    }
+    const stray = (await redis.client.keys('*')).filter((key) => {
+      const postId = /^vp:\{p(\d+)\}:/.exec(key)?.[1];
+      return postId ? Number(postId) > POSTS : !key.startsWith('vp:top:');
+    });
+    expect(stray).toEqual([]);
+
+    // A well-behaved reader is served, and sees every fuzzer leave when it disconnects.
+    const reader = await connectClient(server.url);
+    const all = Array.from({ length: POSTS }, (_, i) => i + 1);
+    expect(
+      await reader.request('presence:join', { postId: 1, token: validToken(1) }),
+    ).toMatchObject({
+      ok: true,
+      count: (viewing.get(1)?.size ?? 0) + 1,
+      self: true,
+    });
+    expect(await reader.request('presence:watch', { postIds: all })).toMatchObject({ ok: true });
+    for (const fuzzer of fuzzers) fuzzer.close();
+    await Promise.all(
+      all.map((postId) => reader.waitForCount(postId, (c) => c.count === (postId === 1 ? 1 : 0))),
+    );
   });
 });
 
