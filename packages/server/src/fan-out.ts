@@ -7,16 +7,18 @@ export interface FanOutOptions {
   /** Deliveries per second one post may cause on this node; paces the passes of big rooms. */
   maxDeliveriesPerSecond: number;
   /**
-   * Sockets per emit. A room up to this size gets its count in one emit; a bigger room in
-   * chunks of this size, paced to `maxDeliveriesPerSecond`.
+   * Sockets per emit. A room up to this size gets its count in one step; a bigger room in chunks
+   * of this size, paced to `maxDeliveriesPerSecond`.
    */
   chunkSize: number;
-  /** Local socket ids in the post's readers room (viewing or watching). */
-  readers(postId: number): ReadonlySet<string> | undefined;
-  /** Local socket ids whose visitor views the post (they get `self: true`). */
-  viewers(postId: number): ReadonlySet<string> | undefined;
-  /** One emit of the whole room: the viewers get `self: true`, the other readers `self: false`. */
-  emitRoom(postId: number, payload: (self: boolean) => CountPayload): void;
+  /** The post's readers' socket ids: a live view, so sockets that start reading mid-pass are
+   *  reached too. */
+  readers(postId: number): { keys(): Iterator<string> } | undefined;
+  /**
+   * Whether to send `count` to this reader: its `self` flag, or undefined when it must not be
+   * sent (it has this count or a newer one, or reads the post no more). Records it as told.
+   */
+  tell(count: PostCount, socketId: string): boolean | undefined;
   /** One emit to these sockets. */
   emitTo(socketIds: string[], payload: CountPayload): void;
   /** How many sockets an emit reached (for the deliveries metric). */
@@ -31,11 +33,10 @@ interface Job {
   /** The count changed since the current or last pass began: another pass is due. */
   due: boolean;
   passStartedAt: number;
-  /** Where a pass over a big room has got to; unset between passes. */
+  /** Where a pass has got to; unset between passes. */
   cursor?: Iterator<string>;
-  /** The `seq` each socket got, in this pass and in the one before. */
-  sent: Map<string, number>;
-  sentBefore: Map<string, number>;
+  /** Readers walked in this pass (they set the post's window). */
+  walked: number;
   timer?: NodeJS.Timeout;
 }
 
@@ -48,11 +49,14 @@ interface Job {
  * (10,000 readers at 20,000/s: one pass per 500 ms), so a reader gets at most one update per
  * window however fast the count changes.
  *
- * A small room gets one emit per pass. A big room is walked in chunks spread over its window
- * rather than in one burst, and each chunk gets the newest count when its turn comes, so a change
- * reaches every reader within about one window (not a window plus a whole fan-out), the event
- * loop stays free for joins and acks between chunks, and readers who already have the newest
- * count are skipped. Counts reach every socket in `seq` order.
+ * A small room gets its pass in one step: one emit per `self` flag. A big room is walked in
+ * chunks spread over its window rather than in one burst, and each chunk gets the newest count
+ * when its turn comes, so a change reaches every reader within about one window (not a window
+ * plus a whole fan-out) and the event loop stays free for joins and acks between chunks.
+ *
+ * Whom to tell, and with which `self`, is the presence core's (`tell`): readers who already have
+ * the newest count (from an earlier pass, their join's ack, their watch) are skipped, so each
+ * count reaches a socket once, and in `seq` order. This is the I/O-side scheduler only.
  */
 export class FanOut {
   private readonly jobs = new Map<number, Job>();
@@ -70,8 +74,7 @@ export class FanOut {
         latest: update,
         due: true,
         passStartedAt: -Infinity,
-        sent: new Map(),
-        sentBefore: new Map(),
+        walked: 0,
       };
       this.jobs.set(update.postId, fresh);
       this.rest(fresh, 0);
@@ -110,30 +113,15 @@ export class FanOut {
   private startPass(job: Job): void {
     job.due = false;
     job.passStartedAt = this.now();
-    const readers = this.options.readers(job.postId);
-    if (!readers || readers.size <= this.options.chunkSize) {
-      const { latest } = job;
-      if (readers && readers.size > 0) {
-        this.options.emitRoom(job.postId, (self) => ({ ...latest, self }));
-        this.options.delivered?.(readers.size);
-      }
-      job.sent.clear();
-      job.sentBefore.clear();
-      this.endPass(job, readers?.size ?? 0);
-      return;
-    }
-    // The room's live set: sockets that join during the pass are reached too.
-    job.cursor = readers.values();
-    job.sentBefore = job.sent;
-    job.sent = new Map();
+    job.cursor = this.options.readers(job.postId)?.keys();
+    job.walked = 0;
     this.step(job);
   }
 
   private step(job: Job): void {
     job.timer = undefined;
     const startedAt = this.now();
-    const { latest, sent, sentBefore } = job;
-    const viewers = this.options.viewers(job.postId);
+    const { latest } = job;
     const selfIds: string[] = [];
     const otherIds: string[] = [];
     while (selfIds.length + otherIds.length < this.options.chunkSize) {
@@ -142,21 +130,17 @@ export class FanOut {
         job.cursor = undefined;
         break;
       }
-      const id = next.value;
-      const had = sent.get(id) ?? sentBefore.get(id);
-      if (had !== undefined && had >= latest.seq) {
-        sent.set(id, had);
-        continue;
-      }
-      sent.set(id, latest.seq);
-      (viewers?.has(id) ? selfIds : otherIds).push(id);
+      job.walked += 1;
+      const self = this.options.tell(latest, next.value);
+      if (self !== undefined) (self ? selfIds : otherIds).push(next.value);
     }
-    if (selfIds.length > 0) this.options.emitTo(selfIds, { ...latest, self: true });
-    if (otherIds.length > 0) this.options.emitTo(otherIds, { ...latest, self: false });
+    const { postId, count, seq } = latest;
+    if (selfIds.length > 0) this.options.emitTo(selfIds, { postId, count, self: true, seq });
+    if (otherIds.length > 0) this.options.emitTo(otherIds, { postId, count, self: false, seq });
     const delivered = selfIds.length + otherIds.length;
     if (delivered > 0) this.options.delivered?.(delivered);
     if (!job.cursor) {
-      this.endPass(job, sent.size);
+      this.endPass(job, job.walked);
       return;
     }
     // Paced: this chunk's share of the post's deliveries per second, counted from its start.

@@ -1,5 +1,10 @@
-export { createPresenceServer, resolveOptions, type PresenceServer } from './presence-server.js';
-export { DEFAULT_OPTIONS, type PresenceServerOptions, type ResolvedOptions } from './options.js';
+export { createPresenceServer, type PresenceServer } from './presence-server.js';
+export {
+  DEFAULT_OPTIONS,
+  resolveOptions,
+  type PresenceServerOptions,
+  type ResolvedOptions,
+} from './options.js';
 export { readServerConfig, MIN_SECRET_LENGTH, type ServerConfig } from './config.js';
 export { ConfigError, isConfigError } from '@vip-presence/store';
 export {

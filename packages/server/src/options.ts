@@ -1,4 +1,7 @@
+import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
+import { ConfigError } from '@vip-presence/store';
+import { assertLiveness } from './liveness.js';
 
 /**
  * Options of `createPresenceServer()`. Every field has a default; the executable fills them from
@@ -157,3 +160,27 @@ export const DEFAULT_OPTIONS = {
   sweepIntervalMs: 5_000,
   keyPrefix: 'vp',
 } as const;
+
+/** The options over their defaults, checked: a bad value throws a `ConfigError` naming it. */
+export function resolveOptions(options: PresenceServerOptions): ResolvedOptions {
+  const resolved: ResolvedOptions = {
+    ...DEFAULT_OPTIONS,
+    allowedOrigins: [...DEFAULT_OPTIONS.allowedOrigins],
+    redisClusterNodes: [...DEFAULT_OPTIONS.redisClusterNodes],
+    nodeId: `n${randomBytes(6).toString('hex')}`,
+    ...stripUndefined(options),
+  };
+  delete (resolved as PresenceServerOptions).logger;
+  assertLiveness(resolved);
+  if (!Number.isSafeInteger(resolved.fanOutChunkSize) || resolved.fanOutChunkSize < 1) {
+    throw new ConfigError('fanOutChunkSize', 'must be a whole number of at least 1');
+  }
+  if (!/^[A-Za-z0-9_.-]{1,64}$/.test(resolved.nodeId)) {
+    throw new ConfigError('nodeId', 'must be 1-64 characters of [A-Za-z0-9_.-]');
+  }
+  return resolved;
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

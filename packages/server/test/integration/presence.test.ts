@@ -102,9 +102,8 @@ describe.each(setups)('presence on %s', (_label, nodeCount, start) => {
       const tab2 = await connectClient(b.url, { visitorId });
       const tab3 = await connectClient(a.url, { visitorId });
       const other = await connectClient(b.url);
-      for (const tab of [tab1, tab2, tab3, other])
-        await tab.request('presence:join', { postId: post });
-      await other.waitForCount(post, (c) => c.count === 2);
+      for (const tab of [tab1, tab2, tab3]) await tab.request('presence:join', { postId: post });
+      expect(await other.request('presence:join', { postId: post })).toMatchObject({ count: 2 });
 
       tab1.close();
       expect(await tab2.request('presence:leave', { postId: post })).toEqual({ ok: true });
@@ -122,9 +121,12 @@ describe.each(setups)('presence on %s', (_label, nodeCount, start) => {
       const viewer = await connectClient(a.url);
       const watcher = await connectClient(b.url);
       await watcher.request('presence:watch', { postIds: [post] });
-      await viewer.request('presence:join', { postId: post });
+      // The viewer's ack tells it; the count does not come to it again as an update.
+      expect(await viewer.request('presence:join', { postId: post })).toMatchObject({
+        count: 1,
+        self: true,
+      });
       expect(await watcher.waitForCount(post, (c) => c.count === 1)).toMatchObject({ self: false });
-      expect(await viewer.waitForCount(post, (c) => c.count === 1)).toMatchObject({ self: true });
     });
 
     it('should tell a tab that starts watching whether its visitor already views the post', async () => {
@@ -145,6 +147,23 @@ describe.each(setups)('presence on %s', (_label, nodeCount, start) => {
       await archive.request('presence:watch', { postIds: [post] });
       await article.request('presence:join', { postId: post });
       expect(await archive.waitForCount(post, (c) => c.count === 1)).toMatchObject({ self: true });
+    });
+
+    it('should send each reader a count once: a joiner in its ack, not again as an update', async () => {
+      const post = postId();
+      const joiner = await connectClient(a.url);
+      const ack = await joiner.request<{ seq: number }>('presence:join', { postId: post });
+      const watcher = await connectClient(a.url);
+      await watcher.request('presence:watch', { postIds: [post] });
+      const other = await connectClient(b.url);
+      await other.request('presence:join', { postId: post });
+      await joiner.waitForCount(post, (c) => c.count === 2);
+      await watcher.waitForCount(post, (c) => c.count === 2);
+      expect(joiner.counts.map((c) => c.seq)).not.toContain(ack.seq);
+      for (const reader of [joiner, watcher]) {
+        const seqs = reader.counts.map((c) => c.seq);
+        expect(new Set(seqs).size).toBe(seqs.length);
+      }
     });
 
     it('should let a watcher receive updates without being counted', async () => {
@@ -299,9 +318,9 @@ describe.each(setups)('presence on %s', (_label, nodeCount, start) => {
     const reader = await connectClient(a.url);
     for (const post of posts) await reader.request('presence:join', { postId: post });
     await reader.request('presence:watch', { postIds: posts });
-    // Rooms p:<id> and v:<id> now exist on node a: a per-room subscription of the adapter would
-    // show here as "vp:sio#/#p:<id>#". Expected: the namespace's channel, one private channel per
-    // node, and the counts channel of each post read here (the node follows those posts).
+    // A per-room subscription of the adapter would show here as "vp:sio#/#<room>#". Expected: the
+    // namespace's channel, one private channel per node, and the counts channel of each post read
+    // here (the node follows those posts).
     const channels = await setup.shardChannels();
     expect(channels).toContain('vp:sio#/#');
     const counts = channels.filter((channel) => channel.startsWith('vp:counts:'));

@@ -8,11 +8,13 @@ interface Received extends CountPayload {
 
 /**
  * A room of `readers` sockets r0..; the first `viewers` of them view the post (self: true).
+ * `tell` stands for the presence core: each socket is told a `seq` once, never an older one.
  * Defaults: chunks of 4, 40 deliveries per second (one chunk per 100 ms), a 50 ms window.
  */
 function setup(readers: number, viewers: number, settings: Partial<{ rate: number }> = {}) {
   const room = new Set(Array.from({ length: readers }, (_, i) => `r${i}`));
   const selfRoom = new Set([...room].slice(0, viewers));
+  const told = new Map<string, number>();
   /** What each socket received, in order, with the (fake) time. */
   const received = new Map<string, Received[]>();
   const emits: string[][] = [];
@@ -24,10 +26,10 @@ function setup(readers: number, viewers: number, settings: Partial<{ rate: numbe
     maxDeliveriesPerSecond: settings.rate ?? 40,
     chunkSize: 4,
     readers: () => room,
-    viewers: () => selfRoom,
-    emitRoom(_postId, payload) {
-      emits.push([...room]);
-      for (const id of room) give(id, payload(selfRoom.has(id)));
+    tell(count, id) {
+      if (!room.has(id) || (told.get(id) ?? -1) >= count.seq) return undefined;
+      told.set(id, count.seq);
+      return selfRoom.has(id);
     },
     emitTo(ids, payload) {
       emits.push(ids);
@@ -38,6 +40,7 @@ function setup(readers: number, viewers: number, settings: Partial<{ rate: numbe
   return {
     fanOut,
     room,
+    told,
     received,
     emits,
     seqs: (id: string) => (received.get(id) ?? []).map((p) => p.seq ?? 0),
@@ -49,11 +52,11 @@ describe('FanOut', () => {
   beforeEach(() => vi.useFakeTimers());
   afterEach(() => vi.useRealTimers());
 
-  it('should send a small room its count in one emit, at once', () => {
+  it('should send a small room its count at once, in one emit per self flag', () => {
     const { fanOut, received, emits, delivered } = setup(4, 1);
     fanOut.send({ postId: 7, count: 1, seq: 1 });
     vi.advanceTimersByTime(0);
-    expect(emits).toHaveLength(1);
+    expect(emits).toEqual([['r0'], ['r1', 'r2', 'r3']]);
     expect(received.get('r0')).toMatchObject([{ postId: 7, count: 1, self: true, seq: 1 }]);
     expect(received.get('r3')).toMatchObject([{ postId: 7, count: 1, self: false, seq: 1 }]);
     expect(delivered()).toBe(4);
@@ -150,6 +153,16 @@ describe('FanOut', () => {
     expect(seqs('late')).toEqual([1]);
     expect(seqs('r6')).toEqual([]);
     expect(seqs('r7')).toEqual([1]);
+  });
+
+  it('should skip the readers who already have the count, as from their join ack', () => {
+    const { fanOut, told, seqs, delivered } = setup(4, 0);
+    told.set('r1', 1);
+    fanOut.send({ postId: 7, count: 1, seq: 1 });
+    vi.runAllTimers();
+    expect(seqs('r1')).toEqual([]);
+    expect(seqs('r0')).toEqual([1]);
+    expect(delivered()).toBe(3);
   });
 
   it('should stop sending when closed', () => {

@@ -1,0 +1,177 @@
+import type { Logger } from 'pino';
+import type { Socket } from 'socket.io';
+import {
+  CLIENT_EVENTS,
+  ErrorCodes,
+  Events,
+  parseJoin,
+  parseLeave,
+  parseWatch,
+  protocolError,
+  type ErrorCode,
+  type JoinAck,
+  type SimpleAck,
+  type WatchAck,
+} from '@vip-presence/protocol';
+import { verifyViewToken } from '@vip-presence/protocol/token';
+import type { CountsSubscriber, PresenceStore } from '@vip-presence/store';
+import type { EffectRunner } from './effect-runner.js';
+import type { Handshake, SocketData } from './handshake.js';
+import type { Metrics } from './metrics.js';
+import type { ResolvedOptions } from './options.js';
+import type { PresenceCore } from './presence-core.js';
+import type { Effect } from './presence-effects.js';
+import { TokenBucket } from './rate-limiter.js';
+import type { Refusals } from './refusals.js';
+import type { StoreHealth } from './store-health.js';
+
+/** Refusals in a row after which a socket that keeps flooding is disconnected. */
+const MAX_STRIKES = 200;
+
+export interface SocketHandlersContext {
+  core: PresenceCore;
+  run: EffectRunner;
+  store: PresenceStore;
+  /** The counts channel (Redis only). */
+  counts: CountsSubscriber | undefined;
+  health: StoreHealth;
+  handshake: Handshake;
+  refusals: Refusals;
+  metrics: Metrics;
+  options: ResolvedOptions;
+  log: Logger;
+}
+
+type Ack = (response: unknown) => void;
+
+/**
+ * One connection's four events: each is checked (rate, name, payload, token), told to the core,
+ * and, for joins and watches, sent to the store; the core's answer is run and acked.
+ */
+export function handleConnection(context: SocketHandlersContext, socket: Socket): void {
+  const { core, run, store, counts, health, refusals, metrics, options, log } = context;
+  const { visitorId, ip } = socket.data as SocketData;
+  core.connect(socket.id, visitorId);
+  metrics.connections.set(core.socketCount);
+  const refuse = (code: ErrorCode, message: string) => refusals.ack(protocolError(code, message));
+  const unavailable = () =>
+    refuse(ErrorCodes.Unavailable, 'presence store unavailable; retry later');
+
+  /**
+   * A join's or watch's store op, once its posts are followed (so no change of their counts is
+   * missed in between); undefined when the store failed, once the core undid the start.
+   */
+  async function afterFollowing<T>(
+    operation: string,
+    follow: readonly number[],
+    storeOp: () => Promise<T>,
+    undo: () => readonly Effect[],
+  ): Promise<T | undefined> {
+    try {
+      await Promise.all(follow.map((postId) => counts?.follow(postId)));
+      const result = await storeOp();
+      health.answered();
+      return result;
+    } catch (error) {
+      health.failed(operation, error);
+      void run(undo());
+      return undefined;
+    }
+  }
+
+  const bucket = new TokenBucket(options.eventsPerSecond, options.eventBurst);
+  let strikes = 0;
+  socket.use(([event, ...args], next) => {
+    const last = args[args.length - 1];
+    const ack = typeof last === 'function' ? (last as Ack) : undefined;
+    // Leaving and unwatching only ever lower the load; a refused leave would keep a reader counted.
+    const lowersLoad = event === Events.Leave || event === Events.Unwatch;
+    if (!lowersLoad && !bucket.take()) {
+      ack?.(refuse(ErrorCodes.RateLimited, `at most ${options.eventsPerSecond} events per second`));
+      if (++strikes > MAX_STRIKES) socket.disconnect(true);
+      return;
+    }
+    strikes = 0;
+    if (!CLIENT_EVENTS.has(event)) {
+      ack?.(refuse(ErrorCodes.UnknownEvent, `unknown event "${String(event).slice(0, 64)}"`));
+      return;
+    }
+    next();
+  });
+
+  const on = (event: string, handler: (payload: unknown) => Promise<unknown>) =>
+    socket.on(event, (payload: unknown, ack: unknown) => {
+      const reply = typeof ack === 'function' ? (ack as Ack) : () => undefined;
+      handler(payload).then(reply, (error: unknown) => {
+        log.error({ err: error }, 'handler failed');
+        reply(refuse(ErrorCodes.Internal, 'internal error; nothing was changed'));
+      });
+    });
+
+  on(Events.Join, async (payload): Promise<JoinAck> => {
+    const parsed = parseJoin(payload);
+    if (!parsed.ok) return refusals.ack(parsed.error);
+    const { postId, token } = parsed.value;
+    if (options.secret) {
+      if (!token) return refuse(ErrorCodes.InvalidToken, 'a view token is required');
+      const check = verifyViewToken(options.secret, token, postId);
+      if (!check.ok) return refusals.ack(check.error);
+    }
+    const start = core.join(socket.id, postId);
+    if (!start.ok) return refusals.ack(start.error);
+    const result = await afterFollowing(
+      'join',
+      start.follow,
+      () => store.join(postId, visitorId, options.nodeId, options.sessionTtlMs),
+      () => core.joinFailed(start),
+    );
+    if (!result) return unavailable();
+    if (!socket.connected) return refuse(ErrorCodes.Unavailable, 'disconnected');
+    if (start.firstForVisitor) metrics.joins.inc();
+    void run(core.joined(start, result));
+    // seq orders this count against the pushed updates of the post (an optional field).
+    return { ok: true, count: result.count, self: true, views: result.views, seq: result.seq };
+  });
+
+  on(Events.Leave, async (payload): Promise<SimpleAck> => {
+    const parsed = parseLeave(payload);
+    if (!parsed.ok) return refusals.ack(parsed.error);
+    // Acked once the store dropped the lease (or failed to).
+    await run(core.leave(socket.id, parsed.value.postId));
+    return { ok: true };
+  });
+
+  on(Events.Watch, async (payload): Promise<WatchAck> => {
+    const parsed = parseWatch(payload, options.maxPostsPerSocket);
+    if (!parsed.ok) return refusals.ack(parsed.error);
+    const start = core.watch(socket.id, parsed.value.postIds);
+    if (!start.ok) return refusals.ack(start.error);
+    const current = await afterFollowing(
+      'counts',
+      start.follow,
+      () => store.counts(start.postIds),
+      () => core.watchFailed(start),
+    );
+    if (!current) return unavailable();
+    if (!socket.connected) return refuse(ErrorCodes.Unavailable, 'disconnected');
+    // The ack has counts only; the core sends each post's count with `self` first.
+    void run(core.watched(start, current));
+    return {
+      ok: true,
+      counts: Object.fromEntries(current.map((c) => [String(c.postId), c.count])),
+    };
+  });
+
+  on(Events.Unwatch, async (payload): Promise<SimpleAck> => {
+    const parsed = parseWatch(payload, options.maxPostsPerSocket);
+    if (!parsed.ok) return refusals.ack(parsed.error);
+    void run(core.unwatch(socket.id, parsed.value.postIds));
+    return { ok: true };
+  });
+
+  socket.on('disconnect', () => {
+    context.handshake.release(ip);
+    void run(core.disconnect(socket.id));
+    metrics.connections.set(core.socketCount);
+  });
+}
