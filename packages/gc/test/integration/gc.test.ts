@@ -1,10 +1,9 @@
-import { fileURLToPath } from 'node:url';
-import { Cluster, Redis } from 'ioredis';
+import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createPresenceServer, type PresenceServer } from '@vip-presence/server';
 import { createSweeper, type Sweeper } from '../../src/index.js';
-// The server package's test helpers: a real redis-server on a free port, real socket.io clients.
+// The server's test helpers: real socket.io clients, and the server's executable as a process (the
+// gc's tests run real server nodes, without the server package in this one's dependencies).
 import {
   closeAllClients,
   connectClient,
@@ -12,54 +11,48 @@ import {
 } from '../../../server/test/helpers/clients.js';
 import {
   killAllProcesses,
-  runToExit,
-  startProcess,
   startServerProcess,
+  type NodeProcess,
 } from '../../../server/test/helpers/processes.js';
 import { startRedis, type RedisProcess } from '../../../server/test/helpers/redis.js';
-import { startRedisCluster } from '../../../server/test/helpers/redis-cluster.js';
 
-const GC_CLI = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
 const SHORT_LEASES = { HEARTBEAT_INTERVAL_MS: '250', SESSION_TTL_MS: '750' };
+/** Nodes that do not prune posts themselves: what their readers see of a dead node comes from the gc. */
+const LONG_LEASES = { HEARTBEAT_INTERVAL_MS: '60000', SESSION_TTL_MS: '120000' };
 const silent = pino({ level: 'silent' });
 
 let redis: RedisProcess;
 let gcClient: Redis;
 let gc: Sweeper;
-let reader: PresenceServer;
-let other: PresenceServer;
+let reader: NodeProcess;
+let other: NodeProcess;
 
 beforeAll(async () => {
   redis = await startRedis();
   gcClient = new Redis(redis.url);
   gc = createSweeper({ redis: gcClient, intervalMs: 200, logger: silent });
   gc.start();
-  // Long heartbeats: these nodes do not prune the post themselves, so what readers see of a dead
-  // node's viewers comes from the gc.
-  reader = createPresenceServer({
-    redisUrl: redis.url,
-    heartbeatIntervalMs: 60_000,
-    sessionTtlMs: 120_000,
-  });
-  other = createPresenceServer({
-    redisUrl: redis.url,
-    heartbeatIntervalMs: 60_000,
-    sessionTtlMs: 120_000,
-  });
-  await Promise.all([reader.listen(), other.listen()]);
-});
-
-afterEach(async () => {
-  closeAllClients();
-  await killAllProcesses();
+  reader = await startServerProcess({ REDIS_URL: redis.url, ...LONG_LEASES });
+  other = await startServerProcess({ REDIS_URL: redis.url, ...LONG_LEASES });
 });
 
 afterAll(async () => {
+  await killAllProcesses();
   await gc?.stop();
   gcClient?.disconnect();
-  await reader?.close();
-  await other?.close();
   await redis?.stop();
+});
+
+/** Nodes started by one test only, killed after it. */
+const doomedNodes: NodeProcess[] = [];
+const startDoomed = async () => {
+  const node = await startServerProcess({ REDIS_URL: redis.url, ...SHORT_LEASES });
+  doomedNodes.push(node);
+  return node;
+};
+afterEach(async () => {
+  closeAllClients();
+  await Promise.all(doomedNodes.splice(0).map((node) => node.crash()));
 });
 
 describe('two server nodes and the gc', () => {
@@ -78,7 +71,7 @@ describe('two server nodes and the gc', () => {
   });
 
   it("should reclaim a killed node's sessions and announce the leave to readers on other nodes", async () => {
-    const doomed = await startServerProcess({ REDIS_URL: redis.url, ...SHORT_LEASES });
+    const doomed = await startDoomed();
     const watcher = await connectClient(reader.url);
     await watcher.request('presence:watch', { postIds: [2] });
     const viewers = await Promise.all([
@@ -98,7 +91,7 @@ describe('two server nodes and the gc', () => {
   });
 
   it('should leave no session keys once everyone has gone and the gc ran', async () => {
-    const doomed = await startServerProcess({ REDIS_URL: redis.url, ...SHORT_LEASES });
+    const doomed = await startDoomed();
     const viewer = await connectClient(doomed.url);
     await viewer.request('presence:join', { postId: 3 });
     await doomed.crash();
@@ -116,7 +109,7 @@ describe('a gc stopped for a long stretch', () => {
   it('should find counts right all along and reclaim the memory once it runs again', async () => {
     await gc.stop();
     try {
-      const doomed = await startServerProcess({ REDIS_URL: redis.url, ...SHORT_LEASES });
+      const doomed = await startDoomed();
       const posts = [60, 61, 62];
       for (const postId of posts) {
         const viewer = await connectClient(doomed.url);
@@ -155,9 +148,7 @@ describe('several gcs at once', () => {
   it('should reclaim and announce each expired session once', async () => {
     await gc.stop();
     try {
-      const nodes = await Promise.all(
-        [1, 2].map(() => startServerProcess({ REDIS_URL: redis.url, ...SHORT_LEASES })),
-      );
+      const nodes = await Promise.all([1, 2].map(() => startDoomed()));
       const posts = Array.from({ length: 20 }, (_, i) => 100 + i);
       for (const [i, postId] of posts.entries()) {
         const viewer = await connectClient(nodes[i % 2]!.url);
@@ -195,63 +186,6 @@ describe('several gcs at once', () => {
       expect(again).toEqual([]);
     } finally {
       gc.start();
-    }
-  });
-});
-
-describe('the vip-presence-gc executable', () => {
-  it('should exit 1 naming REDIS_URL when it is missing', async () => {
-    const { code, output } = await runToExit(GC_CLI, {});
-    expect(code).toBe(1);
-    expect(output).toContain('REDIS_URL: is required');
-  });
-
-  it('should start from environment variables alone and stop on SIGTERM', async () => {
-    const gcProcess = await startProcess(
-      GC_CLI,
-      { REDIS_URL: redis.url, GC_INTERVAL_MS: '500', LOG_LEVEL: 'info' },
-      /"intervalMs":500,.*"msg":"sweeping"/,
-    );
-    expect(await gcProcess.stop()).toBe(0);
-  });
-});
-
-describe('the gc on a Redis Cluster (sharded adapter)', () => {
-  it("should reclaim a killed node's sessions and announce the leave through sharded pub/sub", async () => {
-    const cluster = await startRedisCluster();
-    const sweeperClient = new Cluster(
-      cluster.nodes.map((node) => ({ host: '127.0.0.1', port: Number(node.split(':')[1]) })),
-    );
-    const sweeper = createSweeper({ redis: sweeperClient, intervalMs: 200, logger: silent });
-    const node = createPresenceServer({
-      redisClusterNodes: cluster.nodes,
-      heartbeatIntervalMs: 60_000,
-      sessionTtlMs: 120_000,
-    });
-    try {
-      await node.listen();
-      sweeper.start();
-      const doomed = await startServerProcess({
-        REDIS_CLUSTER_NODES: cluster.nodes.join(','),
-        ...SHORT_LEASES,
-      });
-      const watcher = await connectClient(node.url);
-      await watcher.request('presence:watch', { postIds: [7, 8] });
-      for (const postId of [7, 8]) {
-        const viewer = await connectClient(doomed.url);
-        await viewer.request('presence:join', { postId });
-        await watcher.waitForCount(postId, (c) => c.count === 1);
-      }
-      await doomed.crash();
-      await Promise.all(
-        [7, 8].map((postId) => watcher.waitForCount(postId, (c) => c.count === 0, 2_500)),
-      );
-    } finally {
-      closeAllClients();
-      await sweeper.stop();
-      sweeperClient.disconnect();
-      await node.close();
-      await cluster.stop();
     }
   });
 });
