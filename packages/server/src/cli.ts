@@ -10,7 +10,7 @@ function readConfig(): ServerConfig {
     return readServerConfig(process.env);
   } catch (error) {
     if (!isConfigError(error)) throw error;
-    // One plain line for whoever starts the server.
+    // One plain line for whoever starts the server; stdout carries only log lines.
     process.stderr.write(`vip-presence-server: invalid configuration: ${error.message}\n`);
     process.exit(1);
   }
@@ -40,9 +40,15 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => stop('SIGINT'));
 
   const { port, host } = await server.listen(config.port, config.host);
-  process.stdout.write(
-    `vip-presence-server listening on http://${host === '0.0.0.0' ? 'localhost' : host}:${port} (${server.store.kind} store)\n`,
-  );
+  // Where to reach the server: scripts wait for this line, so it shows at every level but silent.
+  const start = config.logLevel === 'silent' ? log : log.child({}, { level: 'info' });
+  start.info({ url: urlOf(host, port), store: server.store.kind }, 'listening');
+}
+
+/** The URL of a server bound to `host` (an address); a wildcard one is reached on localhost. */
+function urlOf(host: string, port: number): string {
+  if (host === '0.0.0.0' || host === '::') return `http://localhost:${port}`;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 }
 
 main().catch((error: unknown) => {

@@ -49,7 +49,7 @@ export function startServerProcess(env: Record<string, string>): Promise<NodePro
   return startProcess(
     SERVER_CLI,
     { PORT: '0', HOST: '127.0.0.1', ...env },
-    /listening on (http:\/\/[^\s]+)/,
+    /"url":"(http:\/\/[^"]+)"/,
   );
 }
 

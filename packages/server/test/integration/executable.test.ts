@@ -1,4 +1,5 @@
-import { describe, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { startProcess } from '@vip-presence/test-kit';
 import { SERVER_VARIABLES, type ServerVariable } from '../../src/config.js';
 import { runToExit, SERVER_CLI } from '../helpers/processes.js';
 
@@ -49,4 +50,31 @@ describe('the vip-presence-server executable', () => {
       });
     },
   );
+
+  it('should write only JSON lines to stdout, its start line with a URL that serves', async () => {
+    const server = startProcess(process.execPath, [SERVER_CLI], {
+      name: 'vip-presence-server',
+      // warn, as the tests run it: the start line shows at every level but silent.
+      env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
+    });
+    let stdout = '';
+    server.child.stdout?.on('data', (chunk: string) => (stdout += chunk));
+    let exit;
+    try {
+      const [, url] = await server.waitForOutput(/"url":"(http:\/\/[^"]+)"/);
+      expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      expect((await fetch(`${url}/healthz`)).status).toBe(200);
+    } finally {
+      exit = await server.stop();
+    }
+    expect(exit.code).toBe(0);
+    const lines = stdout.trimEnd().split('\n');
+    const logged = lines.map((line) => {
+      expect(() => JSON.parse(line), line).not.toThrow();
+      return JSON.parse(line) as { msg: string; url?: string; store?: string };
+    });
+    expect(logged).toContainEqual(
+      expect.objectContaining({ msg: 'listening', url: expect.any(String), store: 'memory' }),
+    );
+  });
 });
