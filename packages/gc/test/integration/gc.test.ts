@@ -43,6 +43,12 @@ afterAll(async () => {
   await redis?.stop();
 });
 
+/** Live counts of `posts` as the read API of `reader` sees them (read only: it prunes nothing). */
+async function readCounts(posts: number[]): Promise<Record<string, number>> {
+  const response = await fetch(`${reader.url}/api/v1/counts?postIds=${posts.join(',')}`);
+  return ((await response.json()) as { counts: Record<string, number> }).counts;
+}
+
 /** Nodes started by one test only, killed after it. */
 const doomedNodes: NodeProcess[] = [];
 const startDoomed = async () => {
@@ -116,14 +122,7 @@ describe('a gc stopped for a long stretch', () => {
         await viewer.request('presence:join', { postId });
       }
       await doomed.crash();
-      const counts = async () =>
-        (
-          (await (
-            await fetch(`${reader.url}/api/v1/counts?postIds=${posts.join(',')}`)
-          ).json()) as {
-            counts: Record<string, number>;
-          }
-        ).counts;
+      const counts = () => readCounts(posts);
       // No gc: the expired leases stay in Redis, and are not counted.
       await expect
         .poll(async () => Object.values(await counts()), { timeout: 3_000 })
@@ -157,14 +156,7 @@ describe('several gcs at once', () => {
       const seqBefore = await Promise.all(posts.map((p) => redis.client.get(`vp:{p${p}}:seq`)));
       await Promise.all(nodes.map((node) => node.crash()));
       // Wait until every lease has expired, as the read API (read only: it prunes nothing) sees it.
-      const counts = async () =>
-        (
-          (await (
-            await fetch(`${reader.url}/api/v1/counts?postIds=${posts.join(',')}`)
-          ).json()) as {
-            counts: Record<string, number>;
-          }
-        ).counts;
+      const counts = () => readCounts(posts);
       await expect
         .poll(async () => Object.values(await counts()).every((c) => c === 0), { timeout: 3_000 })
         .toBe(true);
