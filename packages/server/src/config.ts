@@ -1,8 +1,7 @@
 import { isIP } from 'node:net';
 import { ConfigError, readRedisConfig, REDIS_CONFIG_VARIABLES } from '@vip-presence/store';
 import { parseLogLevel } from './logger.js';
-import { resolveOptions } from './presence-server.js';
-import type { PresenceServerOptions } from './options.js';
+import { resolveOptions, type PresenceServerOptions } from './options.js';
 
 export interface ServerConfig {
   port: number;
