@@ -20,9 +20,6 @@ import { handleConnection } from './socket-handlers.js';
 import { StoreHealth } from './store-health.js';
 import { setUpStore } from './store-setup.js';
 
-// `config.ts` takes `resolveOptions` from here.
-export { resolveOptions };
-
 /** How long changes are batched before they go to the other nodes and the top-posts index. */
 const PUBLISH_DELAY_MS = 20;
 
