@@ -44,6 +44,21 @@ export function createMetrics() {
       help: 'Count updates delivered to local sockets',
       registers: [registry],
     }),
+    countsPublished: new Counter({
+      name: 'vip_presence_counts_published_total',
+      help: 'Count changes made here and published on the counts channel (one per post per batch)',
+      registers: [registry],
+    }),
+    countsDelivered: new Counter({
+      name: 'vip_presence_counts_delivered_total',
+      help: 'Deliveries Redis made of the counts published here (nodes following each post)',
+      registers: [registry],
+    }),
+    countsReceived: new Counter({
+      name: 'vip_presence_counts_received_total',
+      help: 'Counts received on the counts channel for posts read here',
+      registers: [registry],
+    }),
     storeErrors: new Counter({
       name: 'vip_presence_store_errors_total',
       help: 'Failed store operations',

@@ -73,8 +73,6 @@ export interface CountsSubscriberOptions {
 export class CountsSubscriber {
   private readonly followed = new Map<number, Promise<void>>();
   private readonly prefix: string;
-  /** Messages received for followed posts since start (a metric). */
-  received = 0;
   private readonly sharded: boolean;
 
   constructor(private readonly options: CountsSubscriberOptions) {
@@ -82,9 +80,7 @@ export class CountsSubscriber {
     this.sharded = options.mode === 'sharded';
     const deliver = (channel: string, message: string) => {
       const count = parseCountsMessage(channel, message, this.prefix);
-      if (!count || !this.followed.has(count.postId)) return;
-      this.received += 1;
-      options.onCount(count);
+      if (count && this.followed.has(count.postId)) options.onCount(count);
     };
     options.subscriber.on(this.sharded ? 'smessage' : 'message', deliver);
   }
