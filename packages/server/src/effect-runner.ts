@@ -3,6 +3,7 @@ import type { CountsSubscriber, PresenceStore } from '@vip-presence/store';
 import type { Server } from 'socket.io';
 import type { CountPublisher } from './count-publisher.js';
 import type { FanOut } from './fan-out.js';
+import type { LeaseQueue } from './lease-queue.js';
 import type { Metrics } from './metrics.js';
 import type { PresenceCore } from './presence-core.js';
 import type { Effect } from './presence-effects.js';
@@ -15,6 +16,7 @@ export interface EffectRunnerContext {
   nodeId: string;
   fanOut: FanOut;
   publisher: CountPublisher;
+  leases: LeaseQueue;
   /** The counts channel (Redis only). */
   counts: CountsSubscriber | undefined;
   health: StoreHealth;
@@ -28,18 +30,20 @@ const DONE = Promise.resolve();
 
 /** The I/O side of the core's effects: store writes, emits, the fan-out, the counts channel. */
 export function createEffectRunner(context: EffectRunnerContext): EffectRunner {
-  const { core, io, store, nodeId, fanOut, publisher, counts, health, metrics } = context;
+  const { core, io, store, nodeId, fanOut, publisher, leases, counts, health, metrics } = context;
 
   function drop(postId: number, visitorId: string): Promise<void> {
     metrics.leaves.inc();
-    return store.leave(postId, visitorId, nodeId).then(
-      (count) => {
-        health.answered();
-        void run(core.stored(count));
-      },
-      // The lease runs out by itself within sessionTtlMs.
-      (error: unknown) => health.failed('leave', error),
-    );
+    return leases
+      .run(postId, visitorId, () => store.leave(postId, visitorId, nodeId))
+      .then(
+        (count) => {
+          health.answered();
+          void run(core.stored(count));
+        },
+        // The lease runs out by itself within sessionTtlMs.
+        (error: unknown) => health.failed('leave', error),
+      );
   }
 
   function run(effects: readonly Effect[]): Promise<void> {

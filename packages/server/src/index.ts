@@ -5,7 +5,12 @@ export {
   type PresenceServerOptions,
   type ResolvedOptions,
 } from './options.js';
-export { readServerConfig, MIN_SECRET_LENGTH, type ServerConfig } from './config.js';
+export {
+  readServerConfig,
+  MIN_SECRET_LENGTH,
+  SERVER_VARIABLES,
+  type ServerConfig,
+} from './config.js';
 export { ConfigError, isConfigError } from '@vip-presence/store';
 export {
   assertLiveness,

@@ -162,6 +162,19 @@ export const DEFAULT_OPTIONS = {
 } as const;
 
 /** The options over their defaults, checked: a bad value throws a `ConfigError` naming it. */
+/** The smallest value that still makes sense, for the options where 0 would stop the server working. */
+const MINIMUMS = {
+  maxDeliveriesPerSecond: 1,
+  fanOutChunkSize: 1,
+  maxPostsPerSocket: 1,
+  eventsPerSecond: 1,
+  eventBurst: 1,
+  maxPayloadBytes: 1_024,
+  pingIntervalMs: 1_000,
+  pingTimeoutMs: 1_000,
+  sweepIntervalMs: 100,
+} as const satisfies Partial<Record<keyof ResolvedOptions, number>>;
+
 export function resolveOptions(options: PresenceServerOptions): ResolvedOptions {
   const resolved: ResolvedOptions = {
     ...DEFAULT_OPTIONS,
@@ -172,8 +185,11 @@ export function resolveOptions(options: PresenceServerOptions): ResolvedOptions 
   };
   delete (resolved as PresenceServerOptions).logger;
   assertLiveness(resolved);
-  if (!Number.isSafeInteger(resolved.fanOutChunkSize) || resolved.fanOutChunkSize < 1) {
-    throw new ConfigError('fanOutChunkSize', 'must be a whole number of at least 1');
+  for (const [option, minimum] of Object.entries(MINIMUMS) as [keyof typeof MINIMUMS, number][]) {
+    const value = resolved[option];
+    if (!Number.isSafeInteger(value) || value < minimum) {
+      throw new ConfigError(option, `must be a whole number of at least ${minimum}`);
+    }
   }
   if (!/^[A-Za-z0-9_.-]{1,64}$/.test(resolved.nodeId)) {
     throw new ConfigError('nodeId', 'must be 1-64 characters of [A-Za-z0-9_.-]');

@@ -16,6 +16,7 @@ import { createMetrics, type Metrics } from './metrics.js';
 import { resolveOptions, type PresenceServerOptions, type ResolvedOptions } from './options.js';
 import { PresenceCore } from './presence-core.js';
 import { createRefusals } from './refusals.js';
+import { LeaseQueue } from './lease-queue.js';
 import { handleConnection } from './socket-handlers.js';
 import { StoreHealth } from './store-health.js';
 import { setUpStore } from './store-setup.js';
@@ -58,7 +59,10 @@ export function createPresenceServer(options: PresenceServerOptions = {}): Prese
   let baseUrl = '';
 
   // Counts published by other nodes (and the gc) for the posts read here.
-  const backend = setUpStore(opts, (count) => void run(core.heard(count)));
+  const backend = setUpStore(opts, (count) => {
+    metrics.countsReceived.inc();
+    void run(core.heard(count));
+  });
   const { store, client: storeClient, counts } = backend;
   const health = new StoreHealth(metrics, log, !storeClient);
 
@@ -95,13 +99,16 @@ export function createPresenceServer(options: PresenceServerOptions = {}): Prese
     delayMs: PUBLISH_DELAY_MS,
     publish(announced, recorded) {
       if (storeClient && announced.length > 0) {
-        publishCounts(storeClient, backend.mode, opts.keyPrefix, announced).catch(
+        metrics.countsPublished.inc(announced.length);
+        publishCounts(storeClient, backend.mode, opts.keyPrefix, announced).then(
+          (deliveries) => metrics.countsDelivered.inc(deliveries),
           (error: unknown) => health.failed('publish', error),
         );
       }
       store.recordCounts(recorded).catch((error: unknown) => health.failed('recordCounts', error));
     },
   });
+  const leases = new LeaseQueue();
   const run = createEffectRunner({
     core,
     io,
@@ -109,6 +116,7 @@ export function createPresenceServer(options: PresenceServerOptions = {}): Prese
     nodeId: opts.nodeId,
     fanOut,
     publisher,
+    leases,
     counts,
     health,
     metrics,
@@ -129,7 +137,7 @@ export function createPresenceServer(options: PresenceServerOptions = {}): Prese
   const refusals = createRefusals(metrics);
   const handshake = new Handshake({ options: opts, refusals, isClosing });
   io.use(handshake.check);
-  const context = { core, run, store, counts, health, handshake, refusals, metrics, log };
+  const context = { core, run, store, leases, counts, health, handshake, refusals, metrics, log };
   const handlers = { ...context, options: opts };
   io.on('connection', (socket) => handleConnection(handlers, socket));
 

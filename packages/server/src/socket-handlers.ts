@@ -17,6 +17,7 @@ import { verifyViewToken } from '@vip-presence/protocol/token';
 import type { CountsSubscriber, PresenceStore } from '@vip-presence/store';
 import type { EffectRunner } from './effect-runner.js';
 import type { Handshake, SocketData } from './handshake.js';
+import type { LeaseQueue } from './lease-queue.js';
 import type { Metrics } from './metrics.js';
 import type { ResolvedOptions } from './options.js';
 import type { PresenceCore } from './presence-core.js';
@@ -32,6 +33,7 @@ export interface SocketHandlersContext {
   core: PresenceCore;
   run: EffectRunner;
   store: PresenceStore;
+  leases: LeaseQueue;
   /** The counts channel (Redis only). */
   counts: CountsSubscriber | undefined;
   health: StoreHealth;
@@ -49,7 +51,7 @@ type Ack = (response: unknown) => void;
  * and, for joins and watches, sent to the store; the core's answer is run and acked.
  */
 export function handleConnection(context: SocketHandlersContext, socket: Socket): void {
-  const { core, run, store, counts, health, refusals, metrics, options, log } = context;
+  const { core, run, store, leases, counts, health, refusals, metrics, options, log } = context;
   const { visitorId, ip } = socket.data as SocketData;
   core.connect(socket.id, visitorId);
   metrics.connections.set(core.socketCount);
@@ -99,9 +101,13 @@ export function handleConnection(context: SocketHandlersContext, socket: Socket)
     next();
   });
 
+  // The ack is the last argument, whatever came before it (an event without a payload, or with
+  // more arguments than one, is still answered).
   const on = (event: string, handler: (payload: unknown) => Promise<unknown>) =>
-    socket.on(event, (payload: unknown, ack: unknown) => {
-      const reply = typeof ack === 'function' ? (ack as Ack) : () => undefined;
+    socket.on(event, (...args: unknown[]) => {
+      const last = args[args.length - 1];
+      const reply = typeof last === 'function' ? (last as Ack) : () => undefined;
+      const payload = typeof last === 'function' && args.length === 1 ? undefined : args[0];
       handler(payload).then(reply, (error: unknown) => {
         log.error({ err: error }, 'handler failed');
         reply(refuse(ErrorCodes.Internal, 'internal error; nothing was changed'));
@@ -119,11 +125,14 @@ export function handleConnection(context: SocketHandlersContext, socket: Socket)
     }
     const start = core.join(socket.id, postId);
     if (!start.ok) return refusals.ack(start.error);
-    const result = await afterFollowing(
-      'join',
-      start.follow,
-      () => store.join(postId, visitorId, options.nodeId, options.sessionTtlMs),
-      () => core.joinFailed(start),
+    // In the lease's queue from now: a leave sent before this join is acked waits for it.
+    const result = await leases.run(postId, visitorId, () =>
+      afterFollowing(
+        'join',
+        start.follow,
+        () => store.join(postId, visitorId, options.nodeId, options.sessionTtlMs),
+        () => core.joinFailed(start),
+      ),
     );
     if (!result) return unavailable();
     if (!socket.connected) return refuse(ErrorCodes.Unavailable, 'disconnected');

@@ -124,6 +124,22 @@ describe('bad input', () => {
     },
   );
 
+  it.each(['presence:join', 'presence:leave', 'presence:watch', 'presence:unwatch'])(
+    'should answer %s sent without a payload, or with extra arguments, and write nothing',
+    async (event) => {
+      const c = await client();
+      expect(await c.socket.timeout(2_000).emitWithAck(event)).toMatchObject({
+        ok: false,
+        error: { code: 'invalid_payload' },
+      });
+      const extra = (await c.socket
+        .timeout(2_000)
+        .emitWithAck(event, 'not a payload', { postId: 1 })) as { ok: boolean };
+      expect(extra.ok).toBe(false);
+      await expectNothingWrittenAndStillServing();
+    },
+  );
+
   it('should refuse an unknown event with unknown_event', async () => {
     const c = await client();
     expect(await c.request('presence:explode', { postId: 1 })).toMatchObject({

@@ -341,6 +341,53 @@ describe.each(setups)('presence on %s', (_label, nodeCount, start) => {
       readers.map((reader) => reader.waitForCount(post, (c) => c.count === 1, 1_000)),
     );
   });
+  it('should not count a visitor whose leave was sent before the join was acked', async () => {
+    const posts = Array.from({ length: 20 }, () => postId());
+    const fickle = await connectClient(a.url);
+    // Join and leave back to back, without waiting: the store must see them in that order.
+    await Promise.all(
+      posts.flatMap((post) => [
+        fickle.socket.timeout(5_000).emitWithAck('presence:join', { postId: post }),
+        fickle.socket.timeout(5_000).emitWithAck('presence:leave', { postId: post }),
+      ]),
+    );
+    const watcher = await connectClient(b.url);
+    const { counts } = await watcher.request<{ counts: Record<string, number> }>('presence:watch', {
+      postIds: posts,
+    });
+    expect(Object.values(counts)).toEqual(posts.map(() => 0));
+  });
+
+  it('should route a change only to the nodes that read the post, and count it in the metrics', async () => {
+    // Nodes of its own: the shared ones' metrics also count other tests' changes.
+    const own = [makeServer(), makeServer(), makeServer()];
+    await Promise.all(own.map((node) => node.listen()));
+    const [a, b] = own as [PresenceServer, PresenceServer];
+    const post = postId();
+    const value = async (node: PresenceServer, name: string) =>
+      (await node.metrics.registry.getSingleMetric(name)?.get())?.values[0]?.value ?? 0;
+    const names = [
+      'vip_presence_counts_published_total',
+      'vip_presence_counts_delivered_total',
+      'vip_presence_counts_received_total',
+    ];
+    const read = (node: PresenceServer) => Promise.all(names.map((name) => value(node, name)));
+    // b watches the post, a's viewer joins it; a third node reads nothing of it.
+    const reader = await connectClient(b.url);
+    await reader.request('presence:watch', { postIds: [post] });
+    const before = await Promise.all(own.map(read));
+    const viewer = await connectClient(a.url);
+    await viewer.request('presence:join', { postId: post });
+    await reader.waitForCount(post, (c) => c.count === 1, 1_000);
+    const after = await Promise.all(own.map(read));
+    const grew = (n: number, metric: number) => after[n]![metric]! - before[n]![metric]!;
+    // a published the change once; Redis delivered it to the two nodes that read the post (a
+    // hears its own change back, and drops it by seq); a third node never hears of it.
+    expect([grew(0, 0), grew(0, 1), grew(0, 2), grew(1, 2)]).toEqual([1, 2, 1, 1]);
+    expect(grew(2, 2)).toBe(0);
+    closeAllClients();
+    await Promise.all(own.map((node) => node.close()));
+  });
 });
 
 describe('Redis restarts', () => {

@@ -130,6 +130,16 @@ describe('configuration from the environment', () => {
     ['TRUST_PROXY', { TRUST_PROXY: 'maybe' }],
     ['MAX_POSTS_PER_SOCKET', { MAX_POSTS_PER_SOCKET: '-1' }],
     ['NODE_ID', { NODE_ID: 'node one' }],
+    // Values that parse but would stop the server working.
+    ['PING_INTERVAL_MS', { PING_INTERVAL_MS: '0' }],
+    ['PING_TIMEOUT_MS', { PING_TIMEOUT_MS: '10' }],
+    ['EVENTS_PER_SECOND', { EVENTS_PER_SECOND: '0' }],
+    ['EVENT_BURST', { EVENT_BURST: '0' }],
+    ['MAX_PAYLOAD_BYTES', { MAX_PAYLOAD_BYTES: '0' }],
+    ['MAX_POSTS_PER_SOCKET', { MAX_POSTS_PER_SOCKET: '0' }],
+    ['MAX_DELIVERIES_PER_SECOND', { MAX_DELIVERIES_PER_SECOND: '0' }],
+    ['FAN_OUT_CHUNK_SIZE', { FAN_OUT_CHUNK_SIZE: '0' }],
+    ['SWEEP_INTERVAL_MS', { SWEEP_INTERVAL_MS: '5' }],
   ])('should name %s when it is invalid', (variable, env) => {
     let error: unknown;
     try {
