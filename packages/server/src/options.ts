@@ -170,8 +170,8 @@ const MINIMUMS = {
   eventsPerSecond: 1,
   eventBurst: 1,
   maxPayloadBytes: 1_024,
-  pingIntervalMs: 1_000,
-  pingTimeoutMs: 1_000,
+  pingIntervalMs: 100,
+  pingTimeoutMs: 100,
   sweepIntervalMs: 100,
 } as const satisfies Partial<Record<keyof ResolvedOptions, number>>;
 
