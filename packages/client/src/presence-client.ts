@@ -1,13 +1,14 @@
 import { ErrorCodes, Events, isErrorCode, isVisitorId } from '@vip-presence/protocol';
-import { io, type ManagerOptions, type SocketOptions } from 'socket.io-client';
+import { io } from 'socket.io-client';
 import { backoffDelay, type BackoffOptions } from './backoff.js';
+import type { ClientEnvironment, PresenceSocket } from './client-environment.js';
 import {
   DEFAULT_CLIENT_OPTIONS,
   type ConnectionOptions,
   type PresenceClientOptions,
   type PresenceLogger,
 } from './options.js';
-import { watchPageLifecycle, type LifecycleTarget } from './page-lifecycle.js';
+import { watchPageLifecycle } from './page-lifecycle.js';
 import {
   createPresenceCore,
   TEMPORARY_ERROR_CODES,
@@ -23,7 +24,9 @@ import type {
   Unsubscribe,
 } from './types.js';
 import { VERSION } from './version.js';
-import { browserStorage, loadVisitorId, type VisitorIdStorage } from './visitor-id.js';
+import { browserStorage, loadVisitorId } from './visitor-id.js';
+
+export type { ClientEnvironment, PresenceSocket } from './client-environment.js';
 
 /** The SDK: `window.vipPresence` in the browser build, `createPresenceClient()` in the ESM one. */
 export interface PresenceClient {
@@ -48,32 +51,6 @@ export interface PresenceClient {
   close(): void;
   /** The SDK version. */
   readonly version: string;
-}
-
-/** The socket methods the client uses (socket.io-client's `Socket` has them). */
-export interface PresenceSocket {
-  readonly connected: boolean;
-  readonly active: boolean;
-  on(event: string, listener: (arg: never) => void): unknown;
-  connect(): unknown;
-  disconnect(): unknown;
-  timeout(ms: number): {
-    emit(event: string, payload: unknown, ack: (err: unknown, response: unknown) => void): unknown;
-  };
-}
-
-/**
- * What the client takes from its surroundings; tests replace it.
- * @internal
- */
-export interface ClientEnvironment {
-  connect(url: string, options: Partial<ManagerOptions & SocketOptions>): PresenceSocket;
-  /** `window`, for page lifecycle events; `undefined` outside browsers. */
-  page: LifecycleTarget | undefined;
-  storage: VisitorIdStorage | undefined;
-  getRandomValues(array: Uint8Array): Uint8Array;
-  random(): number;
-  setTimeout(callback: () => void, ms: number): unknown;
 }
 
 interface Subscription {

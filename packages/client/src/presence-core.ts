@@ -1,6 +1,22 @@
 import { ErrorCodes, isErrorCode, isPostId, type ErrorCode } from '@vip-presence/protocol';
 import { backoffDelay, type BackoffOptions } from './backoff.js';
-import type { ConnectionStatus, PresenceError, PresenceState } from './types.js';
+import type {
+  Command,
+  InterestKind,
+  PresenceCore,
+  Refusal,
+  RetryRequest,
+} from './presence-core-api.js';
+import type { ConnectionStatus, PresenceError } from './types.js';
+
+export type {
+  Command,
+  CoreOutput,
+  InterestKind,
+  PresenceCore,
+  Refusal,
+  RetryRequest,
+} from './presence-core-api.js';
 
 /**
  * The pure presence core of the SDK: no socket, no timers, no DOM. The client tells it what
@@ -16,37 +32,6 @@ import type { ConnectionStatus, PresenceError, PresenceState } from './types.js'
  * Every connection is an epoch: acks of an older epoch are ignored, and a new epoch starts with
  * nothing on the server, so a reconnect rejoins everything exactly once.
  */
-
-export type InterestKind = 'view' | 'watch';
-
-/** What the client must send. `id` ties the ack to the request. */
-export type Command =
-  | { type: 'join'; id: number; epoch: number; postId: number; token?: string }
-  /** `token` stays undefined on a leave: joins and leaves share one shape. */
-  | { type: 'leave'; id: number; epoch: number; postId: number; token?: string }
-  | { type: 'watch'; id: number; epoch: number; postIds: number[] }
-  | { type: 'unwatch'; id: number; epoch: number; postIds: number[] };
-
-/** Call `retryDue(retry)` after `delayMs`. */
-export interface RetryRequest {
-  epoch: number;
-  postId: number;
-  kind: InterestKind;
-  delayMs: number;
-}
-
-/** A join or watch the server refused: reported to the page once. */
-export interface Refusal {
-  postId: number;
-  kind: InterestKind;
-  error: PresenceError;
-}
-
-export interface CoreOutput {
-  commands: Command[];
-  retries: RetryRequest[];
-  refusals: Refusal[];
-}
 
 /**
  * Refusals that may go away by themselves: asked again after a backoff delay. Any other code
@@ -88,38 +73,6 @@ interface Post {
   seq: number | null;
   /** A count arrived in this connection. */
   fresh: boolean;
-}
-
-export interface PresenceCore {
-  /** A subscription of `kind` on the post starts. */
-  addInterest(postId: number, kind: InterestKind): void;
-  /** A subscription of `kind` on the post ends. */
-  removeInterest(postId: number, kind: InterestKind): void;
-  /** A (new) view token for the post; a post refused for good is asked again. */
-  setToken(postId: number, token: string): void;
-  /** Connected: a new epoch with nothing on the server; everything is asked again. */
-  online(): void;
-  /** The connection dropped or could not be opened: the server forgot this socket. */
-  offline(): void;
-  /** The server refused the connection (`origin_not_allowed`, `too_many_connections`, ...). */
-  refused(error: PresenceError): void;
-  /**
-   * Everything to do now: requests to send (their tracks move to in flight), retries to
-   * schedule, refusals to report. Requests only while online.
-   */
-  drain(): CoreOutput;
-  /** The answer to a command; `undefined` when none came (timeout). */
-  applyAck(command: Command, ack: unknown): void;
-  /** A retry's delay is over. */
-  retryDue(retry: Pick<RetryRequest, 'epoch' | 'postId' | 'kind'>): void;
-  /**
-   * A `presence:count` update. Returns false when ignored: malformed, for a post not followed,
-   * or older (`seq`) than the last one seen; a new connection or join accepts any `seq` again.
-   */
-  applyCount(payload: unknown): boolean;
-  /** What a subscription of `kind` on the post shows. */
-  snapshot(postId: number, kind: InterestKind): PresenceState;
-  status(): ConnectionStatus;
 }
 
 const track = (): Track => ({
