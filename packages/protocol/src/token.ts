@@ -43,11 +43,12 @@ export interface VerifyOptions {
 }
 
 /**
- * Verifies that `token` was signed with `secret` for `postId` and has not expired.
+ * Verifies that `token` was signed with `secret` for `postId` and has not expired. Several
+ * secrets (a rotation under way): the token is good if any one of them signed it.
  * Refusals are values: `invalid_token` (malformed, forged, other post) or `token_expired`.
  */
 export function verifyViewToken(
-  secret: string,
+  secret: string | readonly string[],
   token: string,
   postId: number,
   options: VerifyOptions = {},
@@ -57,8 +58,11 @@ export function verifyViewToken(
   const tokenPostId = Number(match[1]);
   const expiresAt = Number(match[2]);
   const given = Buffer.from(match[3] as string, 'utf8');
-  const expected = Buffer.from(sign(secret, tokenPostId, expiresAt), 'utf8');
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+  const signedBy = (key: string) => {
+    const expected = Buffer.from(sign(key, tokenPostId, expiresAt), 'utf8');
+    return given.length === expected.length && timingSafeEqual(given, expected);
+  };
+  if (!(typeof secret === 'string' ? [secret] : secret).some(signedBy)) {
     return invalid('token signature does not match');
   }
   if (tokenPostId !== postId) return invalid('token is for another post');

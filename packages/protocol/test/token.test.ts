@@ -48,6 +48,24 @@ describe('view tokens', () => {
     );
   });
 
+  it('should accept a token signed by any of several secrets, as during a rotation', () => {
+    const oldToken = signViewToken('old-secret', 7, 2000);
+    const newToken = signViewToken('new-secret', 7, 2000);
+    const both = ['new-secret', 'old-secret'];
+    expect(verifyViewToken(both, oldToken, 7, { nowSeconds: 1000 })).toEqual({
+      ok: true,
+      expiresAt: 2000,
+    });
+    expect(verifyViewToken(both, newToken, 7, { nowSeconds: 1000 }).ok).toBe(true);
+    // Once the old secret is removed, its tokens are forged as far as the server knows.
+    const check = verifyViewToken(['new-secret'], oldToken, 7, { nowSeconds: 1000 });
+    expect(check.ok ? undefined : check.error.code).toBe('invalid_token');
+    // An expired token of a secret still accepted says so.
+    const late = verifyViewToken(both, oldToken, 7, { nowSeconds: 3000 });
+    expect(late.ok ? undefined : late.error.code).toBe('token_expired');
+    expect(verifyViewToken([], newToken, 7, { nowSeconds: 1000 }).ok).toBe(false);
+  });
+
   it('should refuse to sign with an empty secret or a bad post id', () => {
     expect(() => signViewToken('', 1, 1000)).toThrow(/secret/);
     expect(() => signViewToken('k', 0, 1000)).toThrow(/postId/);

@@ -81,10 +81,15 @@ export function readServerConfig(env: Env): ServerConfig {
   options.keyPrefix = redis.keyPrefix;
   const secret = read('PRESENCE_SECRET');
   if (secret !== undefined) {
-    if (secret.length < MIN_SECRET_LENGTH) {
-      throw new ConfigError('PRESENCE_SECRET', `must be at least ${MIN_SECRET_LENGTH} characters`);
+    // Several, comma-separated, while a rotation is under way: each one verifies.
+    const secrets = secret.split(',').map((s) => s.trim());
+    if (secrets.some((s) => s.length < MIN_SECRET_LENGTH)) {
+      throw new ConfigError(
+        'PRESENCE_SECRET',
+        `each secret must be at least ${MIN_SECRET_LENGTH} characters (several: comma-separated)`,
+      );
     }
-    options.secret = secret;
+    options.secret = secrets.length === 1 ? secrets[0] : secrets;
   }
   const origins = read('ALLOWED_ORIGINS');
   if (origins !== undefined) {

@@ -12,7 +12,7 @@ export const MAX_API_TOP = 100;
 export interface HttpApiContext {
   store: PresenceStore;
   metrics: Metrics;
-  secret: string | undefined;
+  secret: string | readonly string[] | undefined;
   isReady(): Promise<boolean>;
 }
 
@@ -86,12 +86,14 @@ async function top(url: URL, res: ServerResponse, ctx: HttpApiContext): Promise<
   return send(res, 200, { posts: posts.map(({ postId, count }) => ({ postId, count })) });
 }
 
-function authorized(req: IncomingMessage, secret: string | undefined): boolean {
+function authorized(req: IncomingMessage, secret: string | readonly string[] | undefined): boolean {
   if (!secret) return true; // development mode, logged at start
   const header = req.headers.authorization ?? '';
   const given = Buffer.from(header.startsWith('Bearer ') ? header.slice(7) : '');
-  const expected = Buffer.from(secret);
-  return given.length === expected.length && timingSafeEqual(given, expected);
+  return (typeof secret === 'string' ? [secret] : secret).some((key) => {
+    const expected = Buffer.from(key);
+    return given.length === expected.length && timingSafeEqual(given, expected);
+  });
 }
 
 function send(

@@ -27,10 +27,11 @@ export interface PresenceServerOptions {
   adapterMode?: 'classic' | 'sharded';
   /**
    * Shared secret of the WordPress plugin. Set: joins need a valid view token and the HTTP read
-   * API needs `Authorization: Bearer <secret>`. Unset: development mode, logged at start.
+   * API needs `Authorization: Bearer <secret>`. Several (a rotation under way): each one verifies
+   * tokens and is accepted by the read API. Unset: development mode, logged at start.
    * @default undefined
    */
-  secret?: string;
+  secret?: string | readonly string[];
   /**
    * Origins allowed to connect (`https://example.com`). Empty: any origin (logged at start).
    * @default []
@@ -190,6 +191,10 @@ export function resolveOptions(options: PresenceServerOptions): ResolvedOptions 
     if (!Number.isSafeInteger(value) || value < minimum) {
       throw new ConfigError(option, `must be a whole number of at least ${minimum}`);
     }
+  }
+  const { secret } = resolved;
+  if (typeof secret === 'object' && (secret.length === 0 || secret.some((key) => !key))) {
+    throw new ConfigError('secret', 'must be one or more non-empty secrets');
   }
   if (!/^[A-Za-z0-9_.-]{1,64}$/.test(resolved.nodeId)) {
     throw new ConfigError('nodeId', 'must be 1-64 characters of [A-Za-z0-9_.-]');

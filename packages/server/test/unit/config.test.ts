@@ -73,6 +73,11 @@ async function documentedVariables(): Promise<{ name: string; option: string; de
 }
 
 describe('configuration from the environment', () => {
+  it('should read several comma-separated secrets, for a rotation', () => {
+    const [a, b] = ['a'.repeat(32), 'b'.repeat(32)];
+    expect(readServerConfig({ PRESENCE_SECRET: `${a}, ${b}` }).options.secret).toEqual([a, b]);
+  });
+
   it('should default to port 3000, level info and the embedded store', () => {
     expect(readServerConfig({})).toEqual({
       port: 3000,
@@ -123,6 +128,7 @@ describe('configuration from the environment', () => {
     ['LOG_LEVEL', { LOG_LEVEL: 'INFO' }],
     ['REDIS_URL', { REDIS_URL: 'localhost:6379' }],
     ['PRESENCE_SECRET', { PRESENCE_SECRET: 'short' }],
+    ['PRESENCE_SECRET', { PRESENCE_SECRET: `${'n'.repeat(32)}, short` }],
     ['ALLOWED_ORIGINS', { ALLOWED_ORIGINS: 'https://a.example/path' }],
     ['ALLOWED_ORIGINS', { ALLOWED_ORIGINS: 'not a url' }],
     ['SESSION_TTL_MS', { HEARTBEAT_INTERVAL_MS: '5000', SESSION_TTL_MS: '6000' }],
