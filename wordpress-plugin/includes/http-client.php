@@ -6,7 +6,7 @@
  *   GET /api/v1/top?limit=10           { "posts": [ { "postId": 123, "count": 4 } ] }
  *   GET /api/v1/counts?postIds=1,2,3   { "counts": { "1": 3, "2": 0 } }
  *
- * The /api/v1 endpoints get `Authorization: Bearer <secret>` when a secret is set. Answers are cached
+ * The /api/v1 endpoints get `Authorization: Bearer <read token, else secret>` when one is set. Answers are cached
  * briefly in transients, failures too, so a server that is down slows down no more than one request
  * per cache period.
  *
@@ -58,22 +58,37 @@ function vip_presence_get_api_cache_ttl() {
 }
 
 /**
+ * Returns the credential the read API takes: the VIP_PRESENCE_READ_TOKEN constant (the server's
+ * READ_API_TOKEN), else the shared secret, which servers without a read token still accept.
+ *
+ * @since 0.2.0
+ *
+ * @return string The bearer credential, or '' when none is set.
+ */
+function vip_presence_get_read_credential() {
+	if ( defined( 'VIP_PRESENCE_READ_TOKEN' ) && is_string( VIP_PRESENCE_READ_TOKEN ) && '' !== VIP_PRESENCE_READ_TOKEN ) {
+		return VIP_PRESENCE_READ_TOKEN;
+	}
+	return vip_presence_get_secret();
+}
+
+/**
  * Returns the arguments of every request to the server.
  *
  * @since 0.1.0
  *
- * @param bool $authenticated Whether to send the shared secret as a bearer token.
+ * @param bool $authenticated Whether to send the read API's credential as a bearer token.
  * @return array<string, mixed> Arguments for wp_remote_get().
  */
 function vip_presence_get_request_args( $authenticated ) {
-	$args   = array(
+	$args       = array(
 		'timeout'     => 2,
 		'redirection' => 0,
 		'headers'     => array( 'Accept' => 'application/json' ),
 	);
-	$secret = vip_presence_get_secret();
-	if ( $authenticated && '' !== $secret ) {
-		$args['headers']['Authorization'] = 'Bearer ' . $secret;
+	$credential = vip_presence_get_read_credential();
+	if ( $authenticated && '' !== $credential ) {
+		$args['headers']['Authorization'] = 'Bearer ' . $credential;
 	}
 	return $args;
 }

@@ -56,6 +56,22 @@ class VIP_Presence_Http_Client_Test extends VIP_Presence_Test_Case {
 		$this->assertSame( 0, $args['redirection'], 'a redirect would carry the secret elsewhere' );
 	}
 
+	/**
+	 * @runInSeparateProcess
+	 * @preserveGlobalState disabled
+	 */
+	public function test_sends_the_read_token_and_never_the_secret_when_wp_config_sets_one() {
+		define( 'VIP_PRESENCE_READ_TOKEN', 'a-token-that-only-reads-counts' );
+		$this->connect_to_presence_server( 'the-shared-secret-value' );
+		self::presence_server()->answer( 200, '{"posts":[]}' );
+
+		$this->assertSame( array(), vip_presence_get_top_posts( 5 ) );
+		$requests = self::presence_server()->requests();
+		$this->assertCount( 1, $requests );
+		$this->assertSame( 'Bearer a-token-that-only-reads-counts', $requests[0]['headers']['authorization'] );
+		$this->assertStringNotContainsString( 'the-shared-secret-value', wp_json_encode( $requests[0] ) );
+	}
+
 	public function test_caches_answers_for_fifteen_seconds() {
 		$this->connect_to_presence_server();
 		self::presence_server()->answer( 200, '{"posts":[]}' );

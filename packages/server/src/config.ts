@@ -40,6 +40,7 @@ export const SERVER_VARIABLES = [
   'HOST',
   ...REDIS_CONFIG_VARIABLES,
   'PRESENCE_SECRET',
+  'READ_API_TOKEN',
   'ALLOWED_ORIGINS',
   ...Object.values(NUMBER_VARS),
   'TRUST_PROXY',
@@ -90,6 +91,13 @@ export function readServerConfig(env: Env): ServerConfig {
       );
     }
     options.secret = secrets.length === 1 ? secrets[0] : secrets;
+  }
+  const readApiToken = read('READ_API_TOKEN');
+  if (readApiToken !== undefined) {
+    if (readApiToken.length < MIN_SECRET_LENGTH) {
+      throw new ConfigError('READ_API_TOKEN', `must be at least ${MIN_SECRET_LENGTH} characters`);
+    }
+    options.readApiToken = readApiToken;
   }
   const origins = read('ALLOWED_ORIGINS');
   if (origins !== undefined) {

@@ -2,6 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isPostId } from '@vip-presence/protocol';
 import type { Metrics } from './metrics.js';
+import type { ResolvedOptions } from './options.js';
 import type { PresenceStore } from '@vip-presence/store';
 
 /** Most post ids one counts request may ask for. */
@@ -12,13 +13,15 @@ export const MAX_API_TOP = 100;
 export interface HttpApiContext {
   store: PresenceStore;
   metrics: Metrics;
-  secret: string | readonly string[] | undefined;
+  /** Bearer credentials the read API accepts (none: development mode, open). */
+  readCredentials: readonly string[];
   isReady(): Promise<boolean>;
 }
 
 /**
  * `/healthz`, `/readyz`, `/metrics` and the read API (`/api/v1/counts`, `/api/v1/top`, with
- * `Authorization: Bearer <secret>` when a secret is set). Socket.IO's own path never gets here.
+ * `Authorization: Bearer <readApiToken>`, or a signing secret while no read token is set). Socket.IO's
+ * own path never gets here.
  */
 export function createHttpHandler(ctx: HttpApiContext) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -43,7 +46,7 @@ export function createHttpHandler(ctx: HttpApiContext) {
           return;
         case '/api/v1/counts':
         case '/api/v1/top':
-          if (!authorized(req, ctx.secret)) {
+          if (!authorized(req, ctx.readCredentials)) {
             return send(res, 401, { error: 'unauthorized' }, { 'WWW-Authenticate': 'Bearer' });
           }
           return url.pathname === '/api/v1/top' ? top(url, res, ctx) : counts(url, res, ctx);
@@ -86,11 +89,11 @@ async function top(url: URL, res: ServerResponse, ctx: HttpApiContext): Promise<
   return send(res, 200, { posts: posts.map(({ postId, count }) => ({ postId, count })) });
 }
 
-function authorized(req: IncomingMessage, secret: string | readonly string[] | undefined): boolean {
-  if (!secret) return true; // development mode, logged at start
+function authorized(req: IncomingMessage, credentials: readonly string[]): boolean {
+  if (credentials.length === 0) return true; // development mode, logged at start
   const header = req.headers.authorization ?? '';
   const given = Buffer.from(header.startsWith('Bearer ') ? header.slice(7) : '');
-  return (typeof secret === 'string' ? [secret] : secret).some((key) => {
+  return credentials.some((key) => {
     const expected = Buffer.from(key);
     return given.length === expected.length && timingSafeEqual(given, expected);
   });
@@ -109,4 +112,14 @@ function send(
     ...headers,
   });
   res.end(json);
+}
+
+/** The read API's credentials: its own token, else (deprecated) the signing secrets, else none. */
+export function readCredentials(
+  options: Pick<ResolvedOptions, 'readApiToken' | 'secret'>,
+): readonly string[] {
+  if (options.readApiToken) return [options.readApiToken];
+  const { secret } = options;
+  if (!secret) return [];
+  return typeof secret === 'string' ? [secret] : secret;
 }

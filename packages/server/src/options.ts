@@ -33,6 +33,13 @@ export interface PresenceServerOptions {
    */
   secret?: string | readonly string[];
   /**
+   * The read API's own bearer credential (`/api/v1/*`), apart from the signing secrets, so that a
+   * reader of counts can never sign tokens. Unset: the read API accepts the signing secret(s), as
+   * before (logged at start as deprecated).
+   * @default undefined
+   */
+  readApiToken?: string;
+  /**
    * Origins allowed to connect (`https://example.com`). Empty: any origin (logged at start).
    * @default []
    */
@@ -137,9 +144,9 @@ export interface PresenceServerOptions {
 }
 
 export type ResolvedOptions = Required<
-  Omit<PresenceServerOptions, 'redisUrl' | 'secret' | 'logger' | 'adapterMode'>
+  Omit<PresenceServerOptions, 'redisUrl' | 'secret' | 'readApiToken' | 'logger' | 'adapterMode'>
 > &
-  Pick<PresenceServerOptions, 'redisUrl' | 'secret' | 'adapterMode'>;
+  Pick<PresenceServerOptions, 'redisUrl' | 'secret' | 'readApiToken' | 'adapterMode'>;
 
 export const DEFAULT_OPTIONS = {
   allowedOrigins: [] as string[],

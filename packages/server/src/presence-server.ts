@@ -10,7 +10,7 @@ import { startEmbeddedSweeper } from './embedded-sweeper.js';
 import { FanOut } from './fan-out.js';
 import { Handshake } from './handshake.js';
 import { Heartbeat } from './heartbeat.js';
-import { createHttpHandler } from './http-api.js';
+import { createHttpHandler, readCredentials } from './http-api.js';
 import { createLogger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { resolveOptions, type PresenceServerOptions, type ResolvedOptions } from './options.js';
@@ -80,7 +80,7 @@ export function createPresenceServer(options: PresenceServerOptions = {}): Prese
     createHttpHandler({
       store,
       metrics,
-      secret: opts.secret,
+      readCredentials: readCredentials(opts),
       isReady: async () => !closing && (await store.ping()),
     }),
   );
@@ -161,6 +161,10 @@ export function createPresenceServer(options: PresenceServerOptions = {}): Prese
       }
       if (!opts.secret)
         log.warn('no secret set: development mode, joins need no token and the read API is open');
+      else if (!opts.readApiToken)
+        log.warn(
+          'no READ_API_TOKEN: the read API accepts the signing secret; give it a credential of its own',
+        );
       if (opts.allowedOrigins.length === 0)
         log.warn('no allowed origins set: any origin may connect');
       await new Promise<void>((resolve, reject) => {

@@ -12,6 +12,7 @@ const INVALID: Record<ServerVariable, string> = {
   ADAPTER_MODE: 'fast',
   KEY_PREFIX: 'has space',
   PRESENCE_SECRET: 'short',
+  READ_API_TOKEN: 'tiny',
   ALLOWED_ORIGINS: 'https://a.example/path',
   HEARTBEAT_INTERVAL_MS: '50',
   SESSION_TTL_MS: '9999',

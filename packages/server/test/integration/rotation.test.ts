@@ -11,8 +11,8 @@ const inAnHour = () => Math.floor(Date.now() / 1000) + 3600;
 
 let redis: RedisProcess;
 const nodes: PresenceServer[] = [];
-async function node(secret: string | string[]): Promise<PresenceServer> {
-  const server = createPresenceServer({ redisUrl: redis.url, secret });
+async function node(secret: string | string[], readApiToken?: string): Promise<PresenceServer> {
+  const server = createPresenceServer({ redisUrl: redis.url, secret, readApiToken });
   await server.listen();
   nodes.push(server);
   return server;
@@ -75,7 +75,7 @@ describe('rotating the signing secret', () => {
     });
   });
 
-  it('should let the read API answer a bearer of any of the secrets, and no one else', async () => {
+  it('should let the read API answer a bearer of any of the secrets while it has no token of its own', async () => {
     const server = await node([NEW, OLD]);
     const get = (secret: string) =>
       fetch(`${server.url}/api/v1/counts?postIds=${POST}`, {
@@ -84,5 +84,25 @@ describe('rotating the signing secret', () => {
     expect((await get(NEW)).status).toBe(200);
     expect((await get(OLD)).status).toBe(200);
     expect((await get('someone-else-entirely')).status).toBe(401);
+  });
+
+  it('should take only its own credential on the read API once READ_API_TOKEN is set', async () => {
+    const reader = 'a-reader-of-counts-only';
+    const server = await node([NEW, OLD], reader);
+    const get = (credential: string) =>
+      fetch(`${server.url}/api/v1/top?limit=5`, {
+        headers: { authorization: `Bearer ${credential}` },
+      });
+    expect((await get(reader)).status).toBe(200);
+    // A signing secret no longer reads counts: whoever reads counts cannot sign tokens.
+    expect((await get(NEW)).status).toBe(401);
+    expect((await get(OLD)).status).toBe(401);
+    // And the read token signs nothing: a token made with it is refused.
+    const client = await connectClient(server.url);
+    const forged = signViewToken(reader, POST, inAnHour());
+    expect(await client.request('presence:join', { postId: POST, token: forged })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_token' },
+    });
   });
 });

@@ -21,6 +21,7 @@ const VALID: Record<ServerVariable, [value: string, setting: string, parsed: unk
   ADAPTER_MODE: ['sharded', 'adapterMode', 'sharded'],
   KEY_PREFIX: ['site_2', 'keyPrefix', 'site_2'],
   PRESENCE_SECRET: ['s'.repeat(32), 'secret', 's'.repeat(32)],
+  READ_API_TOKEN: ['r'.repeat(24), 'readApiToken', 'r'.repeat(24)],
   ALLOWED_ORIGINS: [
     'https://a.example, http://b.example:8080',
     'allowedOrigins',
