@@ -1,5 +1,6 @@
 import type { ManagerOptions, SocketOptions } from 'socket.io-client';
 import type { LifecycleTarget } from './page-lifecycle.js';
+import type { TokenRefreshEnvironment } from './token-refresh.js';
 import type { VisitorIdStorage } from './visitor-id.js';
 
 /** The socket methods the client uses (socket.io-client's `Socket` has them). */
@@ -26,4 +27,6 @@ export interface ClientEnvironment {
   getRandomValues(array: Uint8Array): Uint8Array;
   random(): number;
   setTimeout(callback: () => void, ms: number): unknown;
+  /** `fetch` of the tokens route (no cookies); `undefined` where there is none. */
+  fetch: TokenRefreshEnvironment['fetch'];
 }

@@ -21,6 +21,14 @@ export interface PresenceClientOptions {
    */
   tokens?: Record<string, string>;
   /**
+   * The WordPress route that gives fresh view tokens (`.../wp-json/vip-presence/v1/tokens`), as
+   * the plugin prints it. When the server refuses a join with `token_expired` or `invalid_token`
+   * (a page older than its token, served by a page cache), the SDK asks it once for a fresh token
+   * and joins again. Without it, such a refusal is reported at once.
+   * @default undefined
+   */
+  tokensUrl?: string;
+  /**
    * Fall back to HTTP long-polling when a WebSocket cannot be opened (strict proxies).
    * Off by default: WebSocket only, no sticky sessions needed.
    * @default false
@@ -71,8 +79,10 @@ export interface PresenceClientOptions {
   logger?: PresenceLogger;
 }
 
-/** The options without `url`, `tokens` and `logger`, all filled in. */
-export type ConnectionOptions = Required<Omit<PresenceClientOptions, 'url' | 'tokens' | 'logger'>>;
+/** The options without `url`, `tokensUrl`, `tokens` and `logger`, all filled in. */
+export type ConnectionOptions = Required<
+  Omit<PresenceClientOptions, 'url' | 'tokensUrl' | 'tokens' | 'logger'>
+>;
 
 export const DEFAULT_CLIENT_OPTIONS: Readonly<ConnectionOptions> = Object.freeze({
   // Transport

@@ -16,6 +16,7 @@ import {
   type InterestKind,
 } from './presence-core.js';
 import { normalizeSettings, toPostId } from './settings.js';
+import { refreshTokens } from './token-refresh.js';
 import type {
   ConnectionStatus,
   PresenceCallback,
@@ -82,6 +83,7 @@ export function createPresenceClient(options: PresenceClientOptions = {}): Prese
     getRandomValues: (array) => crypto.getRandomValues(array),
     random: Math.random,
     setTimeout: (callback, ms) => setTimeout(callback, ms),
+    fetch: typeof fetch === 'function' ? (href) => fetch(href, { credentials: 'omit' }) : undefined,
   });
 }
 
@@ -91,6 +93,7 @@ export function createPresenceClientWith(
   env: ClientEnvironment,
 ): PresenceClient {
   let url: string | undefined;
+  let tokensUrl: string | undefined;
   let logger: PresenceLogger = console;
   let settings: ConnectionOptions = { ...DEFAULT_CLIENT_OPTIONS };
   /** Getters: `configure()` applies to the next delay. */
@@ -167,8 +170,9 @@ export function createPresenceClientWith(
       warnOnce('url', 'no server url: print window.vipPresenceSettings or call configure({ url })');
     }
     openSocket();
-    const { commands, retries, refusals } = core.drain();
+    const { commands, retries, refusals, refreshes } = core.drain();
     commands.forEach(send);
+    if (refreshes.length) refreshTokens(tokensUrl, refreshes, refreshEnv, onRefreshedToken);
     retries.forEach((retry) =>
       later(retry.delayMs, () => {
         core.retryDue(retry);
@@ -193,6 +197,16 @@ export function createPresenceClientWith(
         report('error', `a callback of post ${subscription.postId} threw`, error);
       }
     });
+  });
+
+  const refreshEnv = {
+    fetch: env.fetch,
+    later,
+    delayMs: (attempt: number) => backoffDelay(attempt, backoff, env.random),
+  };
+  const onRefreshedToken = guard((postId: number, token: string | undefined) => {
+    core.tokenRefreshed(postId, token);
+    scheduleFlush();
   });
 
   // ------------------------------------------------------------------ the socket
@@ -311,7 +325,8 @@ export function createPresenceClientWith(
     if (closed) return;
     const { options, ignored } = normalizeSettings(raw);
     if (ignored.length) warnOnce('settings' + ignored, 'malformed settings ignored: ' + ignored);
-    const { url: nextUrl, tokens, logger: nextLogger, ...rest } = options;
+    const { url: nextUrl, tokensUrl: nextTokensUrl, tokens, logger: nextLogger, ...rest } = options;
+    tokensUrl = nextTokensUrl ?? tokensUrl;
     if (nextLogger) logger = nextLogger;
     for (const postId in tokens) core.setToken(Number(postId), tokens[postId] as string);
     // Connection options apply to the next connection; a new url reconnects now.

@@ -31,6 +31,12 @@ export interface CoreOutput {
   commands: Command[];
   retries: RetryRequest[];
   refusals: Refusal[];
+  /**
+   * Posts whose view token the server refused (expired or invalid): fetch fresh tokens, then
+   * call `tokenRefreshed` for each. Asked once per refusal; the refusal is reported only if the
+   * fetch brings no new token or the new token is refused too.
+   */
+  refreshes: number[];
 }
 
 export interface PresenceCore {
@@ -40,6 +46,8 @@ export interface PresenceCore {
   removeInterest(postId: number, kind: InterestKind): void;
   /** A (new) view token for the post; a post refused for good is asked again. */
   setToken(postId: number, token: string): void;
+  /** The answer to a refresh: a fresh token, or `undefined` when none could be had. */
+  tokenRefreshed(postId: number, token: string | undefined): void;
   /** Connected: a new epoch with nothing on the server; everything is asked again. */
   online(): void;
   /** The connection dropped or could not be opened: the server forgot this socket. */

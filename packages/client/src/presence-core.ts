@@ -35,7 +35,7 @@ export type {
 
 /**
  * Refusals that may go away by themselves: asked again after a backoff delay. Any other code
- * (a bad or expired token, a malformed request) stays until the post's token changes.
+ * stays until the post's token changes (a bad or expired one is first refreshed, once).
  */
 export const TEMPORARY_ERROR_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   ErrorCodes.RateLimited,
@@ -43,6 +43,12 @@ export const TEMPORARY_ERROR_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>(
   ErrorCodes.Internal,
   ErrorCodes.TooManyPosts,
   ErrorCodes.TooManyConnections,
+]);
+
+/** Refusals of a join that a fresh token from the page's site may cure: fetched once. */
+export const REFRESHABLE_ERROR_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+  ErrorCodes.TokenExpired,
+  ErrorCodes.InvalidToken,
 ]);
 
 /** idle: not on the server; adding/removing: request in flight; unknown: the answer was lost. */
@@ -62,6 +68,10 @@ interface Track {
   waiting: boolean;
   /** A count update arrived after the request was sent, so it is newer than the ack. */
   newer: boolean;
+  /** A fresh token was asked for since the last successful join: the next refusal is told. */
+  refreshed: boolean;
+  /** The refusal held back while a fresh token is fetched. */
+  held: PresenceError | null;
 }
 
 interface Post {
@@ -84,6 +94,8 @@ const track = (): Track => ({
   attempts: 0,
   waiting: false,
   newer: false,
+  refreshed: false,
+  held: null,
 });
 
 const isCount = (value: unknown): value is number =>
@@ -116,6 +128,7 @@ export function createPresenceCore(
   let lastId = 0;
   let retries: RetryRequest[] = [];
   let refusals: Refusal[] = [];
+  let refreshes: number[] = [];
 
   /** Forgets a post nobody wants and the server no longer has. */
   function collect(postId: number, post: Post): void {
@@ -148,8 +161,18 @@ export function createPresenceCore(
     t.state = state;
     t.pending = 0;
     t.error = null;
-    t.refused = false;
+    t.refused = t.refreshed = false;
     t.attempts = 0;
+  }
+
+  function setToken(postId: number, token: string): void {
+    if (tokens.get(postId) === token) return;
+    tokens.set(postId, token);
+    const view = posts.get(postId)?.view;
+    if (view?.refused) {
+      view.refused = false;
+      view.error = view.held = null;
+    }
   }
 
   /** The answer to one post's track; `result` is the ack, `undefined` when lost. */
@@ -186,10 +209,18 @@ export function createPresenceCore(
       const temporary = TEMPORARY_ERROR_CODES.has(error.code);
       if (adding) {
         t.state = 'idle';
-        t.error = error;
-        refusals.push({ postId, kind, error });
-        if (temporary) retry(postId, kind, t);
-        else t.refused = true;
+        t.refused = !temporary;
+        // The page may be older than its token (a page cache): a fresh one first, then tell.
+        const refresh = kind === 'view' && !t.refreshed && REFRESHABLE_ERROR_CODES.has(error.code);
+        t.held = refresh ? error : null;
+        if (refresh) {
+          t.refreshed = true;
+          refreshes.push(postId);
+        } else {
+          t.error = error;
+          refusals.push({ postId, kind, error });
+          if (temporary) retry(postId, kind, t);
+        }
       } else if (temporary) {
         // Still on the server: ask again later. The page is not told; this is the SDK's business.
         t.state = 'added';
@@ -235,13 +266,17 @@ export function createPresenceCore(
       collect(postId, post);
     },
 
-    setToken(postId, token) {
-      if (tokens.get(postId) === token) return;
-      tokens.set(postId, token);
+    setToken,
+
+    tokenRefreshed(postId, token) {
       const view = posts.get(postId)?.view;
-      if (view?.refused) {
-        view.refused = false;
-        view.error = null;
+      const held = view?.held;
+      if (view && held && (!token || token === tokens.get(postId))) {
+        view.held = null;
+        view.error = held;
+        refusals.push({ postId, kind: 'view', error: held });
+      } else if (token) {
+        setToken(postId, token);
       }
     },
 
@@ -297,9 +332,10 @@ export function createPresenceCore(
             commands.push({ type, id: batchId[type], epoch, postIds: batches[type] });
         }
       }
-      const output = { commands, retries, refusals };
+      const output = { commands, retries, refusals, refreshes };
       retries = [];
       refusals = [];
+      refreshes = [];
       return output;
     },
 

@@ -3,15 +3,16 @@ import type { PresenceClientOptions } from './options.js';
 
 /**
  * What the WordPress plugin prints before the SDK:
- * `window.vipPresenceSettings = { url: "https://presence.example.com", tokens: { "123": "v1..." } }`.
+ * `window.vipPresenceSettings = { url: "https://presence.example.com", tokens: { "123": "v1..." },
+ * tokensUrl: "https://example.com/wp-json/vip-presence/v1/tokens" }`.
  * Any other option of `PresenceClientOptions` may be printed too.
  */
 export type PresenceSettings = PresenceClientOptions;
 
 /**
  * Reads settings that come from outside TypeScript (a printed global, a theme's `configure`
- * call) without throwing: a `url` that is no absolute URL and tokens that are no strings are
- * left out (returned in `ignored`); the other options are taken as they are.
+ * call) without throwing: a `url` or `tokensUrl` that is no absolute URL and tokens that are
+ * no strings are left out (returned in `ignored`); the other options are taken as they are.
  */
 export function normalizeSettings(raw: unknown): {
   options: PresenceClientOptions;
@@ -19,10 +20,14 @@ export function normalizeSettings(raw: unknown): {
 } {
   const options: PresenceClientOptions = { ...(typeof raw === 'object' ? raw : {}) };
   const ignored: string[] = [];
-  const { url, tokens } = options;
-  if (url !== undefined && !(typeof url === 'string' && /^(https?|wss?):\/\/\S+$/i.test(url))) {
-    ignored.push('url');
-    delete options.url;
+  const { tokens } = options;
+  for (const key of ['url', 'tokensUrl'] as const) {
+    const value = options[key];
+    const pattern = key === 'url' ? /^(https?|wss?):\/\/\S+$/i : /^https?:\/\/\S+$/i;
+    if (value !== undefined && !(typeof value === 'string' && pattern.test(value))) {
+      ignored.push(key);
+      delete options[key];
+    }
   }
   options.tokens = {};
   for (const postId in tokens) {

@@ -311,6 +311,8 @@ describe('presence core: refusals', () => {
     const core = onlineCore();
     core.addInterest(1, 'view');
     core.applyAck(only(core), refused(ErrorCodes.InvalidToken));
+    expect(core.drain().refreshes).toEqual([1]);
+    core.tokenRefreshed(1, undefined);
     const { commands, refusals, retries } = core.drain();
     expect(commands).toEqual([]);
     expect(retries).toEqual([]);
@@ -332,6 +334,7 @@ describe('presence core: refusals', () => {
     const core = onlineCore();
     core.addInterest(1, 'view');
     core.applyAck(only(core), refused(ErrorCodes.TokenExpired));
+    core.tokenRefreshed(1, undefined);
     core.offline();
     core.online();
     expect(sent(core)).toEqual([]);

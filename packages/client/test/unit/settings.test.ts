@@ -20,6 +20,20 @@ describe('settings', () => {
     });
   });
 
+  it('should take an http(s) tokens URL and leave out any other', () => {
+    const tokensUrl = 'https://blog.example.com/wp-json/vip-presence/v1/tokens';
+    expect(normalizeSettings({ tokensUrl })).toEqual({
+      options: { tokensUrl, tokens: {} },
+      ignored: [],
+    });
+    for (const bad of ['/wp-json/vip-presence/v1/tokens', 'wss://blog.example.com/x', 42]) {
+      expect(normalizeSettings({ tokensUrl: bad })).toEqual({
+        options: { tokens: {} },
+        ignored: ['tokensUrl'],
+      });
+    }
+  });
+
   it('should read anything without throwing', () => {
     for (const raw of [undefined, null, 42, 'x', [], { tokens: 'x' }, { tokens: null }]) {
       expect(() => normalizeSettings(raw)).not.toThrow();

@@ -90,8 +90,19 @@ export interface FakeEnvironment extends ClientEnvironment {
   page: EventTarget;
   storageData: Map<string, string>;
   timers: Array<{ callback: () => void; ms: number }>;
+  /** Requests of the tokens route the test has not answered yet. */
+  fetches: FakeFetch[];
   /** Runs the timers due so far (all of them: delays are not simulated). */
   runTimers(): void;
+}
+
+/** A `fetch()` in flight: the test plays the WordPress site. */
+export interface FakeFetch {
+  url: string;
+  /** Answers with a status and a JSON body. */
+  respond(status: number, body?: unknown): void;
+  /** Fails as a network error does. */
+  fail(): void;
 }
 
 export function fakeEnvironment(): FakeEnvironment {
@@ -105,6 +116,15 @@ export function fakeEnvironment(): FakeEnvironment {
       setItem: (key, value) => void storageData.set(key, value),
     },
     timers: [],
+    fetches: [],
+    fetch: (url) =>
+      new Promise((resolve, reject) => {
+        env.fetches.push({
+          url,
+          respond: (status, body) => resolve({ status, json: () => Promise.resolve(body) }),
+          fail: () => reject(new TypeError('Failed to fetch')),
+        });
+      }),
     connect(url, options) {
       const socket = new FakeSocket(url, options);
       env.sockets.push(socket);
