@@ -9,6 +9,7 @@
  * License: GPL-2.0-or-later
  * License URI: https://www.gnu.org/licenses/gpl-2.0.html
  * Text Domain: vip-presence
+ * Domain Path: /languages
  *
  * @package vip-presence
  */
@@ -36,3 +37,4 @@ require_once __DIR__ . '/includes/block.php';
 require_once __DIR__ . '/includes/shortcode.php';
 require_once __DIR__ . '/includes/admin-column.php';
 require_once __DIR__ . '/includes/dashboard-widget.php';
+require_once __DIR__ . '/includes/privacy.php';

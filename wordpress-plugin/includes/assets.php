@@ -133,10 +133,11 @@ function vip_presence_client_settings_script( array $settings ) {
  * @param int  $post_id Post shown on the page.
  * @param bool $counted Whether the page counts the visitor as viewing it (then its token is printed);
  *                      false when the page only watches it.
- * @return bool Whether the script is enqueued (false when the plugin is unconfigured or not built).
+ * @return bool Whether the script is enqueued (false when the plugin is unconfigured or not built,
+ *              or when the reader may not be counted: see vip_presence_can_count()).
  */
 function vip_presence_enqueue_widget_script( $post_id, $counted = true ) {
-	if ( ! vip_presence_is_configured() || ! wp_script_is( 'vip-presence-widget', 'registered' ) ) {
+	if ( ! vip_presence_is_configured() || ! wp_script_is( 'vip-presence-widget', 'registered' ) || ! vip_presence_can_count() ) {
 		return false;
 	}
 	if ( $counted ) {
