@@ -27,6 +27,6 @@ export interface ClientEnvironment {
   getRandomValues(array: Uint8Array): Uint8Array;
   random(): number;
   setTimeout(callback: () => void, ms: number): unknown;
-  /** `fetch` of the tokens route (no cookies); `undefined` where there is none. */
+  /** `fetch` of the tokens route; `undefined` where there is none. */
   fetch: TokenRefreshEnvironment['fetch'];
 }

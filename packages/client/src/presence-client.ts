@@ -83,7 +83,7 @@ export function createPresenceClient(options: PresenceClientOptions = {}): Prese
     getRandomValues: (array) => crypto.getRandomValues(array),
     random: Math.random,
     setTimeout: (callback, ms) => setTimeout(callback, ms),
-    fetch: typeof fetch === 'function' ? (href) => fetch(href, { credentials: 'omit' }) : undefined,
+    fetch: typeof fetch === 'function' ? (href) => fetch(href) : undefined,
   });
 }
 

@@ -12,7 +12,7 @@ export interface TokenResponse {
 }
 
 export interface TokenRefreshEnvironment {
-  /** `fetch` without cookies; `undefined` where there is none (then nothing is fetched). */
+  /** `fetch`, or `undefined` where there is none (then nothing is fetched). */
   fetch: ((url: string) => Promise<TokenResponse>) | undefined;
   /** Runs `fn` after `ms` (unless the client is closed by then). */
   later(ms: number, fn: () => void): void;
