@@ -27,7 +27,8 @@ test.describe('View tokens', () => {
     await expectWidget(widget(honest), ONLY_ONE_HERE);
     const refusals = await metric('vip_presence_refusals_total', { code: 'invalid_token' });
 
-    // The forger's page changes one character of the token's signature before the SDK reads it.
+    // The forger's page changes one character of the token's signature before the SDK reads it,
+    // and drops the tokens route (DESIGN.md 22), which would hand it an honest token.
     // (Rewriting the HTML with page.route() would not do: Chromium's Local Network Access checks
     // then block the page's WebSocket to 127.0.0.1, since a fulfilled document has no address.)
     const forger = await newReader();
@@ -36,7 +37,8 @@ test.describe('View tokens', () => {
       Object.defineProperty(window, 'vipPresenceSettings', {
         configurable: true,
         get: () => settings,
-        set(value: { tokens?: Record<string, string> }) {
+        set(value: { tokens?: Record<string, string>; tokensUrl?: string }) {
+          delete value.tokensUrl;
           for (const [postId, token] of Object.entries(value.tokens ?? {})) {
             const dot = token.lastIndexOf('.');
             const flipped = token[dot + 1] === 'A' ? 'B' : 'A';

@@ -157,10 +157,8 @@ function vip_presence_add_widget_settings() {
 	if ( ! wp_script_is( 'vip-presence-widget', 'enqueued' ) ) {
 		return;
 	}
-	wp_add_inline_script(
-		'vip-presence-widget',
-		vip_presence_client_settings_script( vip_presence_get_client_settings( vip_presence_page_post_ids() ) ),
-		'before'
-	);
+	$settings              = vip_presence_get_client_settings( vip_presence_page_post_ids() );
+	$settings['tokensUrl'] = vip_presence_get_tokens_url(); // Where the SDK gets a fresh token when the printed one is refused.
+	wp_add_inline_script( 'vip-presence-widget', vip_presence_client_settings_script( $settings ), 'before' );
 }
 add_action( 'wp_print_footer_scripts', 'vip_presence_add_widget_settings', 1 );

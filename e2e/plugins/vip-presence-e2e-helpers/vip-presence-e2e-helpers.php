@@ -31,6 +31,8 @@
  *   that send the cookie vip_presence_e2e_server=embedded get that presence server instead of
  *   VIP_PRESENCE_SERVER_URL (the "embedded-store" project's smoke spec). Without the constant,
  *   the cookie does nothing.
+ * - Readers that send the cookie vip_presence_e2e_token=expired get pages whose printed view
+ *   tokens expired an hour ago (validly signed), as a copy from a page cache rendered days ago.
  *
  * @package vip-presence-e2e-helpers
  */
@@ -161,4 +163,29 @@ add_filter(
 		}
 		return $url;
 	}
+);
+
+add_action(
+	'wp_print_footer_scripts',
+	static function () {
+		$script = wp_scripts()->query( 'vip-presence-widget' );
+		if ( ! isset( $_COOKIE['vip_presence_e2e_token'] ) || 'expired' !== $_COOKIE['vip_presence_e2e_token'] || ! $script || empty( $script->extra['before'] ) ) {
+			return;
+		}
+		// After the plugin's settings (priority 1), before the scripts print: re-sign every token.
+		$expires_at              = intdiv( time(), HOUR_IN_SECONDS ) * HOUR_IN_SECONDS - HOUR_IN_SECONDS;
+		$script->extra['before'] = array_map(
+			static function ( $code ) use ( $expires_at ) {
+				return ! is_string( $code ) ? $code : preg_replace_callback(
+					'/"v1\.([1-9][0-9]*)\.[0-9]+\.[A-Za-z0-9_-]+"/',
+					static function ( $match ) use ( $expires_at ) {
+						return '"' . vip_presence_sign_token( vip_presence_get_secret(), (int) $match[1], $expires_at ) . '"';
+					},
+					$code
+				);
+			},
+			$script->extra['before']
+		);
+	},
+	2
 );
