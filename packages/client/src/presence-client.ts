@@ -18,8 +18,8 @@ import {
 import { normalizeSettings, toPostId } from './settings.js';
 import { refreshTokens } from './token-refresh.js';
 import type {
-  ConnectionStatus,
   PresenceCallback,
+  PresenceClient,
   PresenceState,
   SubscribeOptions,
   Unsubscribe,
@@ -28,31 +28,7 @@ import { VERSION } from './version.js';
 import { browserStorage, loadVisitorId } from './visitor-id.js';
 
 export type { ClientEnvironment, PresenceSocket } from './client-environment.js';
-
-/** The SDK: `window.vipPresence` in the browser build, `createPresenceClient()` in the ESM one. */
-export interface PresenceClient {
-  /**
-   * Sets the server URL, merges view tokens, changes any other option. May be called before or
-   * after `subscribe`: connecting waits for a URL.
-   */
-  configure(options: PresenceClientOptions): void;
-  /**
-   * Follows a post's live count. `callback` is called (never synchronously) with the current
-   * state, then on every change. Returns the function that stops it.
-   * By default this visitor is counted as viewing the post; `{ count: false }` only watches.
-   */
-  subscribe(
-    postId: number | string,
-    callback: PresenceCallback,
-    options?: SubscribeOptions,
-  ): Unsubscribe;
-  /** The status of the page's one connection. */
-  getStatus(): ConnectionStatus;
-  /** Disconnects and drops every subscription; the client does nothing afterwards. */
-  close(): void;
-  /** The SDK version. */
-  readonly version: string;
-}
+export type { PresenceClient } from './types.js';
 
 interface Subscription {
   postId: number;

@@ -1,4 +1,5 @@
-import { ErrorCodes, isErrorCode, isPostId, type ErrorCode } from '@vip-presence/protocol';
+import { ErrorCodes, isPostId, type ErrorCode } from '@vip-presence/protocol';
+import { errorOf, isCount, isRecord } from './server-answers.js';
 import { backoffDelay, type BackoffOptions } from './backoff.js';
 import type {
   Command,
@@ -98,22 +99,8 @@ const track = (): Track => ({
   held: null,
 });
 
-const isCount = (value: unknown): value is number =>
-  typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
-
 /** Whether the server sends the post's counts to a socket whose track is in this state. */
 const sending = (state: TrackState) => state === 'added' || state === 'removing';
-
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null;
-
-/** The error of a refused ack, or a stand-in when the answer is not one of the protocol. */
-function errorOf(ack: unknown): PresenceError {
-  const error = isRecord(ack) && ack.error;
-  return isRecord(error) && isErrorCode(error.code)
-    ? { code: error.code, message: String(error.message ?? '') }
-    : { code: ErrorCodes.Internal, message: 'unexpected answer' };
-}
 
 export function createPresenceCore(
   backoff: BackoffOptions,

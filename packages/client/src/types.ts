@@ -1,4 +1,5 @@
 import type { ErrorCode } from '@vip-presence/protocol';
+import type { PresenceClientOptions } from './options.js';
 
 /**
  * What a subscription knows about its post's connection:
@@ -57,4 +58,29 @@ export interface SubscribeOptions {
    * @default undefined
    */
   token?: string;
+}
+
+/** The SDK: `window.vipPresence` in the browser build, `createPresenceClient()` in the ESM one. */
+export interface PresenceClient {
+  /**
+   * Sets the server URL, merges view tokens, changes any other option. May be called before or
+   * after `subscribe`: connecting waits for a URL.
+   */
+  configure(options: PresenceClientOptions): void;
+  /**
+   * Follows a post's live count. `callback` is called (never synchronously) with the current
+   * state, then on every change. Returns the function that stops it.
+   * By default this visitor is counted as viewing the post; `{ count: false }` only watches.
+   */
+  subscribe(
+    postId: number | string,
+    callback: PresenceCallback,
+    options?: SubscribeOptions,
+  ): Unsubscribe;
+  /** The status of the page's one connection. */
+  getStatus(): ConnectionStatus;
+  /** Disconnects and drops every subscription; the client does nothing afterwards. */
+  close(): void;
+  /** The SDK version. */
+  readonly version: string;
 }
