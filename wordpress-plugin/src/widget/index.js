@@ -2,7 +2,8 @@
  * Front-end script of the live viewers widget: loads the client SDK (which reads
  * `window.vipPresenceSettings` and defines `window.vipPresence`) and fills every widget
  * `<div class="vip-presence-widget" data-vip-presence-post-id="…" data-vip-presence-mode="…">`
- * of the page.
+ * of the page: those in the HTML, those added later (infinite scroll, AJAX), and it stops following
+ * a post once its last widget has left the page.
  */
 
 /**
@@ -17,24 +18,29 @@ import { widgetText } from './widget-text';
 
 const SELECTOR = '.vip-presence-widget[data-vip-presence-post-id]';
 
+/** Post and mode ("42:view") -> { elements, last, unsubscribe }: what the page follows now. */
+const followed = new Map();
+
 /**
- * Subscribes once per post (and mode) and keeps that post's widgets up to date.
+ * Fills the widgets under `root` that are not filled yet, subscribing once per post (and mode).
+ * Public as `window.vipPresence.fillWidgets( root )`; widgets added to the page later are found on
+ * their own, so a theme needs it only for content it renders where the page's observer cannot see
+ * (a shadow root). A widget whose post's token is not on the page gets one from WordPress
+ * (`tokensUrl`) when the server asks for it.
  *
  * `data-vip-presence-mode="view"` counts the visitor as viewing the post (the post of a single view);
  * `"watch"` only shows the count (other posts: archives, query loops, a shortcode naming a post).
- * Widgets already handled carry `data-vip-presence-status`, so calling this again (for content
- * added later) only picks up new ones.
  *
  * @param {Document|Element} root Where to look for widgets.
  */
-export function hydrateWidgets(root = document) {
+export function fillWidgets(root = document) {
 	const client = window.vipPresence;
 	if (!client || typeof client.subscribe !== 'function') {
 		return;
 	}
-	const locale = document.documentElement.lang || undefined;
-	const groups = new Map();
-	root.querySelectorAll(SELECTOR).forEach((element) => {
+	const found = root.matches?.(SELECTOR) ? [root] : [];
+	found.push(...root.querySelectorAll(SELECTOR));
+	found.forEach((element) => {
 		if (element.dataset.vipPresenceStatus) {
 			return;
 		}
@@ -45,35 +51,88 @@ export function hydrateWidgets(root = document) {
 		const watch = element.dataset.vipPresenceMode === 'watch';
 		const key = `${postId}:${watch ? 'watch' : 'view'}`;
 		element.dataset.vipPresenceStatus = 'connecting';
-		if (!groups.has(key)) {
-			groups.set(key, { postId, watch, elements: [] });
+		const known = followed.get(key);
+		if (known) {
+			known.elements.add(element);
+			if (known.last) {
+				render(element, known.last);
+			}
+			return;
 		}
-		groups.get(key).elements.push(element);
-	});
-
-	groups.forEach(({ postId, watch, elements }) => {
+		const group = { elements: new Set([element]), last: null };
+		followed.set(key, group);
 		const update = (state) => {
-			elements.forEach((element) => {
-				const hideBelow =
-					parseInt(element.dataset.vipPresenceHideBelow, 10) || 0;
-				const text = widgetText(state, hideBelow, locale);
-				// Only real changes reach the text: aria-live announces every change.
-				if (element.textContent !== text) {
-					element.textContent = text;
-				}
-				element.dataset.vipPresenceStatus = state.status;
-			});
+			group.last = state;
+			group.elements.forEach((each) => render(each, state));
 		};
-		if (watch) {
-			client.subscribe(postId, update, { count: false });
-		} else {
-			client.subscribe(postId, update);
+		group.unsubscribe = watch
+			? client.subscribe(postId, update, { count: false })
+			: client.subscribe(postId, update);
+	});
+}
+
+/** Stops following the posts none of whose widgets is on the page any more. */
+function forgetRemovedWidgets() {
+	followed.forEach((group, key) => {
+		group.elements.forEach((element) => {
+			if (!element.isConnected) {
+				group.elements.delete(element);
+			}
+		});
+		if (group.elements.size === 0) {
+			followed.delete(key);
+			group.unsubscribe?.();
 		}
 	});
 }
 
+/**
+ * Shows a post's state in one widget.
+ *
+ * @param {HTMLElement} element The widget.
+ * @param {Object}      state   What the subscription knows.
+ */
+function render(element, state) {
+	const hideBelow = parseInt(element.dataset.vipPresenceHideBelow, 10) || 0;
+	const text = widgetText(
+		state,
+		hideBelow,
+		document.documentElement.lang || undefined
+	);
+	// Only real changes reach the text: aria-live announces every change.
+	if (element.textContent !== text) {
+		element.textContent = text;
+	}
+	element.dataset.vipPresenceStatus = state.status;
+}
+
+function start() {
+	fillWidgets();
+	if (window.vipPresence) {
+		window.vipPresence.fillWidgets = fillWidgets;
+	}
+	new window.MutationObserver((records) => {
+		// A second copy of this script on the page took over: it alone follows the widgets.
+		if (window.vipPresence?.fillWidgets !== fillWidgets) {
+			return;
+		}
+		let removed = false;
+		records.forEach((record) => {
+			record.addedNodes.forEach((node) => {
+				if (node.nodeType === window.Node.ELEMENT_NODE) {
+					fillWidgets(node);
+				}
+			});
+			removed ||= record.removedNodes.length > 0;
+		});
+		if (removed) {
+			forgetRemovedWidgets();
+		}
+	}).observe(document.documentElement, { childList: true, subtree: true });
+}
+
 if (document.readyState === 'loading') {
-	document.addEventListener('DOMContentLoaded', () => hydrateWidgets());
+	document.addEventListener('DOMContentLoaded', start);
 } else {
-	hydrateWidgets();
+	start();
 }

@@ -8,8 +8,9 @@ function fakeClient() {
 	return {
 		subscriptions,
 		subscribe: jest.fn((postId, callback, options) => {
-			subscriptions.push({ postId, callback, options });
-			return jest.fn();
+			const unsubscribe = jest.fn();
+			subscriptions.push({ postId, callback, options, unsubscribe });
+			return unsubscribe;
 		}),
 	};
 }
@@ -109,5 +110,51 @@ describe('widget script', () => {
 		document.body.innerHTML = widget('abc') + widget(0) + widget(-3);
 		require('../index');
 		expect(client.subscribe).not.toHaveBeenCalled();
+	});
+
+	// MutationObserver callbacks run as microtasks: one turn of the queue delivers them.
+	const mutationsDelivered = () => Promise.resolve();
+
+	it("fills a widget added after load, and shows it the post's state at once if already followed", async () => {
+		document.body.innerHTML = widget(42);
+		require('../index');
+		client.subscriptions[0].callback(state(2));
+
+		const later = document.createElement('section');
+		later.innerHTML = widget(42) + widget(99);
+		document.body.appendChild(later);
+		await mutationsDelivered();
+
+		expect(client.subscriptions.map((s) => s.postId)).toEqual([42, 99]);
+		const added = later.querySelectorAll('.vip-presence-widget');
+		expect(added[0].textContent).toBe('2 other people are viewing');
+		expect(added[1].dataset.vipPresenceStatus).toBe('connecting');
+	});
+
+	it('stops following a post once its last widget has left the page', async () => {
+		document.body.innerHTML = widget(42) + widget(42) + widget(7);
+		require('../index');
+		const [post42, post7] = client.subscriptions;
+		const [first, second] = document.querySelectorAll(
+			'.vip-presence-widget[data-vip-presence-post-id="42"]'
+		);
+
+		first.remove();
+		await mutationsDelivered();
+		expect(post42.unsubscribe).not.toHaveBeenCalled();
+
+		second.remove();
+		await mutationsDelivered();
+		expect(post42.unsubscribe).toHaveBeenCalledTimes(1);
+		expect(post7.unsubscribe).not.toHaveBeenCalled();
+	});
+
+	it('offers the same filling as window.vipPresence.fillWidgets', () => {
+		require('../index');
+		const host = document.createElement('div');
+		host.innerHTML = widget(5);
+		// Not on the page (as in a shadow root): only the call finds it.
+		window.vipPresence.fillWidgets(host);
+		expect(client.subscriptions.map((s) => s.postId)).toEqual([5]);
 	});
 });
