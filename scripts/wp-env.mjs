@@ -3,7 +3,7 @@
 // wordpress.org: the core then comes from Debian's packages, see scripts/wordpress-core.sh and
 // shared/notes/wp-env-offline.md). Used by scripts/start.mjs and the e2e global setup; also a CLI:
 //
-//   node scripts/wp-env.mjs start [--instance dev] [--port 8888] [--core auto|debian|latest|PATH]
+//   node scripts/wp-env.mjs start [--instance dev] [--port 8888] [--core auto|debian|newest|latest|PATH]
 //                                     start and leave running (stop it with `stop`)
 //   node scripts/wp-env.mjs run   [same options]  start, wait for Ctrl-C, stop
 //   node scripts/wp-env.mjs stop  [--instance dev]
@@ -218,7 +218,9 @@ export async function reapStaleWordPress({
  *   log?: (line: string) => void,
  * }} [options]
  *   `core`: "auto" (default; VIP_PRESENCE_WP_CORE): Debian's WordPress when wordpress.org does not
- *   resolve, else wp-env's default (latest); "debian"; "latest"; or a path to a WordPress folder.
+ *   resolve, else wp-env's default (latest); "debian" (6.1, the oldest the plugin claims); "newest"
+ *   (the newest that installs offline: Playground's build, `wordpress-core.sh --newest`); "latest";
+ *   or a path to a WordPress folder.
  *   `config`: wp-config constants for this run (merged over .wp-env.json's).
  *   `keepRunning`: do not stop WordPress when this process exits.
  */
@@ -260,8 +262,9 @@ export async function startWordPress({
   let sitePath;
   let wordpressVersion;
   if (coreKind !== 'latest') {
-    if (coreKind === 'debian') {
-      await run('bash', [CORE_SCRIPT, '--copy', paths.site], {
+    if (coreKind === 'debian' || coreKind === 'newest') {
+      const which = coreKind === 'newest' ? ['--newest'] : [];
+      await run('bash', [CORE_SCRIPT, ...which, '--copy', paths.site], {
         stdio: ['ignore', 'ignore', 'inherit'],
         timeoutMs: 900_000,
       });
@@ -290,7 +293,10 @@ export async function startWordPress({
     ...(plugins.some((p) => !p.ready)
       ? { plugins: plugins.filter((p) => p.ready).map((p) => p.folder) }
       : {}),
-    config: { ...config, ...(coreKind === 'debian' ? { VIP_PRESENCE_E2E_OFFLINE: true } : {}) },
+    config: {
+      ...config,
+      ...(coreKind === 'debian' || coreKind === 'newest' ? { VIP_PRESENCE_E2E_OFFLINE: true } : {}),
+    },
   };
   if (instance !== 'dev') {
     // A copy of the committed config with absolute paths (wp-env resolves them against its cwd).
