@@ -5,7 +5,8 @@
  *   - vip-presence-server on 127.0.0.1 with a per-run secret and the WordPress origin allowed;
  *   - a second vip-presence-server on the embedded (in-memory) store, for the "embedded-store"
  *     project's smoke spec (with E2E_STORE=memory the first server already is one: no second);
- *   - WordPress (wp-env, Playground runtime, instance "e2e", fresh site) with the plugin configured
+ *   - WordPress (wp-env, Playground runtime, instance "e2e", fresh site, core E2E_WP_CORE: see
+ *     playwright.config.ts) with the plugin configured
  *     with that server URL and secret (and the helper plugin told the embedded server's URL);
  *   - a control API in this (the runner) process through which tests stop the presence server and
  *     start it again on the same port, with the same Redis (support/stack-control.ts).
@@ -113,6 +114,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     const wordpress = await startWordPress({
       instance: 'e2e',
       port: wpPort,
+      core: process.env.E2E_WP_CORE,
       config: {
         VIP_PRESENCE_SERVER_URL: serverUrl,
         VIP_PRESENCE_SECRET: secret,
@@ -126,6 +128,15 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     });
     group.addCleanup(() => wordpress.stop());
     process.env.E2E_WP_URL = wordpress.url;
+    // Which WordPress this run is on; a wrong core must not pass unnoticed (wordpress.spec.ts too).
+    const expected = process.env.E2E_WP_EXPECT_VERSION;
+    const version = wordpress.wordpressVersion ?? '';
+    if (expected && !version.startsWith(expected))
+      throw new Error(
+        `WordPress ${version} runs, expected ${expected}x (core "${wordpress.core}")`,
+      );
+    process.env.E2E_WP_VERSION = version;
+    log(`WordPress ${version} (core "${wordpress.core}")`);
   } catch (error) {
     await teardown();
     throw error;

@@ -1,6 +1,22 @@
 import { expect, test } from '../support/fixtures.js';
 
 test.describe('WordPress', () => {
+  test('should run the WordPress version this run is for', async ({ page }) => {
+    // Set by global-setup.ts from the running WordPress, checked there against the expected one.
+    const version = process.env.E2E_WP_VERSION ?? '';
+    expect(version, 'E2E_WP_VERSION from the global setup').not.toBe('');
+    const expected = process.env.E2E_WP_EXPECT_VERSION ?? '';
+    expect(version.startsWith(expected), `${version} starts with ${expected}`).toBe(true);
+    await page.goto('/');
+    // What the site itself says to its readers.
+    await expect(page.locator('meta[name="generator"]')).toHaveAttribute(
+      'content',
+      `WordPress ${version}`,
+    );
+    test.info().annotations.push({ type: 'WordPress', description: version });
+    console.log(`WordPress ${version} (core "${process.env.E2E_WP_CORE}")`);
+  });
+
   test('should serve WordPress with the plugin active', async ({ requestUtils, adminPage }) => {
     const plugins = await requestUtils.getPlugins();
     const plugin = plugins.find((candidate) => candidate.textdomain === 'vip-presence');
