@@ -1,10 +1,4 @@
 import { defineConfig } from 'vitest/config';
+import { REAL_PROCESS_TEST_OPTIONS } from '@vip-presence/test-kit';
 
-export default defineConfig({
-  test: {
-    include: ['test/**/*.test.ts'],
-    testTimeout: 20_000,
-    hookTimeout: 20_000,
-    fileParallelism: false,
-  },
-});
+export default defineConfig({ test: { ...REAL_PROCESS_TEST_OPTIONS } });

@@ -1,11 +1,4 @@
 import { defineConfig } from 'vitest/config';
+import { REAL_PROCESS_TEST_OPTIONS } from '@vip-presence/test-kit';
 
-export default defineConfig({
-  test: {
-    include: ['test/**/*.test.ts'],
-    testTimeout: 20_000,
-    hookTimeout: 20_000,
-    // Integration files start their own redis-server and processes; two cores are shared.
-    fileParallelism: false,
-  },
-});
+export default defineConfig({ test: { ...REAL_PROCESS_TEST_OPTIONS } });

@@ -4,22 +4,19 @@
  * join does, or the visitor would stay counted until the lease expires.
  */
 export class LeaseQueue {
-  private readonly tails = new Map<string, Promise<unknown>>();
+  /** The last write asked for per lease, while one is in flight. */
+  private readonly last = new Map<string, Promise<unknown>>();
 
   run<T>(postId: number, visitorId: string, write: () => Promise<T>): Promise<T> {
     const key = `${postId} ${visitorId}`;
-    const previous = this.tails.get(key);
-    const result = previous ? previous.then(write) : write();
-    const tail = result.catch(() => undefined);
-    this.tails.set(key, tail);
-    void tail.then(() => {
-      if (this.tails.get(key) === tail) this.tails.delete(key);
-    });
+    const previous = this.last.get(key);
+    // After the previous write, whether it succeeded or not (a failed join leaves no lease).
+    const result = previous ? previous.then(write, write) : write();
+    this.last.set(key, result);
+    const settled = () => {
+      if (this.last.get(key) === result) this.last.delete(key);
+    };
+    result.then(settled, settled);
     return result;
-  }
-
-  /** Leases with a write in flight (for tests). */
-  get size(): number {
-    return this.tails.size;
   }
 }

@@ -19,6 +19,7 @@ export {
 export { clusterInfo, redisCli, redisInfo } from './redis-cli.js';
 export { RedisServer, startRedisServer } from './redis-server.js';
 export { startRedisCluster } from './redis-cluster.js';
+export { REAL_PROCESS_TEST_OPTIONS } from './vitest-options.js';
 export { CHROMIUM_ARGS, CHROMIUM_PATH, assertChromium, chromiumLaunchOptions } from './chromium.js';
 
 /** @typedef {import('./wait-for.js').WaitOptions} WaitOptions */
