@@ -9,7 +9,7 @@ export const ErrorCodes = {
   PayloadTooLarge: 'payload_too_large',
   /** The event name is not part of the protocol. */
   UnknownEvent: 'unknown_event',
-  /** The view token is missing, malformed, forged, or for another post. */
+  /** The view token is missing, malformed, of an unknown version, forged, or for another post or site. */
   InvalidToken: 'invalid_token',
   /** The view token was valid but has expired: fetch the page (or a fresh token) again. */
   TokenExpired: 'token_expired',
@@ -21,6 +21,8 @@ export const ErrorCodes = {
   Unavailable: 'unavailable',
   /** Connection refused: the handshake `auth.visitorId` is missing or malformed. */
   InvalidVisitorId: 'invalid_visitor_id',
+  /** Connection refused: the handshake `auth.site` is malformed (1-64 characters of [A-Za-z0-9_-]). */
+  InvalidSite: 'invalid_site',
   /** Connection refused: the page's origin is not on the server's allowlist. */
   OriginNotAllowed: 'origin_not_allowed',
   /** Connection refused: too many connections from this address. */

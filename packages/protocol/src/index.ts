@@ -6,9 +6,10 @@ export {
   type ErrorCode,
   type ProtocolError,
 } from './error-codes.js';
-export { MAX_POST_ID, MAX_TOKEN_LENGTH, VISITOR_ID_PATTERN } from './limits.js';
+export { MAX_POST_ID, MAX_TOKEN_LENGTH, SITE_KEY_PATTERN, VISITOR_ID_PATTERN } from './limits.js';
 export {
   isPostId,
+  isSiteKey,
   isVisitorId,
   parseHandshakeAuth,
   parseJoin,

@@ -1,5 +1,5 @@
 import { ErrorCodes, type ProtocolError, protocolError } from './error-codes.js';
-import { MAX_POST_ID, MAX_TOKEN_LENGTH, VISITOR_ID_PATTERN } from './limits.js';
+import { MAX_POST_ID, MAX_TOKEN_LENGTH, SITE_KEY_PATTERN, VISITOR_ID_PATTERN } from './limits.js';
 
 /** `presence:join` payload. */
 export interface JoinPayload {
@@ -21,6 +21,8 @@ export interface WatchPayload {
 /** Handshake `auth` object. */
 export interface HandshakeAuth {
   visitorId: string;
+  /** The site the socket's posts belong to (DESIGN 20); absent: the default site. */
+  site?: string;
 }
 
 /** Ack of `presence:join`. `self` is always true on success: the visitor is now counted. */
@@ -65,6 +67,11 @@ export function isPostId(value: unknown): value is number {
 
 export function isVisitorId(value: unknown): value is string {
   return typeof value === 'string' && VISITOR_ID_PATTERN.test(value);
+}
+
+/** A site key: 1-64 characters of `[A-Za-z0-9_-]`. */
+export function isSiteKey(value: unknown): value is string {
+  return typeof value === 'string' && SITE_KEY_PATTERN.test(value);
 }
 
 const POST_ID_RULE = 'postId must be a positive integer (a WordPress post id)';
@@ -118,5 +125,17 @@ export function parseHandshakeAuth(auth: unknown): Parsed<HandshakeAuth> {
       ),
     };
   }
-  return { ok: true, value: { visitorId: auth.visitorId } };
+  const { site } = auth;
+  if (site === undefined || site === null)
+    return { ok: true, value: { visitorId: auth.visitorId } };
+  if (!isSiteKey(site)) {
+    return {
+      ok: false,
+      error: protocolError(
+        ErrorCodes.InvalidSite,
+        'auth.site must be 1-64 characters of [A-Za-z0-9_-]',
+      ),
+    };
+  }
+  return { ok: true, value: { visitorId: auth.visitorId, site } };
 }

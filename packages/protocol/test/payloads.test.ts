@@ -82,4 +82,27 @@ describe('payload validation', () => {
     }
     expect(parseHandshakeAuth(null).ok).toBe(false);
   });
+
+  it('should take auth.site as the site, and no site as the default one', () => {
+    const visitorId = 'abcdEFGH_-12';
+    expect(parseHandshakeAuth({ visitorId, site: 'news-example-com' })).toEqual({
+      ok: true,
+      value: { visitorId, site: 'news-example-com' },
+    });
+    expect(parseHandshakeAuth({ visitorId, site: 'x'.repeat(64) }).ok).toBe(true);
+    expect(parseHandshakeAuth({ visitorId })).toEqual({ ok: true, value: { visitorId } });
+    expect(parseHandshakeAuth({ visitorId, site: null })).toEqual({
+      ok: true,
+      value: { visitorId },
+    });
+  });
+
+  it.each(['', 'x'.repeat(65), 'a.b', 'a:b', 'a{b}', 'ünï', ' a', 7, true, ['a'], {}])(
+    'should refuse a connection with auth.site %j',
+    (site) => {
+      const parsed = parseHandshakeAuth({ visitorId: 'abcdEFGH_-12', site });
+      expect(parsed.ok).toBe(false);
+      if (!parsed.ok) expect(parsed.error.code).toBe(ErrorCodes.InvalidSite);
+    },
+  );
 });

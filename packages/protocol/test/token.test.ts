@@ -4,10 +4,11 @@ import { signViewToken, verifyViewToken } from '../src/token.js';
 
 interface Vectors {
   leewaySeconds: number;
-  valid: { secret: string; postId: number; expiresAt: number; token: string }[];
+  valid: { secret: string; site?: string; postId: number; expiresAt: number; token: string }[];
   invalid: {
     description: string;
     secret: string;
+    site?: string;
     postId: number;
     nowSeconds: number;
     token: string;
@@ -20,20 +21,31 @@ const vectors = JSON.parse(
 ) as Vectors;
 
 describe('view tokens', () => {
-  it.each(vectors.valid)('should sign post $postId exactly as the shared vector', (vector) => {
-    expect(signViewToken(vector.secret, vector.postId, vector.expiresAt)).toBe(vector.token);
-  });
+  it.each(vectors.valid)(
+    'should sign post $postId of site "$site" exactly as the shared vector',
+    (vector) => {
+      expect(signViewToken(vector.secret, vector.postId, vector.expiresAt, vector.site)).toBe(
+        vector.token,
+      );
+    },
+  );
 
   it.each(vectors.valid)(
-    'should accept the shared vector for post $postId before it expires',
+    'should accept the shared vector for post $postId of site "$site" before it expires',
     (v) => {
-      const check = verifyViewToken(v.secret, v.token, v.postId, { nowSeconds: v.expiresAt - 1 });
+      const check = verifyViewToken(v.secret, v.token, v.postId, {
+        site: v.site,
+        nowSeconds: v.expiresAt - 1,
+      });
       expect(check).toEqual({ ok: true, expiresAt: v.expiresAt });
     },
   );
 
   it.each(vectors.invalid)('should refuse a token with $description', (v) => {
-    const check = verifyViewToken(v.secret, v.token, v.postId, { nowSeconds: v.nowSeconds });
+    const check = verifyViewToken(v.secret, v.token, v.postId, {
+      site: v.site,
+      nowSeconds: v.nowSeconds,
+    });
     expect(check.ok).toBe(false);
     if (!check.ok) expect(check.error.code).toBe(v.code);
   });
@@ -70,5 +82,12 @@ describe('view tokens', () => {
     expect(() => signViewToken('', 1, 1000)).toThrow(/secret/);
     expect(() => signViewToken('k', 0, 1000)).toThrow(/postId/);
     expect(() => signViewToken('k', 1.5, 1000)).toThrow(/postId/);
+  });
+
+  it('should refuse to sign for a malformed site', () => {
+    expect(() => signViewToken('k', 1, 1000, '')).toThrow(/site/);
+    expect(() => signViewToken('k', 1, 1000, 'a.b')).toThrow(/site/);
+    expect(() => signViewToken('k', 1, 1000, 'x'.repeat(65))).toThrow(/site/);
+    expect(signViewToken('k', 1, 1000, 'x'.repeat(64))).toMatch(/^v2\.x{64}\.1\.1000\./);
   });
 });
