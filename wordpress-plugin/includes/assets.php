@@ -1,7 +1,9 @@
 <?php
 /**
  * Scripts built by @wordpress/scripts (build/*.js with their generated *.asset.php) and the settings
- * printed before them: `window.vipPresenceSettings = { url, tokens: { "<postId>": "<token>" } }`.
+ * printed before them: `window.vipPresenceSettings = { url, site, tokens: { "<postId>": "<token>" },
+ * tokensUrl }`. `site` is the site key (site-key.php), which the SDK sends as `auth.site` in its
+ * handshake; it is left out when the key is '' (the server's default site, v1 tokens).
  *
  * Handles:
  *   vip-presence-widget        build/widget.js: the client SDK (window.vipPresence) + widget hydration
@@ -93,9 +95,10 @@ function vip_presence_page_post_ids( $post_id = 0 ) {
  * Builds the settings object the client SDK reads.
  *
  * @since 0.1.0
+ * @since 0.2.0 `site`: the site key, unless it is '' (the server's default site).
  *
  * @param int[] $post_ids Posts whose tokens to include (none for pages that only watch).
- * @return array{url: string, tokens: object} Settings.
+ * @return array{url: string, site?: string, tokens: object} Settings.
  */
 function vip_presence_get_client_settings( array $post_ids ) {
 	$tokens = array();
@@ -105,10 +108,13 @@ function vip_presence_get_client_settings( array $post_ids ) {
 			$tokens[ (string) $post_id ] = $token;
 		}
 	}
-	return array(
-		'url'    => vip_presence_get_server_url(),
-		'tokens' => (object) $tokens,
-	);
+	$settings = array( 'url' => vip_presence_get_server_url() );
+	$site     = vip_presence_get_site_key();
+	if ( '' !== $site ) {
+		$settings['site'] = $site; // The SDK's auth.site: the v2 tokens above are good only on a socket of this site.
+	}
+	$settings['tokens'] = (object) $tokens;
+	return $settings;
 }
 
 /**

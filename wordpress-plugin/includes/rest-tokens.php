@@ -11,8 +11,13 @@
  * password-protected, unknown, other post types) gets the same per-post error, so the route never
  * tells whether a hidden post exists.
  *
+ * Tokens are of this site: signed with its site key (v2; v1 when the key is '', the server's default
+ * site) for posts of this site. In a network, an id is looked up on the site the request is for, so a
+ * post of another site of the network that has the same id gets the token of this site's post, or the
+ * refusal when this site has none: a token never names another site.
+ *
  * Answers:
- * - 200 `{ "tokens": { "1": "v1.1.<expiresAt>.<sig>" }, "errors": { "2": { "code", "message" } } }`
+ * - 200 `{ "tokens": { "1": "v2.<site>.1.<expiresAt>.<sig>" }, "errors": { "2": { "code", "message" } } }`
  *   when at least one post gets a token; `Cache-Control: public, max-age=` half the token lifetime
  *   (60 s when some post was refused, as a draft may be published any minute).
  * - 400 `vip_presence_invalid_posts`: `posts` missing, or not a comma-separated list of post ids.

@@ -136,6 +136,67 @@ function vip_presence_render_secret_field() {
 }
 
 /**
+ * Prints the site key, read-only: the key this site's counts have on the presence server (the read
+ * API's `?site=`), and where it comes from.
+ *
+ * @since 0.2.0
+ */
+function vip_presence_render_site_key_field() {
+	$info = vip_presence_get_site_key_info();
+	if ( '' === $info['key'] ) {
+		printf(
+			'<p><code id="vip-presence-site-key" data-vip-presence-site-key="">%1$s</code></p><p class="description">%2$s</p>',
+			esc_html( "''" ),
+			esc_html__( 'None: this site is the presence server\'s default site. Its view tokens are of version 1, and the server\'s read API answers for it without a site parameter.', 'vip-presence' )
+		);
+	} else {
+		printf(
+			'<p><code id="vip-presence-site-key" data-vip-presence-site-key="%1$s">%2$s</code></p><p class="description">%3$s</p>',
+			esc_attr( $info['key'] ),
+			esc_html( $info['key'] ),
+			wp_kses(
+				sprintf(
+					/* translators: %s: the site parameter of the read API, e.g. ?site=example-org-1a2b3c4d */
+					__( 'The presence server keeps this site\'s counts under this key, apart from other sites that share the server. To read them from the server\'s API, add %s.', 'vip-presence' ),
+					'<code>?site=' . esc_html( $info['key'] ) . '</code>'
+				),
+				array( 'code' => array() )
+			)
+		);
+	}
+	$sources = array(
+		/* translators: 1: constant name, 2: wp-config.php */
+		'constant' => sprintf( __( 'Set by the %1$s constant in %2$s.', 'vip-presence' ), '<code>VIP_PRESENCE_SITE_KEY</code>', '<code>wp-config.php</code>' ),
+		/* translators: %s: filter name */
+		'filter'   => sprintf( __( 'Set by the %s filter.', 'vip-presence' ), '<code>vip_presence_site_key</code>' ),
+		/* translators: 1: the home URL of the site, 2: constant name */
+		'home_url' => sprintf( __( 'Derived from this site\'s home URL, %1$s, so it is unique to this site. To choose it, define the %2$s constant.', 'vip-presence' ), '<code>' . esc_html( (string) get_option( 'home', '' ) ) . '</code>', '<code>VIP_PRESENCE_SITE_KEY</code>' ),
+	);
+	printf(
+		'<p class="description" id="vip-presence-site-key-source" data-vip-presence-site-key-source="%1$s">%2$s</p>',
+		esc_attr( $info['source'] ),
+		wp_kses( $sources[ $info['source'] ], array( 'code' => array() ) )
+	);
+}
+
+/**
+ * Prints the problems of the site key (a malformed constant, a constant shared by a network) as
+ * notices at the top of the settings screen.
+ *
+ * @since 0.2.0
+ */
+function vip_presence_render_site_key_notices() {
+	foreach ( vip_presence_get_site_key_problems() as $problem ) {
+		printf(
+			'<div class="notice inline %1$s" data-vip-presence-notice="%2$s"><p>%3$s</p></div>',
+			esc_attr( 'error' === $problem['type'] ? 'notice-error' : 'notice-warning' ),
+			esc_attr( $problem['code'] ),
+			esc_html( $problem['message'] )
+		);
+	}
+}
+
+/**
  * Prints the auto-insert field (radio buttons).
  *
  * @since 0.1.0
@@ -230,6 +291,13 @@ function vip_presence_add_settings_fields() {
 		'vip_presence_connection',
 		array( 'label_for' => 'vip_presence_secret' )
 	);
+	add_settings_field(
+		'vip_presence_site_key',
+		__( 'Site key', 'vip-presence' ),
+		'vip_presence_render_site_key_field',
+		'vip-presence',
+		'vip_presence_connection'
+	);
 
 	add_settings_section(
 		'vip_presence_display',
@@ -298,6 +366,7 @@ function vip_presence_render_settings_page() {
 		<h1><?php echo esc_html( get_admin_page_title() ); ?></h1>
 		<h2><?php esc_html_e( 'Connection', 'vip-presence' ); ?></h2>
 		<?php vip_presence_render_connection_status(); ?>
+		<?php vip_presence_render_site_key_notices(); ?>
 		<form action="options.php" method="post">
 			<?php
 			settings_fields( 'vip_presence' );

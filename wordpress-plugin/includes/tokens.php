@@ -1,13 +1,20 @@
 <?php
 /**
- * View tokens, format v1, signed exactly as packages/protocol does (src/token.ts):
+ * View tokens, signed exactly as packages/protocol does (src/token.ts):
  *
+ *   v1 (the server's default site):
  *   token     = "v1." postId "." expiresAt "." signature
  *   signature = base64url-without-padding( HMAC-SHA256( key = secret (UTF-8 bytes),
  *                                                       msg = "vip-presence:v1:" postId ":" expiresAt ) )
  *
- * postId and expiresAt (Unix seconds) are decimal, without sign or leading zeros. Tokens are per post,
- * not per user, so a full-page cache may serve one to every reader until it expires.
+ *   v2 (bound to a site, valid only on a socket whose auth.site is that site):
+ *   token     = "v2." site "." postId "." expiresAt "." signature
+ *   signature = base64url-without-padding( HMAC-SHA256( key = secret (UTF-8 bytes),
+ *                                                       msg = "vip-presence:v2:" site ":" postId ":" expiresAt ) )
+ *
+ * postId and expiresAt (Unix seconds) are decimal, without sign or leading zeros; site is a site key
+ * (site-key.php). Tokens are per post, not per user, so a full-page cache may serve one to every reader
+ * until it expires. The plugin signs v2 with its site key, or v1 when the key is '' (site-key.php).
  *
  * @package vip-presence
  * @since 0.1.0
@@ -43,25 +50,36 @@ function vip_presence_base64url_encode( $bytes ) {
 }
 
 /**
- * Signs a v1 view token.
+ * Signs a view token: v2 bound to a site, or v1 for the server's default site.
  *
  * @since 0.1.0
+ * @since 0.2.0 The `$site` parameter (token v2).
  *
  * @param string $secret     Shared secret (non-empty).
  * @param int    $post_id    Post id, 1 to 2^53 - 1.
  * @param int    $expires_at Expiry in Unix seconds, 1 to 999999999999 (the protocol allows 12 digits).
- * @return string The token, or '' when an argument is out of range.
+ * @param string $site       Site key (1-64 characters of [A-Za-z0-9_-]) for a v2 token; '' for v1.
+ * @return string The token, or '' when an argument is out of range (a malformed site among them).
  */
-function vip_presence_sign_token( $secret, $post_id, $expires_at ) {
+function vip_presence_sign_token( $secret, $post_id, $expires_at, $site = '' ) {
 	if ( ! is_string( $secret ) || '' === $secret || ! vip_presence_is_post_id( $post_id ) ) {
 		return '';
 	}
 	if ( ! is_int( $expires_at ) || $expires_at < 1 || $expires_at > 999999999999 ) {
 		return '';
 	}
-	$message   = 'vip-presence:v1:' . $post_id . ':' . $expires_at;
+	if ( '' !== $site && ! vip_presence_is_site_key( $site ) ) {
+		return '';
+	}
+	if ( '' === $site ) {
+		$head    = 'v1';
+		$message = 'vip-presence:v1:' . $post_id . ':' . $expires_at;
+	} else {
+		$head    = 'v2.' . $site;
+		$message = 'vip-presence:v2:' . $site . ':' . $post_id . ':' . $expires_at;
+	}
 	$signature = vip_presence_base64url_encode( hash_hmac( 'sha256', $message, $secret, true ) );
-	return 'v1.' . $post_id . '.' . $expires_at . '.' . $signature;
+	return $head . '.' . $post_id . '.' . $expires_at . '.' . $signature;
 }
 
 /**
@@ -102,9 +120,11 @@ function vip_presence_token_expires_at( $now, $lifetime ) {
 }
 
 /**
- * Returns the view token of a post, signed with the secret in effect.
+ * Returns the view token of a post, signed with the secret in effect for this site: v2 with the site
+ * key, or v1 when the key is '' (the server's default site).
  *
  * @since 0.1.0
+ * @since 0.2.0 Bound to the site key (v2).
  *
  * @param int      $post_id Post id.
  * @param int|null $now     Current Unix time; null for time().
@@ -119,6 +139,7 @@ function vip_presence_get_token( $post_id, $now = null ) {
 	return vip_presence_sign_token(
 		$secret,
 		$post_id,
-		vip_presence_token_expires_at( $now, vip_presence_get_token_lifetime() )
+		vip_presence_token_expires_at( $now, vip_presence_get_token_lifetime() ),
+		vip_presence_get_site_key()
 	);
 }

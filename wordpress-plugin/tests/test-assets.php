@@ -10,16 +10,18 @@
  */
 class VIP_Presence_Assets_Test extends VIP_Presence_Test_Case {
 
-	public function test_prints_settings_with_the_url_and_the_tokens_of_the_page() {
+	public function test_prints_settings_with_the_url_the_site_and_the_tokens_of_the_page() {
 		$this->configure( 'correct horse battery staple' );
+		$site     = vip_presence_derive_site_key( 'http://' . VIP_Presence_Test_Site::DOMAIN );
 		$settings = vip_presence_get_client_settings( array( 42 ) );
 		$this->assertSame( 'https://presence.example.com', $settings['url'] );
+		$this->assertSame( $site, $settings['site'], 'the SDK sends it as auth.site' );
 		$token = $settings['tokens']->{'42'};
-		$this->assertMatchesRegularExpression( '/^v1\.42\.[1-9][0-9]*\.[A-Za-z0-9_-]{43}$/', $token );
+		$this->assertMatchesRegularExpression( '/^v2\.' . $site . '\.42\.[1-9][0-9]*\.[A-Za-z0-9_-]{43}$/', $token, 'a token of that site' );
 
 		$script = vip_presence_client_settings_script( $settings );
 		$this->assertSame(
-			'window.vipPresenceSettings = {"url":"https://presence.example.com","tokens":{"42":"' . $token . '"}};',
+			'window.vipPresenceSettings = {"url":"https://presence.example.com","site":"' . $site . '","tokens":{"42":"' . $token . '"}};',
 			$script
 		);
 	}
@@ -27,9 +29,17 @@ class VIP_Presence_Assets_Test extends VIP_Presence_Test_Case {
 	public function test_prints_an_empty_token_object_for_pages_that_only_watch() {
 		$this->configure();
 		$this->assertSame(
-			'window.vipPresenceSettings = {"url":"https://presence.example.com","tokens":{}};',
+			'window.vipPresenceSettings = {"url":"https://presence.example.com","site":"' . vip_presence_get_site_key() . '","tokens":{}};',
 			vip_presence_client_settings_script( vip_presence_get_client_settings( array() ) )
 		);
+	}
+
+	public function test_prints_no_site_for_the_default_site_and_v1_tokens() {
+		$this->configure();
+		add_filter( 'vip_presence_site_key', '__return_empty_string' );
+		$settings = vip_presence_get_client_settings( array( 42 ) );
+		$this->assertArrayNotHasKey( 'site', $settings );
+		$this->assertStringStartsWith( 'v1.42.', $settings['tokens']->{'42'} );
 	}
 
 	public function test_keeps_markup_out_of_the_inline_script() {
@@ -61,6 +71,7 @@ class VIP_Presence_Assets_Test extends VIP_Presence_Test_Case {
 		$settings = json_decode( substr( $inline, strlen( $prefix ), -1 ), true );
 		$this->assertStringStartsWith( $prefix, $inline );
 		$this->assertSame( 'https://presence.example.com', $settings['url'] );
+		$this->assertSame( vip_presence_get_site_key(), $settings['site'] );
 		$this->assertSame( vip_presence_get_token( $post_id ), $settings['tokens'][ $post_id ] );
 	}
 

@@ -52,17 +52,27 @@ class VIP_Presence_Rest_Tokens_Test extends VIP_Presence_Test_Case {
 	}
 
 	/**
-	 * Asserts that a token is a v1 token of the post, signed with the secret, not expired.
+	 * Asserts that a token is a v2 token of this site (v1 when its key is '') for the post, signed with
+	 * the secret, not expired.
 	 *
 	 * @param int    $post_id Post id.
 	 * @param string $token   Token.
+	 * @param string $site    Site key the token must name; null for this site's key in effect.
 	 */
-	private function assertVerifies( $post_id, $token ) {
-		$this->assertMatchesRegularExpression( '/^v1\.' . $post_id . '\.([1-9][0-9]*)\.([A-Za-z0-9_-]{43})$/', $token );
-		list( , , $expires_at, $signature ) = explode( '.', $token );
+	private function assertVerifies( $post_id, $token, $site = null ) {
+		$site = null === $site ? vip_presence_get_site_key() : $site;
+		if ( '' === $site ) {
+			$this->assertMatchesRegularExpression( '/^v1\.' . $post_id . '\.([1-9][0-9]*)\.([A-Za-z0-9_-]{43})$/', $token );
+			list( , , $expires_at, $signature ) = explode( '.', $token );
+			$message = 'vip-presence:v1:' . $post_id . ':' . $expires_at;
+		} else {
+			$this->assertMatchesRegularExpression( '/^v2\.' . preg_quote( $site, '/' ) . '\.' . $post_id . '\.([1-9][0-9]*)\.([A-Za-z0-9_-]{43})$/', $token );
+			list( , , , $expires_at, $signature ) = explode( '.', $token );
+			$message = 'vip-presence:v2:' . $site . ':' . $post_id . ':' . $expires_at;
+		}
 		$this->assertGreaterThan( time(), (int) $expires_at, 'the token is not expired' );
-		$expected = rtrim( strtr( base64_encode( hash_hmac( 'sha256', 'vip-presence:v1:' . $post_id . ':' . $expires_at, self::SECRET, true ) ), '+/', '-_' ), '=' ); // phpcs:ignore WordPress.PHP.DiscouragedPHPFunctions.obfuscation_base64_encode -- the token format is base64url.
-		$this->assertSame( $expected, $signature, 'signed with the secret for this post id' );
+		$expected = rtrim( strtr( base64_encode( hash_hmac( 'sha256', $message, self::SECRET, true ) ), '+/', '-_' ), '=' ); // phpcs:ignore WordPress.PHP.DiscouragedPHPFunctions.obfuscation_base64_encode -- the token format is base64url.
+		$this->assertSame( $expected, $signature, 'signed with the secret for this post id and site' );
 	}
 
 	public function test_gives_a_fresh_token_of_a_published_post_signed_with_the_secret() {
@@ -74,6 +84,28 @@ class VIP_Presence_Rest_Tokens_Test extends VIP_Presence_Test_Case {
 		$this->assertSame( array( $post_id ), array_keys( (array) $data['tokens'] ) );
 		$this->assertVerifies( $post_id, $data['tokens']->{$post_id} );
 		$this->assertSame( array(), (array) $data['errors'] );
+	}
+
+	public function test_gives_v2_tokens_that_name_this_site() {
+		$this->configure();
+		$post_id = $this->create_post();
+		$derived = vip_presence_derive_site_key( 'http://' . VIP_Presence_Test_Site::DOMAIN );
+		$data    = rest_get_server()->response_to_data( $this->ask( (string) $post_id ), false );
+		$this->assertStringStartsWith( 'v2.' . $derived . '.' . $post_id . '.', $data['tokens']->{$post_id} );
+		$this->assertVerifies( $post_id, $data['tokens']->{$post_id}, $derived );
+
+		add_filter(
+			'vip_presence_site_key',
+			static function () {
+				return 'chosen-site';
+			}
+		);
+		$data = rest_get_server()->response_to_data( $this->ask( (string) $post_id ), false );
+		$this->assertVerifies( $post_id, $data['tokens']->{$post_id}, 'chosen-site' );
+
+		add_filter( 'vip_presence_site_key', '__return_empty_string', 20 );
+		$data = rest_get_server()->response_to_data( $this->ask( (string) $post_id ), false );
+		$this->assertVerifies( $post_id, $data['tokens']->{$post_id}, '' );
 	}
 
 	public function test_is_public_and_cacheable_for_half_the_token_lifetime() {
