@@ -10,6 +10,10 @@ if ( ! defined( 'WP_UNINSTALL_PLUGIN' ) ) {
 	exit;
 }
 
+// The site key and the names of the cached read API answers (the plugin itself is not loaded here).
+require_once __DIR__ . '/includes/site-key.php';
+require_once __DIR__ . '/includes/http-client.php';
+
 /**
  * Deletes the options and transients of the current site.
  *
@@ -29,7 +33,7 @@ function vip_presence_uninstall_site() {
 		delete_option( $option );
 	}
 
-	// Transient names carry a hash of their request (vip_presence_top_<limit>, vip_presence_counts_<md5>).
+	// Transient names carry a hash of their site and request (vip_presence_top_<md5>, vip_presence_counts_<md5>).
 	// phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- no API deletes transients by prefix; this runs once, on uninstall.
 	$wpdb->query(
 		$wpdb->prepare(
@@ -38,8 +42,9 @@ function vip_presence_uninstall_site() {
 			$wpdb->esc_like( '_transient_timeout_vip_presence_' ) . '%'
 		)
 	);
-	// With a persistent object cache the transients live there and expire within seconds; drop the known one.
-	delete_transient( 'vip_presence_top_10' );
+	// With a persistent object cache the transients live there and expire within seconds; drop the known one
+	// (the dashboard widget's top 10 of this site).
+	delete_transient( vip_presence_api_transient_name( 'top', '10', vip_presence_get_site_key() ) );
 }
 
 if ( is_multisite() ) {

@@ -3,12 +3,14 @@
  * HTTP client for the presence server's API, called from this server (never from browsers):
  *
  *   GET /readyz                        200 when the server (and its store) is ready
- *   GET /api/v1/top?limit=10           { "posts": [ { "postId": 123, "count": 4 } ] }
- *   GET /api/v1/counts?postIds=1,2,3   { "counts": { "1": 3, "2": 0 } }
+ *   GET /api/v1/top?limit=10&site=<key>           { "posts": [ { "postId": 123, "count": 4 } ] }
+ *   GET /api/v1/counts?postIds=1,2,3&site=<key>   { "counts": { "1": 3, "2": 0 } }
  *
- * The /api/v1 endpoints get `Authorization: Bearer <read token, else secret>` when one is set. Answers are cached
- * briefly in transients, failures too, so a server that is down slows down no more than one request
- * per cache period.
+ * The /api/v1 endpoints get `Authorization: Bearer <read token, else secret>` when one is set, and
+ * `&site=<site key>` (site-key.php) unless the key is '' (the server's default site), so the answers
+ * are this site's counts only. Answers are cached briefly in transients, failures too, so a server
+ * that is down slows down no more than one request per cache period; the transient names carry the
+ * site key, so that a new key (or another site sharing the object cache) never reads old answers.
  *
  * @package vip-presence
  * @since 0.1.0
@@ -70,6 +72,34 @@ function vip_presence_get_read_credential() {
 		return VIP_PRESENCE_READ_TOKEN;
 	}
 	return vip_presence_get_secret();
+}
+
+/**
+ * Returns the path and query of a read API call for this site: the query plus `&site=<site key>`,
+ * unless the key is '' (the server's default site, which takes no site parameter).
+ *
+ * @since 0.2.0
+ *
+ * @param string $path  Path and query of the endpoint, e.g. "/api/v1/top?limit=10".
+ * @param string $site  Site key, or ''.
+ * @return string Path and query.
+ */
+function vip_presence_read_api_path( $path, $site ) {
+	return '' === $site ? $path : $path . '&site=' . rawurlencode( $site );
+}
+
+/**
+ * Returns the transient name that caches a read API call of a site.
+ *
+ * @since 0.2.0
+ *
+ * @param string $kind    What is asked: 'top' or 'counts'.
+ * @param string $request What identifies the request within its kind (the limit, the post ids).
+ * @param string $site    Site key, or ''.
+ * @return string vip_presence_<kind>_<md5 of site and request>, 49 characters at most for these kinds.
+ */
+function vip_presence_api_transient_name( $kind, $request, $site ) {
+	return 'vip_presence_' . $kind . '_' . md5( $site . '|' . $request );
 }
 
 /**
@@ -184,7 +214,7 @@ function vip_presence_check_connection() {
 			'message' => $message . ' ' . __( 'No shared secret is set, so the server must run in its development mode, where anyone can inflate counts.', 'vip-presence' ),
 		);
 	}
-	$auth = vip_presence_api_get( '/api/v1/top?limit=1' );
+	$auth = vip_presence_api_get( vip_presence_read_api_path( '/api/v1/top?limit=1', vip_presence_get_site_key() ) );
 	if ( is_wp_error( $auth ) && 'vip_presence_unauthorized' === $auth->get_error_code() ) {
 		return array(
 			'status'  => 'warning',
@@ -285,26 +315,30 @@ function vip_presence_cached_api_get( $cache_key, $path, $parse ) {
 }
 
 /**
- * Returns the posts with the most live viewers, as the server reports them.
+ * Returns the posts of this site with the most live viewers, as the server reports them.
  *
  * @since 0.1.0
+ * @since 0.2.0 Of this site only (the read API's `site`).
  *
  * @param int $limit How many, 1 to 100.
  * @return array<int, array{post_id: int, count: int}>|WP_Error Entries, most viewers first, or an error.
  */
 function vip_presence_get_top_posts( $limit = 10 ) {
 	$limit = max( 1, min( 100, (int) $limit ) );
+	$site  = vip_presence_get_site_key();
 	return vip_presence_cached_api_get(
-		'vip_presence_top_' . $limit,
-		'/api/v1/top?limit=' . $limit,
+		vip_presence_api_transient_name( 'top', (string) $limit, $site ),
+		vip_presence_read_api_path( '/api/v1/top?limit=' . $limit, $site ),
 		'vip_presence_parse_top_posts'
 	);
 }
 
 /**
- * Returns the live viewer counts of some posts (for themes that want counts without JavaScript).
+ * Returns the live viewer counts of some posts of this site (for themes that want counts without
+ * JavaScript).
  *
  * @since 0.1.0
+ * @since 0.2.0 Of this site only (the read API's `site`).
  *
  * @param int[] $post_ids Post ids (at most 100 are asked per request).
  * @return array<int, int>|WP_Error Counts keyed by post id, or an error.
@@ -313,11 +347,12 @@ function vip_presence_get_live_counts( array $post_ids ) {
 	$ids = array_values( array_unique( array_filter( array_map( 'intval', $post_ids ), 'vip_presence_is_post_id' ) ) );
 	sort( $ids );
 	$counts = array();
+	$site   = vip_presence_get_site_key();
 	foreach ( array_chunk( $ids, 100 ) as $chunk ) {
 		$list   = implode( ',', $chunk );
 		$result = vip_presence_cached_api_get(
-			'vip_presence_counts_' . md5( $list ),
-			'/api/v1/counts?postIds=' . $list,
+			vip_presence_api_transient_name( 'counts', $list, $site ),
+			vip_presence_read_api_path( '/api/v1/counts?postIds=' . $list, $site ),
 			'vip_presence_parse_counts'
 		);
 		if ( is_wp_error( $result ) ) {

@@ -48,7 +48,7 @@ class VIP_Presence_Http_Client_Test extends VIP_Presence_Test_Case {
 		$requests = self::presence_server()->requests();
 		$this->assertCount( 1, $requests );
 		$this->assertSame( 'GET', $requests[0]['method'] );
-		$this->assertSame( '/api/v1/top?limit=10', $requests[0]['uri'] );
+		$this->assertSame( '/api/v1/top?limit=10&site=' . vip_presence_get_site_key(), $requests[0]['uri'] );
 		$this->assertSame( 'Bearer the-shared-secret-value', $requests[0]['headers']['authorization'] );
 		$this->assertSame( 'application/json', $requests[0]['headers']['accept'] );
 		$args = $this->http_requests()[0]['args'];
@@ -78,7 +78,59 @@ class VIP_Presence_Http_Client_Test extends VIP_Presence_Test_Case {
 		$this->assertSame( array(), vip_presence_get_top_posts( 10 ) );
 		$this->assertSame( array(), vip_presence_get_top_posts( 10 ) );
 		$this->assertCount( 1, self::presence_server()->requests() );
-		$this->assertEqualsWithDelta( time() + 15, (int) get_option( '_transient_timeout_vip_presence_top_10' ), 1 );
+		$transient = vip_presence_api_transient_name( 'top', '10', vip_presence_get_site_key() );
+		$this->assertEqualsWithDelta( time() + 15, (int) get_option( '_transient_timeout_' . $transient ), 1 );
+	}
+
+	public function test_asks_for_the_counts_of_this_site_only() {
+		$this->connect_to_presence_server();
+		$site = vip_presence_derive_site_key( 'http://' . VIP_Presence_Test_Site::DOMAIN );
+		self::presence_server()->answer( 200, '{"posts":[{"postId":5,"count":2}]}' );
+		self::presence_server()->answer( 200, '{"counts":{"5":2}}' );
+		vip_presence_get_top_posts( 3 );
+		vip_presence_get_live_counts( array( 5 ) );
+		$this->assertSame(
+			array( '/api/v1/top?limit=3&site=' . $site, '/api/v1/counts?postIds=5&site=' . $site ),
+			array_column( self::presence_server()->requests(), 'uri' )
+		);
+	}
+
+	public function test_sends_no_site_for_the_default_site() {
+		$this->connect_to_presence_server();
+		add_filter( 'vip_presence_site_key', '__return_empty_string' );
+		self::presence_server()->answer( 200, '{"posts":[]}' );
+		self::presence_server()->answer( 200, '{"counts":{}}' );
+		vip_presence_get_top_posts( 3 );
+		vip_presence_get_live_counts( array( 5 ) );
+		$this->assertSame( array( '/api/v1/top?limit=3', '/api/v1/counts?postIds=5' ), array_column( self::presence_server()->requests(), 'uri' ) );
+	}
+
+	public function test_never_serves_one_site_the_cached_answers_of_another() {
+		$this->connect_to_presence_server();
+		$site = 'site-a';
+		add_filter(
+			'vip_presence_site_key',
+			static function () use ( &$site ) {
+				return $site;
+			}
+		);
+		self::presence_server()->answer( 200, '{"posts":[{"postId":1,"count":7}]}' );
+		self::presence_server()->answer( 200, '{"counts":{"1":7}}' );
+		$this->assertSame( array( array( 'post_id' => 1, 'count' => 7 ) ), vip_presence_get_top_posts( 10 ) );
+		$this->assertSame( array( 1 => 7 ), vip_presence_get_live_counts( array( 1 ) ) );
+
+		$site = 'site-b'; // Another key (the constant changed, or another site sharing the object cache).
+		self::presence_server()->answer( 200, '{"posts":[]}' );
+		self::presence_server()->answer( 200, '{"counts":{"1":0}}' );
+		$this->assertSame( array(), vip_presence_get_top_posts( 10 ) );
+		$this->assertSame( array( 1 => 0 ), vip_presence_get_live_counts( array( 1 ) ) );
+
+		$site = 'site-a';
+		$this->assertSame( array( array( 'post_id' => 1, 'count' => 7 ) ), vip_presence_get_top_posts( 10 ), 'still cached for site-a' );
+		$this->assertSame(
+			array( '/api/v1/top?limit=10&site=site-a', '/api/v1/counts?postIds=1&site=site-a', '/api/v1/top?limit=10&site=site-b', '/api/v1/counts?postIds=1&site=site-b' ),
+			array_column( self::presence_server()->requests(), 'uri' )
+		);
 	}
 
 	public function test_caches_a_failure_too_so_a_dead_server_costs_one_request_per_period() {
@@ -134,7 +186,7 @@ class VIP_Presence_Http_Client_Test extends VIP_Presence_Test_Case {
 		$this->assertSame( array( 1 => 3, 2 => 0, 3 => 1 ), vip_presence_get_live_counts( array( 3, 1, 2, 2, 0, -4 ) ) );
 		$requests = self::presence_server()->requests();
 		$this->assertCount( 1, $requests );
-		$this->assertSame( '/api/v1/counts?postIds=1,2,3', $requests[0]['uri'] );
+		$this->assertSame( '/api/v1/counts?postIds=1,2,3&site=' . vip_presence_get_site_key(), $requests[0]['uri'] );
 	}
 
 	public function test_reports_a_ready_server() {
@@ -145,7 +197,7 @@ class VIP_Presence_Http_Client_Test extends VIP_Presence_Test_Case {
 		$this->assertSame( 'ok', $check['status'] );
 		$this->assertStringContainsString( self::presence_server()->url(), $check['message'] );
 		$requests = self::presence_server()->requests();
-		$this->assertSame( array( '/readyz', '/api/v1/top?limit=1' ), array_column( $requests, 'uri' ) );
+		$this->assertSame( array( '/readyz', '/api/v1/top?limit=1&site=' . vip_presence_get_site_key() ), array_column( $requests, 'uri' ) );
 		$this->assertArrayNotHasKey( 'authorization', $requests[0]['headers'], '/readyz needs no secret' );
 		$this->assertSame( 'Bearer ' . self::SECRET, $requests[1]['headers']['authorization'], 'the secret is checked' );
 	}
@@ -196,7 +248,7 @@ class VIP_Presence_Http_Client_Test extends VIP_Presence_Test_Case {
 		);
 		self::presence_server()->answer( 200, '{"posts":[]}' );
 		$this->assertSame( array(), vip_presence_get_top_posts( 5 ) );
-		$this->assertSame( '/api/v1/top?limit=5', self::presence_server()->requests()[0]['uri'] );
+		$this->assertSame( '/api/v1/top?limit=5&site=' . vip_presence_get_site_key(), self::presence_server()->requests()[0]['uri'] );
 		$this->assertSame( self::SERVER_URL, vip_presence_get_client_settings( array() )['url'], 'browsers keep the public URL' );
 	}
 }
