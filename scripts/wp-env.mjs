@@ -4,6 +4,7 @@
 // shared/notes/wp-env-offline.md). Used by scripts/start.mjs and the e2e global setup; also a CLI:
 //
 //   node scripts/wp-env.mjs start [--instance dev] [--port 8888] [--core auto|debian|newest|latest|PATH]
+//                                 [--multisite [--site SLUG]...]
 //                                     start and leave running (stop it with `stop`)
 //   node scripts/wp-env.mjs run   [same options]  start, wait for Ctrl-C, stop
 //   node scripts/wp-env.mjs stop  [--instance dev]
@@ -20,6 +21,14 @@
 // "latestWordPressVersion" cache when offline, refuses a taken port, stops a Playground server an
 // earlier run of the same instance left behind (by its recorded pid), runs `wp-env start`, checks
 // that the server survived its blueprint, and warms it up until WordPress sees the constants.
+//
+// Multisite (`multisite: true`, `--multisite`): a real subdirectory network on the same host and
+// port, made from the started single site the way an admin does it with Tools > Network Setup
+// (network tables, the multisite constants in wp-config.php, the plugins network-activated; the
+// helper plugin's POST /vip-presence-e2e/v1/network does the PHP part), then one site per slug at
+// /<slug>/ (POST /vip-presence-e2e/v1/sites). Not wp-env's own "multisite" option: under the
+// Playground runtime it becomes the blueprint step enableMultisite, which downloads wp-cli.phar from
+// playground.wordpress.net (offline: the server exits) and refuses any URL with a port.
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import dns from 'node:dns';
@@ -44,7 +53,7 @@ import {
   stopProcessGroup,
   waitFor,
 } from './lib/processes.mjs';
-import { NO_AUTO_LOGIN_COOKIE } from './lib/wp-rest.mjs';
+import { NO_AUTO_LOGIN_COOKIE, adminSession } from './lib/wp-rest.mjs';
 
 const requireFromE2e = createRequire(path.join(ROOT, 'e2e/package.json'));
 const WP_ENV_PACKAGE = requireFromE2e.resolve('@wordpress/env/package.json');
@@ -53,8 +62,8 @@ const WP_ENV_CLI = path.join(
   JSON.parse(readFileSync(WP_ENV_PACKAGE, 'utf8')).bin['wp-env'],
 );
 const CORE_SCRIPT = path.join(ROOT, 'scripts/wordpress-core.sh');
-const STATUS_ROUTE = '/wp-json/vip-presence-e2e/v1/status';
 export const DEFAULT_DEV_PORT = 8888;
+const HELPER_ROUTES = '/vip-presence-e2e/v1';
 /** Who started the instance's server: { pid, command }, pid null for `wp-env.mjs start`. */
 const OWNER_FILE = 'vip-presence-owner.json';
 
@@ -215,6 +224,8 @@ export async function reapStaleWordPress({
  *   config?: Record<string, string | number | boolean>,
  *   timeoutMs?: number,
  *   keepRunning?: boolean,
+ *   multisite?: boolean,
+ *   sites?: string[],
  *   log?: (line: string) => void,
  * }} [options]
  *   `core`: "auto" (default; VIP_PRESENCE_WP_CORE): Debian's WordPress when wordpress.org does not
@@ -223,6 +234,8 @@ export async function reapStaleWordPress({
  *   or a path to a WordPress folder.
  *   `config`: wp-config constants for this run (merged over .wp-env.json's).
  *   `keepRunning`: do not stop WordPress when this process exits.
+ *   `multisite`: make it a subdirectory network (see the top of this file), with a site for each
+ *   slug of `sites` at <url>/<slug>/; the result's `sites` lists the main site, then those.
  */
 export async function startWordPress({
   instance = 'dev',
@@ -231,9 +244,12 @@ export async function startWordPress({
   config = {},
   timeoutMs = 180_000,
   keepRunning = false,
+  multisite = false,
+  sites = [],
   log = (line) => console.error(line),
 } = {}) {
   const started = Date.now();
+  if (sites.length && !multisite) throw new Error('sites need multisite: true');
   const paths = instancePaths(instance);
   mkdirSync(paths.logDir, { recursive: true });
 
@@ -344,6 +360,9 @@ export async function startWordPress({
   if (!keepRunning) process.on('exit', stopNow);
   let pid;
   let wpEnvSeconds = 0;
+  let networkSeconds = 0;
+  /** @type {{ slug: string, id: number, url: string }[]} */
+  let networkSites = [];
   const wpEnvStarted = Date.now();
   try {
     await runLogged(
@@ -372,17 +391,7 @@ export async function startWordPress({
     let seen = 0;
     await waitFor(
       async () => {
-        if (!isAlive(pid)) throw new Error('the Playground server exited');
-        const requestStarted = Date.now();
-        const response = await fetchWithTimeout(
-          `${url}${STATUS_ROUTE}`,
-          { headers: { cookie: NO_AUTO_LOGIN_COOKIE } },
-          15_000,
-        );
-        if (process.env.VIP_PRESENCE_DEBUG)
-          log(`wp-env: warm-up request: ${response.status} in ${Date.now() - requestStarted} ms`);
-        if (!response.ok) throw new Error(`${STATUS_ROUTE} answered ${response.status}`);
-        const status = await response.json();
+        const status = await siteStatus(url, pid, log);
         const constants = status.constants ?? {};
         const ok =
           (!('VIP_PRESENCE_SERVER_URL' in expected) ||
@@ -403,6 +412,18 @@ export async function startWordPress({
       },
       { timeoutMs: 60_000, intervalMs: 200, what: `WordPress at ${url} to see its configuration` },
     );
+
+    // 7. Multisite: the network, then its sites.
+    if (multisite) {
+      const networkStarted = Date.now();
+      networkSites = await makeNetwork(url, {
+        pid,
+        plugins: plugins.filter((p) => p.ready).map((p) => path.basename(p.folder)),
+        sites,
+        log,
+      });
+      networkSeconds = (Date.now() - networkStarted) / 1000;
+    }
   } catch (error) {
     await stopRecorded(paths.workDir, pid ?? recordedPlaygroundPid(paths.workDir));
     process.off('exit', stopNow);
@@ -417,7 +438,11 @@ export async function startWordPress({
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   log(
     `wp-env: WordPress ${wordpressVersion ?? ''} "${instance}" up at ${url} in ${seconds} s ` +
-      `(wp-env start ${wpEnvSeconds.toFixed(1)} s; pid ${pid}; ${coreKind} core)`,
+      `(wp-env start ${wpEnvSeconds.toFixed(1)} s; pid ${pid}; ${coreKind} core)` +
+      (multisite
+        ? `; a network of ${networkSites.length} sites (${networkSeconds.toFixed(1)} s): ` +
+          networkSites.map((site) => site.url).join(' ')
+        : ''),
   );
   let stopped = false;
   return {
@@ -430,6 +455,9 @@ export async function startWordPress({
     workDir: paths.workDir,
     logFile: path.join(paths.workDir, 'playground.log'),
     startSeconds: Number(seconds),
+    multisite,
+    /** Multisite: the main site, then one per slug of `sites`. */
+    sites: networkSites,
     async stop() {
       if (stopped) return;
       stopped = true;
@@ -437,6 +465,100 @@ export async function startWordPress({
       process.off('exit', stopNow);
     },
   };
+}
+
+/**
+ * The helper plugin's status of the site at `siteUrl` (a site of a network: its own URL), asked
+ * as an anonymous client.
+ * @param {string} siteUrl
+ * @param {number | undefined} pid the Playground server (a dead one fails at once)
+ * @param {(line: string) => void} log
+ */
+async function siteStatus(siteUrl, pid, log) {
+  if (pid && !isAlive(pid)) throw new Error('the Playground server exited');
+  const requestStarted = Date.now();
+  const statusUrl = new URL(
+    `wp-json${HELPER_ROUTES}/status`,
+    siteUrl.endsWith('/') ? siteUrl : `${siteUrl}/`,
+  );
+  const response = await fetchWithTimeout(
+    statusUrl,
+    { headers: { cookie: NO_AUTO_LOGIN_COOKIE } },
+    15_000,
+  );
+  if (process.env.VIP_PRESENCE_DEBUG)
+    log(`wp-env: status request: ${response.status} in ${Date.now() - requestStarted} ms`);
+  if (!response.ok) throw new Error(`${statusUrl.pathname} answered ${response.status}`);
+  return response.json();
+}
+
+/**
+ * Makes the single site at `url` the main site of a subdirectory network and adds a site per slug
+ * (the helper plugin's routes; see the top of this file). Resolves the network's sites, the main
+ * site first, each checked to answer as itself with `plugins` active.
+ * @param {string} url
+ * @param {{ pid: number, plugins: string[], sites: string[], log: (line: string) => void }} options
+ *   `plugins`: folder names of the plugins that must be network-active
+ */
+async function makeNetwork(url, { pid, plugins, sites, log }) {
+  // An admin session as soon as the auto-login works (the first requests may still miss it).
+  const session = () =>
+    waitFor(
+      async () => {
+        if (!isAlive(pid)) throw new Error('the Playground server exited');
+        return adminSession(url, { timeoutMs: 15_000 });
+      },
+      { timeoutMs: 60_000, intervalMs: 200, what: `an admin session on ${url}` },
+    );
+  const networkActive = (status) =>
+    plugins.every((folder) =>
+      (status.networkPlugins ?? []).some((file) => file.startsWith(`${folder}/`)),
+    );
+
+  // 1. Network tables and wp-config.php constants, then WordPress loads as a network.
+  const first = await (await session()).rest('POST', `${HELPER_ROUTES}/network`);
+  if (!first.converted && !first.multisite)
+    throw new Error(`the network was not made: ${JSON.stringify(first)}`);
+  let seen = 0;
+  await waitFor(
+    async () => {
+      const status = await siteStatus(url, pid, log);
+      if (!status.multisite) throw new Error('WordPress does not load as a network yet');
+      seen += 1;
+      return seen >= 2;
+    },
+    { timeoutMs: 60_000, intervalMs: 200, what: `WordPress at ${url} to load as a network` },
+  );
+
+  // 2. The main site's plugins network-activated; the sites.
+  const admin = await session();
+  const activated = await admin.rest('POST', `${HELPER_ROUTES}/network`);
+  if (!networkActive(activated))
+    throw new Error(`plugins not network-active: ${JSON.stringify(activated)}`);
+  const result = [{ slug: '', id: 1, url: `${url}/` }];
+  for (const slug of sites) {
+    const site = await admin.rest('POST', `${HELPER_ROUTES}/sites`, {
+      slug,
+      title: `Site ${slug}`,
+    });
+    result.push({ slug, id: site.id, url: site.url });
+  }
+
+  // 3. Each site answers as itself, on the network, with the plugins active.
+  for (const site of result) {
+    const status = await siteStatus(site.url, pid, log);
+    if (
+      !status.multisite ||
+      status.blogId !== site.id ||
+      status.home !== site.url ||
+      !networkActive(status)
+    )
+      throw new Error(`site ${site.url} is not what it should be: ${JSON.stringify(status)}`);
+  }
+  log(
+    `wp-env: network at ${url}: ${result.map((site) => `${site.url} (id ${site.id})`).join(', ')}`,
+  );
+  return result;
 }
 
 /** Stops WordPress of `instance` if one runs (by the pid wp-env recorded). */
@@ -482,6 +604,8 @@ async function main() {
       instance: { type: 'string', default: 'dev' },
       port: { type: 'string' },
       core: { type: 'string' },
+      multisite: { type: 'boolean', default: false },
+      site: { type: 'string', multiple: true, default: [] },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -490,7 +614,7 @@ async function main() {
     console.log(
       readFileSync(new URL(import.meta.url), 'utf8')
         .split('\n')
-        .slice(1, 11)
+        .slice(1, 12)
         .map((line) => line.replace(/^\/\/ ?/, ''))
         .join('\n'),
     );
@@ -529,8 +653,11 @@ async function main() {
       VIP_PRESENCE_SECRET: localSecret(),
     },
     keepRunning: command === 'start',
+    multisite: values.multisite,
+    sites: values.site,
   });
   console.log(wordpress.url);
+  for (const site of wordpress.sites.slice(1)) console.log(site.url);
   if (command === 'run') {
     onTerminationSignals(() => wordpress.stop());
     console.error('Press Ctrl-C to stop WordPress.');

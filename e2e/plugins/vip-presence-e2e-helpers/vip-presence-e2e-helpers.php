@@ -9,8 +9,11 @@
  *
  * What it adds:
  * - GET /wp-json/vip-presence-e2e/v1/status (public): the WordPress version, whether the
- *   VIP_PRESENCE_* constants are defined (never the secret itself), and the active plugins. The
- *   scripts poll it after `wp-env start` because the first request may not see the constants yet.
+ *   VIP_PRESENCE_* constants are defined (never the secret itself), the active plugins (the site's
+ *   and the network's), whether this is a network, the site's id and home URL. The scripts poll it
+ *   after `wp-env start` because the first request may not see the constants yet.
+ * - POST /wp-json/vip-presence-e2e/v1/network and /sites (multisite.php): turn the site into the
+ *   main site of a subdirectory network, network-activate its plugins, and add sites.
  * - GET /wp-json/vip-presence-e2e/v1/options (users who can manage_options): every option the
  *   plugin registers in its settings group, as stored (get_option(): no REST schema casting, so a
  *   spec sees exactly what the sanitize callbacks let through), the secret only as a SHA-256 digest.
@@ -39,6 +42,8 @@
 
 defined( 'ABSPATH' ) || exit;
 
+require __DIR__ . '/multisite.php';
+
 add_action(
 	'rest_api_init',
 	static function () {
@@ -49,15 +54,20 @@ add_action(
 				'methods'             => 'GET',
 				'permission_callback' => '__return_true',
 				'callback'            => static function () {
-					$active = (array) get_option( 'active_plugins', array() );
+					$network = is_multisite() ? array_keys( (array) get_site_option( 'active_sitewide_plugins', array() ) ) : array();
+					$active  = array_values( array_unique( array_merge( (array) get_option( 'active_plugins', array() ), $network ) ) );
 					return array(
-						'wordpress'  => get_bloginfo( 'version' ),
-						'constants'  => array(
+						'wordpress'      => get_bloginfo( 'version' ),
+						'constants'      => array(
 							'VIP_PRESENCE_SERVER_URL' => defined( 'VIP_PRESENCE_SERVER_URL' ) ? constant( 'VIP_PRESENCE_SERVER_URL' ) : null,
 							'VIP_PRESENCE_SECRET'     => defined( 'VIP_PRESENCE_SECRET' ) && '' !== constant( 'VIP_PRESENCE_SECRET' ),
 						),
-						'plugins'    => array_values( $active ),
-						'e2eOffline' => defined( 'VIP_PRESENCE_E2E_OFFLINE' ) && constant( 'VIP_PRESENCE_E2E_OFFLINE' ),
+						'plugins'        => $active,
+						'networkPlugins' => $network,
+						'multisite'      => is_multisite(),
+						'blogId'         => get_current_blog_id(),
+						'home'           => home_url( '/' ),
+						'e2eOffline'     => defined( 'VIP_PRESENCE_E2E_OFFLINE' ) && constant( 'VIP_PRESENCE_E2E_OFFLINE' ),
 					);
 				},
 			)
