@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# The plugin's PHP checks: `php -l` over every PHP file, then PHPUnit (phpunit.xml.dist) inside real
-# WordPress. tests/bootstrap.php makes the run's throwaway site (the offline core of
-# scripts/wordpress-core.sh on a fresh SQLite database, the plugin active) and its local presence
-# server, and removes both when the run ends.
+# The plugin's PHP checks: `php -l` over every PHP file, then PHPUnit inside real WordPress, twice:
+# on a single site (phpunit.xml.dist) and on a multisite network of two sites with the plugin
+# network-activated (phpunit-multisite.xml.dist: the same tests plus tests/multisite/). For each run
+# tests/bootstrap.php makes a throwaway site (the offline core of scripts/wordpress-core.sh on a fresh
+# SQLite database) and its local presence server, and removes both when the run ends. Arguments go
+# to both runs (e.g. --filter).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,3 +17,4 @@ if [ "${#missing[@]}" -gt 0 ]; then
   exit 1
 fi
 phpunit "$@"
+phpunit -c phpunit-multisite.xml.dist "$@"

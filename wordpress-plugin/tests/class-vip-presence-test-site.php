@@ -4,7 +4,8 @@
  *
  *   <run>/wordpress/   a copy of the offline core of scripts/wordpress-core.sh (the e2e's core), with
  *                      the SQLite integration plugin and its db.php drop-in, a wp-config.php, and
- *                      this plugin linked in as wp-content/plugins/vip-presence
+ *                      this plugin linked in as wp-content/plugins/vip-presence (for a multisite
+ *                      run: a subdirectory network of two sites, the plugin network-activated)
  *   <run>/database/    the SQLite database, new for every run
  *
  * WordPress is installed in a PHP process of its own (install-site.php), as the installer would, and
@@ -29,19 +30,44 @@ final class VIP_Presence_Test_Site {
 	const DOMAIN = 'example.org';
 
 	/**
+	 * Path of the second site of the network (multisite runs), a subdirectory site.
+	 */
+	const SECOND_SITE_PATH = '/second/';
+
+	/**
 	 * Makes the site of a new run and installs WordPress with the plugin active.
 	 *
-	 * @param string $run Empty folder of the run.
+	 * A multisite run makes a subdirectory network instead, as Tools > Network Setup does: WordPress
+	 * installed, its network tables and network made (install_network(), populate_network()), the
+	 * multisite constants written into wp-config.php; then, on the network, the plugin
+	 * network-activated and a second site added at SECOND_SITE_PATH (install-network.php).
+	 *
+	 * @param string $run       Empty folder of the run.
+	 * @param bool   $multisite Whether to make a network.
 	 * @return string The WordPress folder (ABSPATH).
 	 */
-	public static function create( $run ) {
+	public static function create( $run, $multisite = false ) {
 		$wordpress = $run . '/wordpress';
 		self::run( array( 'bash', self::repository() . '/scripts/wordpress-core.sh', '--copy', $wordpress ) );
 		self::add_sqlite( $wordpress );
-		self::write_config( $wordpress, $run . '/database' );
+		self::write_config( $wordpress, $run . '/database', false );
 		symlink( dirname( __DIR__ ), $wordpress . '/wp-content/plugins/' . self::PLUGIN_SLUG );
-		self::run( array( PHP_BINARY, __DIR__ . '/install-site.php', $wordpress ) );
+		self::run( array( PHP_BINARY, __DIR__ . '/install-site.php', $wordpress, $multisite ? 'network' : 'site' ) );
+		if ( $multisite ) {
+			self::write_config( $wordpress, $run . '/database', true );
+			self::run( array( PHP_BINARY, __DIR__ . '/install-network.php', $wordpress ) );
+		}
 		return $wordpress;
+	}
+
+	/**
+	 * Tells whether this run tests a multisite network: VIP_PRESENCE_TEST_MULTISITE=1, which
+	 * phpunit-multisite.xml.dist sets.
+	 *
+	 * @return bool
+	 */
+	public static function is_multisite_run() {
+		return '1' === getenv( 'VIP_PRESENCE_TEST_MULTISITE' );
 	}
 
 	/**
@@ -116,8 +142,9 @@ final class VIP_Presence_Test_Site {
 	 *
 	 * @param string $wordpress WordPress folder.
 	 * @param string $database  Folder of the SQLite database.
+	 * @param bool   $multisite Whether WordPress is a subdirectory network (its constants added).
 	 */
-	private static function write_config( $wordpress, $database ) {
+	private static function write_config( $wordpress, $database, $multisite ) {
 		$constants = array(
 			'DB_NAME'                    => 'wordpress',
 			'DB_USER'                    => '',
@@ -135,6 +162,17 @@ final class VIP_Presence_Test_Site {
 			'WP_HTTP_BLOCK_EXTERNAL'     => true,
 			'WP_ACCESSIBLE_HOSTS'        => '127.0.0.1',
 		);
+		if ( $multisite ) {
+			// What Tools > Network Setup asks to add (a network ignores WP_HOME and WP_SITEURL).
+			$constants += array(
+				'MULTISITE'            => true,
+				'SUBDOMAIN_INSTALL'    => false,
+				'DOMAIN_CURRENT_SITE'  => self::DOMAIN,
+				'PATH_CURRENT_SITE'    => '/',
+				'SITE_ID_CURRENT_SITE' => 1,
+				'BLOG_ID_CURRENT_SITE' => 1,
+			);
+		}
 		foreach ( array( 'AUTH', 'SECURE_AUTH', 'LOGGED_IN', 'NONCE' ) as $scheme ) {
 			$constants[ $scheme . '_KEY' ]  = bin2hex( random_bytes( 32 ) );
 			$constants[ $scheme . '_SALT' ] = bin2hex( random_bytes( 32 ) );
@@ -157,7 +195,9 @@ final class VIP_Presence_Test_Site {
 		$config .= "\$table_prefix = 'wp_';\n";
 		$config .= "if ( ! defined( 'ABSPATH' ) ) {\n\tdefine( 'ABSPATH', __DIR__ . '/' );\n}\n";
 		$config .= "require_once ABSPATH . 'wp-settings.php';\n";
-		mkdir( $database );
+		if ( ! is_dir( $database ) ) {
+			mkdir( $database );
+		}
 		file_put_contents( $wordpress . '/wp-config.php', $config );
 	}
 
