@@ -1,13 +1,15 @@
 <?php
 /**
- * View tokens, signed exactly as packages/protocol does (src/token.ts):
+ * View tokens, signed exactly as packages/protocol does (src/token.ts).
  *
- *   v1 (the server's default site):
+ * Version 1, for the server's default site:
+ *
  *   token     = "v1." postId "." expiresAt "." signature
  *   signature = base64url-without-padding( HMAC-SHA256( key = secret (UTF-8 bytes),
  *                                                       msg = "vip-presence:v1:" postId ":" expiresAt ) )
  *
- *   v2 (bound to a site, valid only on a socket whose auth.site is that site):
+ * Version 2, bound to a site (valid only on a socket whose auth.site is that site):
+ *
  *   token     = "v2." site "." postId "." expiresAt "." signature
  *   signature = base64url-without-padding( HMAC-SHA256( key = secret (UTF-8 bytes),
  *                                                       msg = "vip-presence:v2:" site ":" postId ":" expiresAt ) )

@@ -13,19 +13,40 @@ class VIP_Presence_Http_Client_Test extends VIP_Presence_Test_Case {
 	public function test_reads_the_top_posts_and_skips_malformed_entries() {
 		$this->assertSame(
 			array(
-				array( 'post_id' => 123, 'count' => 4 ),
-				array( 'post_id' => 7, 'count' => 0 ),
+				array(
+					'post_id' => 123,
+					'count'   => 4,
+				),
+				array(
+					'post_id' => 7,
+					'count'   => 0,
+				),
 			),
 			vip_presence_parse_top_posts(
 				array(
 					'posts' => array(
-						array( 'postId' => 123, 'count' => 4 ),
-						array( 'postId' => 0, 'count' => 4 ),
-						array( 'postId' => '5', 'count' => 4 ),
-						array( 'postId' => 6, 'count' => -1 ),
+						array(
+							'postId' => 123,
+							'count'  => 4,
+						),
+						array(
+							'postId' => 0,
+							'count'  => 4,
+						),
+						array(
+							'postId' => '5',
+							'count'  => 4,
+						),
+						array(
+							'postId' => 6,
+							'count'  => -1,
+						),
 						array( 'postId' => 8 ),
 						'junk',
-						array( 'postId' => 7, 'count' => 0 ),
+						array(
+							'postId' => 7,
+							'count'  => 0,
+						),
 					),
 				)
 			)
@@ -36,7 +57,13 @@ class VIP_Presence_Http_Client_Test extends VIP_Presence_Test_Case {
 
 	public function test_reads_counts_keyed_by_post_id() {
 		$data = json_decode( '{ "counts": { "1": 3, "2": 0, "x": 5, "3": -1, "4": "2", "0": 1 } }', true );
-		$this->assertSame( array( 1 => 3, 2 => 0 ), vip_presence_parse_counts( $data ) );
+		$this->assertSame(
+			array(
+				1 => 3,
+				2 => 0,
+			),
+			vip_presence_parse_counts( $data )
+		);
 		$this->assertNull( vip_presence_parse_counts( array() ) );
 	}
 
@@ -44,7 +71,15 @@ class VIP_Presence_Http_Client_Test extends VIP_Presence_Test_Case {
 		$this->connect_to_presence_server( 'the-shared-secret-value' );
 		self::presence_server()->answer( 200, '{"posts":[{"postId":123,"count":4}]}' );
 
-		$this->assertSame( array( array( 'post_id' => 123, 'count' => 4 ) ), vip_presence_get_top_posts( 10 ) );
+		$this->assertSame(
+			array(
+				array(
+					'post_id' => 123,
+					'count'   => 4,
+				),
+			),
+			vip_presence_get_top_posts( 10 )
+		);
 		$requests = self::presence_server()->requests();
 		$this->assertCount( 1, $requests );
 		$this->assertSame( 'GET', $requests[0]['method'] );
@@ -116,7 +151,15 @@ class VIP_Presence_Http_Client_Test extends VIP_Presence_Test_Case {
 		);
 		self::presence_server()->answer( 200, '{"posts":[{"postId":1,"count":7}]}' );
 		self::presence_server()->answer( 200, '{"counts":{"1":7}}' );
-		$this->assertSame( array( array( 'post_id' => 1, 'count' => 7 ) ), vip_presence_get_top_posts( 10 ) );
+		$this->assertSame(
+			array(
+				array(
+					'post_id' => 1,
+					'count'   => 7,
+				),
+			),
+			vip_presence_get_top_posts( 10 )
+		);
 		$this->assertSame( array( 1 => 7 ), vip_presence_get_live_counts( array( 1 ) ) );
 
 		$site = 'site-b'; // Another key (the constant changed, or another site sharing the object cache).
@@ -126,7 +169,16 @@ class VIP_Presence_Http_Client_Test extends VIP_Presence_Test_Case {
 		$this->assertSame( array( 1 => 0 ), vip_presence_get_live_counts( array( 1 ) ) );
 
 		$site = 'site-a';
-		$this->assertSame( array( array( 'post_id' => 1, 'count' => 7 ) ), vip_presence_get_top_posts( 10 ), 'still cached for site-a' );
+		$this->assertSame(
+			array(
+				array(
+					'post_id' => 1,
+					'count'   => 7,
+				),
+			),
+			vip_presence_get_top_posts( 10 ),
+			'still cached for site-a'
+		);
 		$this->assertSame(
 			array( '/api/v1/top?limit=10&site=site-a', '/api/v1/counts?postIds=1&site=site-a', '/api/v1/top?limit=10&site=site-b', '/api/v1/counts?postIds=1&site=site-b' ),
 			array_column( self::presence_server()->requests(), 'uri' )
@@ -183,7 +235,14 @@ class VIP_Presence_Http_Client_Test extends VIP_Presence_Test_Case {
 	public function test_asks_for_the_counts_of_many_posts_in_one_request() {
 		$this->connect_to_presence_server();
 		self::presence_server()->answer( 200, '{"counts":{"1":3,"2":0,"3":1}}' );
-		$this->assertSame( array( 1 => 3, 2 => 0, 3 => 1 ), vip_presence_get_live_counts( array( 3, 1, 2, 2, 0, -4 ) ) );
+		$this->assertSame(
+			array(
+				1 => 3,
+				2 => 0,
+				3 => 1,
+			),
+			vip_presence_get_live_counts( array( 3, 1, 2, 2, 0, -4 ) )
+		);
 		$requests = self::presence_server()->requests();
 		$this->assertCount( 1, $requests );
 		$this->assertSame( '/api/v1/counts?postIds=1,2,3&site=' . vip_presence_get_site_key(), $requests[0]['uri'] );

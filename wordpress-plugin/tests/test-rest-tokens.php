@@ -64,10 +64,12 @@ class VIP_Presence_Rest_Tokens_Test extends VIP_Presence_Test_Case {
 		if ( '' === $site ) {
 			$this->assertMatchesRegularExpression( '/^v1\.' . $post_id . '\.([1-9][0-9]*)\.([A-Za-z0-9_-]{43})$/', $token );
 			list( , , $expires_at, $signature ) = explode( '.', $token );
+
 			$message = 'vip-presence:v1:' . $post_id . ':' . $expires_at;
 		} else {
 			$this->assertMatchesRegularExpression( '/^v2\.' . preg_quote( $site, '/' ) . '\.' . $post_id . '\.([1-9][0-9]*)\.([A-Za-z0-9_-]{43})$/', $token );
 			list( , , , $expires_at, $signature ) = explode( '.', $token );
+
 			$message = 'vip-presence:v2:' . $site . ':' . $post_id . ':' . $expires_at;
 		}
 		$this->assertGreaterThan( time(), (int) $expires_at, 'the token is not expired' );

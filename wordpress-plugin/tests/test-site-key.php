@@ -133,7 +133,7 @@ class VIP_Presence_Site_Key_Test extends VIP_Presence_Test_Case {
 	public function test_lets_a_filter_set_the_key_or_choose_the_default_site() {
 		add_filter(
 			'vip_presence_site_key',
-			static function ( $key ) {
+			static function () {
 				return 'blog-' . get_current_blog_id();
 			}
 		);

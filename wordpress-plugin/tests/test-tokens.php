@@ -110,14 +110,14 @@ class VIP_Presence_Tokens_Test extends VIP_Presence_Test_Case {
 
 	public function test_refuses_to_sign_for_a_malformed_site() {
 		$malformed = array(
-			'a dot'             => 'site.a',
-			'65 characters'     => str_repeat( 'x', 65 ),
-			'a space'           => 'site a',
-			'a colon'           => 'site:a',
-			'a trailing line'   => "site\n",
-			'non-ASCII'         => 'sité',
-			'not a string'      => 42,
-			'null'              => null,
+			'a dot'           => 'site.a',
+			'65 characters'   => str_repeat( 'x', 65 ),
+			'a space'         => 'site a',
+			'a colon'         => 'site:a',
+			'a trailing line' => "site\n",
+			'non-ASCII'       => 'sité',
+			'not a string'    => 42,
+			'null'            => null,
 		);
 		foreach ( $malformed as $case => $site ) {
 			$this->assertSame( '', vip_presence_sign_token( 'secret', 1, 2000000000, $site ), $case );
@@ -168,6 +168,7 @@ class VIP_Presence_Tokens_Test extends VIP_Presence_Test_Case {
 		$this->configure( 'correct horse battery staple' );
 		$now   = 1767225600 + 10;
 		$token = vip_presence_get_token( 42, $now );
+
 		list( , $site, $post_id, $expires_at ) = explode( '.', $token );
 		$this->assertSame( vip_presence_get_site_key(), $site );
 		$this->assertSame( '42', $post_id );

@@ -1,6 +1,6 @@
 <?php
 /**
- * uninstall.php, run by WordPress's own uninstall_plugin() as deleting the plugin does: every option
+ * The plugin's uninstall.php, run by WordPress's own uninstall_plugin() as deleting the plugin does: every option
  * and cached answer gone, on every site of a network (phpunit-multisite.xml.dist runs it there).
  *
  * @package vip-presence

@@ -140,15 +140,41 @@ class VIP_Presence_Network_Test extends VIP_Presence_Test_Case {
 	public function test_asks_the_read_api_for_the_counts_of_each_site_apart() {
 		$this->connect_to_presence_server();
 		self::presence_server()->answer( 200, '{"posts":[{"postId":1,"count":3}]}' );
-		$this->assertSame( array( array( 'post_id' => 1, 'count' => 3 ) ), vip_presence_get_top_posts( 10 ) );
+		$this->assertSame(
+			array(
+				array(
+					'post_id' => 1,
+					'count'   => 3,
+				),
+			),
+			vip_presence_get_top_posts( 10 )
+		);
 
 		switch_to_blog( $this->second );
 		$this->connect_to_presence_server();
 		self::presence_server()->answer( 200, '{"posts":[{"postId":1,"count":9}]}' );
-		$this->assertSame( array( array( 'post_id' => 1, 'count' => 9 ) ), vip_presence_get_top_posts( 10 ), 'not the main site\'s cached answer' );
+		$this->assertSame(
+			array(
+				array(
+					'post_id' => 1,
+					'count'   => 9,
+				),
+			),
+			vip_presence_get_top_posts( 10 ),
+			'not the main site\'s cached answer'
+		);
 		restore_current_blog();
 
-		$this->assertSame( array( array( 'post_id' => 1, 'count' => 3 ) ), vip_presence_get_top_posts( 10 ), 'each site keeps its own cache' );
+		$this->assertSame(
+			array(
+				array(
+					'post_id' => 1,
+					'count'   => 3,
+				),
+			),
+			vip_presence_get_top_posts( 10 ),
+			'each site keeps its own cache'
+		);
 		$this->assertSame(
 			array(
 				'/api/v1/top?limit=10&site=' . vip_presence_derive_site_key( 'http://example.org' ),
