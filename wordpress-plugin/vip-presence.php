@@ -28,6 +28,7 @@ define( 'VIP_PRESENCE_MAX_POST_ID', 9007199254740991 );
 require_once __DIR__ . '/includes/settings.php';
 require_once __DIR__ . '/includes/settings-page.php';
 require_once __DIR__ . '/includes/site-key.php';
+require_once __DIR__ . '/includes/site-health.php';
 require_once __DIR__ . '/includes/tokens.php';
 require_once __DIR__ . '/includes/rest-tokens.php';
 require_once __DIR__ . '/includes/http-client.php';

@@ -183,6 +183,27 @@ class VIP_Presence_Site_Key_Test extends VIP_Presence_Test_Case {
 	}
 
 	/**
+	 * Runs the plugin's test of Tools > Site Health, found among WordPress's own tests.
+	 *
+	 * @return array<string, mixed> The test's result.
+	 */
+	private function site_health_result() {
+		require_once ABSPATH . 'wp-admin/includes/class-wp-site-health.php';
+		$tests = WP_Site_Health::get_tests();
+		$this->assertArrayHasKey( 'vip_presence_site_key', $tests['direct'] );
+		$this->assertArrayHasKey( 'dotorg_communication', $tests['async'], "WordPress's own tests are there too" );
+		$result = call_user_func( $tests['direct']['vip_presence_site_key']['test'] );
+		$this->assertSame( 'vip_presence_site_key', $result['test'] );
+		return $result;
+	}
+
+	public function test_site_health_reports_the_key_in_effect() {
+		$result = $this->site_health_result();
+		$this->assertSame( 'good', $result['status'] );
+		$this->assertStringContainsString( self::expected_default_key(), $result['label'] );
+	}
+
+	/**
 	 * @runInSeparateProcess
 	 * @preserveGlobalState disabled
 	 */
@@ -263,6 +284,11 @@ class VIP_Presence_Site_Key_Test extends VIP_Presence_Test_Case {
 		$this->assertStringContainsString( '1 to 64 characters', $notice->textContent, 'says the rule' );
 		$this->assertStringContainsString( self::expected_default_key(), $notice->textContent, 'and the key used instead' );
 		$this->assertStringContainsString( 'data-vip-presence-site-key="' . self::expected_default_key() . '"', $page );
+
+		$health = $this->site_health_result();
+		$this->assertSame( 'critical', $health['status'], 'Site Health shows it too' );
+		$this->assertStringContainsString( 'VIP_PRESENCE_SITE_KEY', $health['description'] );
+		$this->assertStringContainsString( 'options-general.php?page=vip-presence', $health['actions'] );
 	}
 
 	/**

@@ -199,5 +199,9 @@ class VIP_Presence_Network_Test extends VIP_Presence_Test_Case {
 		$this->assertStringContainsString( 'notice-warning', $html );
 		$this->assertStringContainsString( 'VIP_PRESENCE_SITE_KEY', $html );
 		$this->assertStringContainsString( 'vip_presence_site_key', $html, 'names the filter that sets a key per site' );
+
+		require_once ABSPATH . 'wp-admin/includes/class-wp-site-health.php';
+		$health = call_user_func( WP_Site_Health::get_tests()['direct']['vip_presence_site_key']['test'] );
+		$this->assertSame( 'recommended', $health['status'], 'Site Health recommends a key per site' );
 	}
 }
