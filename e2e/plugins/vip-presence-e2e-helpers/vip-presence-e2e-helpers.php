@@ -186,10 +186,11 @@ add_action(
 		$expires_at              = intdiv( time(), HOUR_IN_SECONDS ) * HOUR_IN_SECONDS - HOUR_IN_SECONDS;
 		$script->extra['before'] = array_map(
 			static function ( $code ) use ( $expires_at ) {
+				// v1 tokens, and v2 tokens, which name their site (re-signed for the same site).
 				return ! is_string( $code ) ? $code : preg_replace_callback(
-					'/"v1\.([1-9][0-9]*)\.[0-9]+\.[A-Za-z0-9_-]+"/',
+					'/"(?:v1|v2\.([A-Za-z0-9_-]{1,64}))\.([1-9][0-9]*)\.[0-9]+\.[A-Za-z0-9_-]+"/',
 					static function ( $match ) use ( $expires_at ) {
-						return '"' . vip_presence_sign_token( vip_presence_get_secret(), (int) $match[1], $expires_at ) . '"';
+						return '"' . vip_presence_sign_token( vip_presence_get_secret(), (int) $match[2], $expires_at, (string) $match[1] ) . '"';
 					},
 					$code
 				);
