@@ -8,10 +8,14 @@
  *   - WordPress (wp-env, Playground runtime, instance "e2e", fresh site, core E2E_WP_CORE: see
  *     playwright.config.ts) with the plugin configured
  *     with that server URL and secret (and the helper plugin told the embedded server's URL);
+ *     with E2E_WP_MULTISITE=1, instance "e2e-multisite": a subdirectory network (scripts/wp-env.mjs)
+ *     whose main site is E2E_WP_URL and whose second site "site-b" is E2E_WP_SITE_B_URL, the
+ *     plugins network-activated, both sites on the one presence server;
  *   - a control API in this (the runner) process through which tests stop the presence server and
  *     start it again on the same port, with the same Redis (support/stack-control.ts).
  * Tests read the addresses from the environment: E2E_WP_URL, E2E_SERVER_URL,
- * E2E_EMBEDDED_SERVER_URL, E2E_PRESENCE_SECRET, E2E_REDIS_URL, E2E_STORE, E2E_CONTROL_URL.
+ * E2E_EMBEDDED_SERVER_URL, E2E_PRESENCE_SECRET, E2E_REDIS_URL, E2E_STORE, E2E_CONTROL_URL (and
+ * E2E_WP_SITE_B_URL on a network).
  * Logs go to .cache/logs/e2e/.
  */
 import { existsSync } from 'node:fs';
@@ -33,6 +37,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   const serverPort = Number(process.env.E2E_SERVER_PORT);
   const embeddedServerPort = Number(process.env.E2E_EMBEDDED_SERVER_PORT);
   const wpUrl = `http://localhost:${wpPort}`;
+  const multisite = process.env.E2E_WP_MULTISITE === '1';
 
   const logDir = path.join(CACHE_DIR, 'logs', 'e2e');
   const group = new ServiceGroup({ logDir, stateFile: path.join(logDir, 'stack.json'), log });
@@ -112,7 +117,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     }
 
     const wordpress = await startWordPress({
-      instance: 'e2e',
+      instance: multisite ? 'e2e-multisite' : 'e2e',
       port: wpPort,
       core: process.env.E2E_WP_CORE,
       config: {
@@ -124,6 +129,8 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
         // No wp-cron.php loopback requests queueing in the one PHP worker while tests run.
         DISABLE_WP_CRON: true,
       },
+      multisite,
+      sites: multisite ? ['site-b'] : [],
       log,
     });
     group.addCleanup(() => wordpress.stop());
@@ -136,7 +143,15 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
         `WordPress ${version} runs, expected ${expected}x (core "${wordpress.core}")`,
       );
     process.env.E2E_WP_VERSION = version;
-    log(`WordPress ${version} (core "${wordpress.core}")`);
+    if (multisite) {
+      const siteB = wordpress.sites.find((site) => site.slug === 'site-b');
+      if (!siteB) throw new Error('the network has no site-b');
+      process.env.E2E_WP_SITE_B_URL = siteB.url;
+    }
+    log(
+      `WordPress ${version} (core "${wordpress.core}")` +
+        (multisite ? `, a network: ${wordpress.sites.map((site) => site.url).join(' ')}` : ''),
+    );
   } catch (error) {
     await teardown();
     throw error;

@@ -17,6 +17,9 @@ import type { FixtureOptions } from './support/fixtures.js';
  *                            auto|latest|PATH (see scripts/wp-env.mjs); VIP_PRESENCE_WP_CORE if unset.
  *                            `npm test` runs debian, then newest (run-wordpress-versions.mjs).
  *   E2E_WP_EXPECT_VERSION    the start WordPress's version must have (global-setup.ts checks)
+ *   E2E_WP_MULTISITE=1       WordPress as a subdirectory network of two sites (global-setup.ts);
+ *                            runs MULTISITE_SPECS only, which no other run has.
+ *                            `npm test` runs it third, on debian (run-wordpress-versions.mjs).
  */
 
 // The config is evaluated in the runner and again in every worker: choose the ports once, in the
@@ -46,8 +49,11 @@ process.env.E2E_WP_CORE = WP_CORE;
 // the version check; every spec runs on the oldest (debian).
 const NEWEST_SPECS = /\/(wordpress|presence|placements|block-editor|admin)\.spec\.ts$/;
 const NEWEST = WP_CORE === 'newest';
-// Results and report per core, so the second run does not overwrite the first.
-const RUN_DIR = /^[a-z]+$/.test(WP_CORE) ? WP_CORE : 'custom';
+// The specs that need a network (site-b beside the main site): run on a network only.
+const MULTISITE_SPECS = /\/multisite\.spec\.ts$/;
+const MULTISITE = process.env.E2E_WP_MULTISITE === '1';
+// Results and report per run, so a run does not overwrite another's.
+const RUN_DIR = `${/^[a-z]+$/.test(WP_CORE) ? WP_CORE : 'custom'}${MULTISITE ? '-multisite' : ''}`;
 
 export default defineConfig<FixtureOptions>({
   testDir: './specs',
@@ -75,13 +81,14 @@ export default defineConfig<FixtureOptions>({
     // Every spec against the main presence server (Redis + gc by default, E2E_STORE=memory: embedded).
     {
       name: STORE,
-      testIgnore: SMOKE,
-      ...(NEWEST ? { testMatch: NEWEST_SPECS } : {}),
+      ...(MULTISITE
+        ? { testMatch: MULTISITE_SPECS }
+        : { testIgnore: [SMOKE, MULTISITE_SPECS], ...(NEWEST ? { testMatch: NEWEST_SPECS } : {}) }),
       use: { ...devices['Desktop Chrome'] },
     },
     // The smoke spec again against a server on the embedded in-memory store (a second server of
     // the same run; readers get there through the helper plugin's cookie switch).
-    ...(NEWEST
+    ...(NEWEST || MULTISITE
       ? []
       : [
           {
