@@ -1,2 +1,2 @@
-export { createSweeper, type Sweeper, type SweeperOptions } from './sweeper.js';
+export { createSweeper, type Sweeper, type SweptCount, type SweeperOptions } from './sweeper.js';
 export { readGcConfig, GC_VARIABLES, type GcConfig } from './config.js';

@@ -2,7 +2,9 @@ import type { Logger } from 'pino';
 import {
   DEFAULT_KEY_PREFIX,
   defaultPubSubMode,
+  listSites,
   publishCounts,
+  siteKeyPrefix,
   RedisStore,
   type PostCount,
   type PubSubMode,
@@ -31,15 +33,19 @@ export interface SweeperOptions {
   logger: Logger;
 }
 
+/** A count the gc changed, and the site of its post (unset: the default site). */
+export type SweptCount = PostCount & { site?: string };
+
 export interface Sweeper {
-  /** Runs one sweep now; resolves with the posts whose count changed. */
-  sweepOnce(): Promise<PostCount[]>;
+  /** Runs one sweep now, of every site; resolves with the posts whose count changed. */
+  sweepOnce(): Promise<SweptCount[]>;
   start(): void;
   stop(): Promise<void>;
 }
 
 /**
- * The gc: walks the index of active posts, reclaims expired leases (a dead node's, a vanished
+ * The gc: walks the index of active posts of every site (the default one and those listed in
+ * `<prefix>:sites`), reclaims expired leases (a dead node's, a vanished
  * client's) and publishes the new counts on the counts channel, which takes each to the nodes
  * with readers of that post. Counts are right without it (expired leases never count); it
  * reclaims memory and makes leaves on posts no live node renews reach readers sooner. Several gcs
@@ -50,17 +56,25 @@ export function createSweeper(options: SweeperOptions): Sweeper {
   const intervalMs = options.intervalMs ?? 5_000;
   const mode = options.pubSubMode ?? defaultPubSubMode(options.redis.isCluster);
   const log = options.logger.child({ module: 'gc' });
-  // The store only reads viewWindowMs on joins, which the gc never makes.
-  const store = new RedisStore(options.redis, { viewWindowMs: 0, keyPrefix: prefix });
   let timer: NodeJS.Timeout | undefined;
-  let running: Promise<PostCount[]> | undefined;
+  let running: Promise<SweptCount[]> | undefined;
   let healthy = true;
 
-  async function sweepOnce(): Promise<PostCount[]> {
-    const started = Date.now();
+  /** One site's sweep, its changes published on its own counts channel. */
+  async function sweepSite(site: string | undefined): Promise<SweptCount[]> {
+    // The store only reads viewWindowMs on joins, which the gc never makes.
+    const store = new RedisStore(options.redis, { viewWindowMs: 0, keyPrefix: prefix, site });
     const changed = await store.sweep();
-    await publishCounts(options.redis, mode, prefix, changed);
-    log.debug({ changed: changed.length, ms: Date.now() - started }, 'swept');
+    await publishCounts(options.redis, mode, siteKeyPrefix(prefix, site), changed);
+    return site === undefined ? changed : changed.map((count) => ({ ...count, site }));
+  }
+
+  async function sweepOnce(): Promise<SweptCount[]> {
+    const started = Date.now();
+    const sites = [undefined, ...(await listSites(options.redis, prefix))];
+    const changed: SweptCount[] = [];
+    for (const site of sites) changed.push(...(await sweepSite(site)));
+    log.debug({ sites: sites.length, changed: changed.length, ms: Date.now() - started }, 'swept');
     return changed;
   }
 

@@ -59,7 +59,7 @@ export interface CountsSubscriberOptions {
   /** A connection of its own (`createPubSubConnection`): subscribing takes it over. */
   subscriber: RedisClient;
   mode: PubSubMode;
-  /** @default "vp" */
+  /** The site's key prefix (`siteKeyPrefix`). @default "vp" */
   keyPrefix?: string;
   /** A count published for a followed post. */
   onCount(count: PostCount): void;
@@ -78,12 +78,13 @@ export class CountsSubscriber {
   constructor(private readonly options: CountsSubscriberOptions) {
     this.prefix = options.keyPrefix ?? DEFAULT_KEY_PREFIX;
     this.sharded = options.mode === 'sharded';
-    const deliver = (channel: string, message: string) => {
-      const count = parseCountsMessage(channel, message, this.prefix);
-      if (count && this.followed.has(count.postId)) options.onCount(count);
-    };
-    options.subscriber.on(this.sharded ? 'smessage' : 'message', deliver);
+    options.subscriber.on(this.sharded ? 'smessage' : 'message', this.deliver);
   }
+
+  private readonly deliver = (channel: string, message: string): void => {
+    const count = parseCountsMessage(channel, message, this.prefix);
+    if (count && this.followed.has(count.postId)) this.options.onCount(count);
+  };
 
   /** Subscribes to a post's channel (once; later calls share the first). */
   follow(postId: number): Promise<void> {
@@ -117,6 +118,16 @@ export class CountsSubscriber {
     await (this.sharded ? subscriber.sunsubscribe(channel) : subscriber.unsubscribe(channel)).catch(
       () => undefined, // a lost connection drops its subscriptions anyway
     );
+  }
+
+  /**
+   * Unfollows every post and stops listening (a site with nobody left on this node); the
+   * connection stays open for the others sharing it.
+   */
+  async close(): Promise<void> {
+    const { subscriber } = this.options;
+    subscriber.off(this.sharded ? 'smessage' : 'message', this.deliver);
+    await Promise.all([...this.followed.keys()].map((postId) => this.unfollow(postId)));
   }
 
   /** Posts followed now. */

@@ -10,6 +10,7 @@ export {
   topShardOf,
   type PostKeys,
 } from './keys.js';
+export { listSites, siteKeyPrefix, sitesKey } from './sites.js';
 export {
   CountsSubscriber,
   countsChannel,

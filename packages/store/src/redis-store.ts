@@ -1,5 +1,6 @@
 import type { Cluster, Redis } from 'ioredis';
 import { allTopKeys, DEFAULT_KEY_PREFIX, postKeys, topKey, topShardOf } from './keys.js';
+import { siteKeyPrefix, sitesKey } from './sites.js';
 import { COUNT_SCRIPT, JOIN_SCRIPT, LEAVE_SCRIPT, REFRESH_SCRIPT } from './scripts.js';
 import type { JoinResult, PostCount, PresenceStore } from './types.js';
 
@@ -35,6 +36,8 @@ export interface RedisStoreOptions {
   viewWindowMs: number;
   /** @default "vp" */
   keyPrefix?: string;
+  /** The site whose posts this store holds (`sites.ts`); unset: the default site. */
+  site?: string;
 }
 
 /**
@@ -46,16 +49,20 @@ export class RedisStore implements PresenceStore {
   private readonly redis: Client;
   private readonly prefix: string;
   private readonly indexedAt = new Map<number, number>();
+  private registeredAt = -Infinity;
 
   constructor(
     redis: Redis | Cluster,
     private readonly options: RedisStoreOptions,
   ) {
-    this.prefix = options.keyPrefix ?? DEFAULT_KEY_PREFIX;
-    redis.defineCommand('vpJoin', { numberOfKeys: 5, lua: JOIN_SCRIPT });
-    redis.defineCommand('vpLeave', { numberOfKeys: 3, lua: LEAVE_SCRIPT });
-    redis.defineCommand('vpRefresh', { lua: REFRESH_SCRIPT });
-    redis.defineCommand('vpCount', { numberOfKeys: 2, lua: COUNT_SCRIPT });
+    this.prefix = siteKeyPrefix(options.keyPrefix ?? DEFAULT_KEY_PREFIX, options.site);
+    // Once per connection: a node makes a store per site, all on one connection.
+    if (!('vpJoin' in redis)) {
+      redis.defineCommand('vpJoin', { numberOfKeys: 5, lua: JOIN_SCRIPT });
+      redis.defineCommand('vpLeave', { numberOfKeys: 3, lua: LEAVE_SCRIPT });
+      redis.defineCommand('vpRefresh', { lua: REFRESH_SCRIPT });
+      redis.defineCommand('vpCount', { numberOfKeys: 2, lua: COUNT_SCRIPT });
+    }
     this.redis = redis as Client;
   }
 
@@ -85,13 +92,19 @@ export class RedisStore implements PresenceStore {
   }
 
   /**
-   * Puts a post in the active-posts index (the top-posts shards) before its first lease is
-   * acknowledged, so the gc finds its leases even if this node dies before it publishes a count.
-   * Sent alongside the join script (same round trip); repeated at most every INDEX_EVERY_MS.
-   * `GT` never lowers a real count already there.
+   * Puts a post in the active-posts index (the top-posts shards), and a named site in the list
+   * of sites, before its first lease is acknowledged, so the gc finds its leases even if this
+   * node dies before it publishes a count. Sent alongside the join script (same round trip);
+   * repeated at most every INDEX_EVERY_MS per post (and per site). `GT` never lowers a real
+   * count already there.
    */
   private async ensureIndexed(postId: number): Promise<void> {
     const now = Date.now();
+    const { site, keyPrefix = DEFAULT_KEY_PREFIX } = this.options;
+    if (site !== undefined && this.registeredAt <= now - INDEX_EVERY_MS) {
+      this.registeredAt = now;
+      await this.redis.sadd(sitesKey(keyPrefix), site);
+    }
     if ((this.indexedAt.get(postId) ?? -Infinity) > now - INDEX_EVERY_MS) return;
     if (this.indexedAt.size >= MAX_INDEX_MEMO) this.indexedAt.clear();
     this.indexedAt.set(postId, now);
@@ -119,6 +132,9 @@ export class RedisStore implements PresenceStore {
         work.push([postId, visitors.slice(i, i + REFRESH_CHUNK)]);
       }
     }
+    // A named site with leases here is listed for the gc again (after a flush or restart too).
+    const { site, keyPrefix = DEFAULT_KEY_PREFIX } = this.options;
+    if (site !== undefined && work.length > 0) await this.redis.sadd(sitesKey(keyPrefix), site);
     const latest = new Map<number, PostCount>();
     for (const result of await this.runRefresh(nodeId, ttlMs, work)) {
       const previous = latest.get(result.postId);

@@ -111,6 +111,36 @@ describe('two server nodes and the gc', () => {
   });
 });
 
+describe('sites', () => {
+  it("should reclaim a killed node's sessions of every site and tell each site's readers only", async () => {
+    const doomed = await startDoomed();
+    const onSite = (url: string, site: string) =>
+      connectClient(url, { auth: { visitorId: newVisitorId(), site } });
+    const watchA = await onSite(reader.url, 'site-a');
+    const watchB = await onSite(reader.url, 'site-b');
+    await watchA.request('presence:watch', { postIds: [4] });
+    await watchB.request('presence:watch', { postIds: [4] });
+    for (const site of ['site-a', 'site-a', 'site-b']) {
+      await (await onSite(doomed.url, site)).request('presence:join', { postId: 4 });
+    }
+    const stayer = await onSite(other.url, 'site-b');
+    await stayer.request('presence:join', { postId: 4 });
+    await watchA.waitForCount(4, (c) => c.count === 2);
+    await watchB.waitForCount(4, (c) => c.count === 2);
+    expect(await redis.client.smembers('vp:sites')).toEqual(
+      expect.arrayContaining(['site-a', 'site-b']),
+    );
+
+    await doomed.crash();
+    // Lease (750 ms) + one gc interval (200 ms), with slack for a shared machine.
+    await watchA.waitForCount(4, (c) => c.count === 0, 2_500);
+    await watchB.waitForCount(4, (c) => c.count === 1, 2_500);
+    expect(await redis.client.zcard('vp:site:site-a:{p4}:viewers')).toBe(0);
+    expect(await redis.client.zcard('vp:site:site-b:{p4}:viewers')).toBe(1);
+    expect(await redis.client.exists('vp:{p4}:viewers')).toBe(0);
+  });
+});
+
 describe('a gc stopped for a long stretch', () => {
   it('should find counts right all along and reclaim the memory once it runs again', async () => {
     await gc.stop();

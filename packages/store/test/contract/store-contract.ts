@@ -3,8 +3,11 @@ import type { PostCount, PresenceStore } from '../../src/index.js';
 
 /** A store under test, on a fresh backend. */
 export interface ContractSubject {
-  /** A store on this backend with the given view window (several may share the backend). */
-  store(options: { viewWindowMs: number }): PresenceStore;
+  /**
+   * A store on this backend with the given view window, of the default site or of `site`
+   * (several may share the backend).
+   */
+  store(options: { viewWindowMs: number; site?: string }): PresenceStore;
   /** Forgets everything (FLUSHALL; a new memory store). */
   reset(): Promise<void>;
   /** Loses every lease as a Redis restart would; undefined where that cannot happen. */
@@ -53,6 +56,33 @@ export function describeStoreContract(name: string, start: () => Promise<Contrac
     beforeEach(async () => {
       await subject.reset();
       store = subject.store({ viewWindowMs: LONG_TTL_MS });
+    });
+
+    describe('sites', () => {
+      it('should keep the same post id of two sites apart: counts, leaves, top posts, sweeps', async () => {
+        const siteA = subject.store({ viewWindowMs: LONG_TTL_MS, site: 'site-a' });
+        const siteB = subject.store({ viewWindowMs: LONG_TTL_MS, site: 'site-b' });
+        await siteA.join(1, 'alice', 'node-a', LONG_TTL_MS);
+        expect((await siteA.join(1, 'bob', 'node-a', LONG_TTL_MS)).count).toBe(2);
+        expect(await siteB.join(1, 'alice', 'node-a', SHORT_TTL_MS)).toMatchObject({
+          count: 1,
+          views: 1,
+        });
+        expect((await store.join(1, 'carol', 'node-a', LONG_TTL_MS)).count).toBe(1);
+        expect((await siteA.leave(1, 'alice', 'node-a')).count).toBe(1);
+        expect(await countOf(siteB, 1)).toBe(1);
+        await siteA.recordCounts(await siteA.counts([1]));
+        expect(await siteA.top(5)).toEqual([expect.objectContaining({ postId: 1, count: 1 })]);
+        // Site B's lease runs out and its sweep reclaims it; site A's and the default's stay.
+        await eventually(
+          () => countOf(siteB, 1),
+          (count) => count === 0,
+        );
+        await siteB.sweep();
+        expect(await countOf(siteA, 1)).toBe(1);
+        expect(await countOf(store, 1)).toBe(1);
+        expect(await countOf(siteB, 1)).toBe(0);
+      });
     });
 
     describe('people, not tabs', () => {

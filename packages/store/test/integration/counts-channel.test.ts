@@ -95,4 +95,32 @@ describe.each(setups)('counts channel, %s', (_label, start) => {
     await Promise.all([channel.follow(31), channel.follow(31), channel.follow(31)]);
     expect(await receivers(31)).toBe(1);
   });
+
+  it("should keep two sites' channels apart on one connection, and close one alone", async () => {
+    const heardB: PostCount[] = [];
+    const siteB = new CountsSubscriber({
+      subscriber,
+      mode: setup.mode,
+      keyPrefix: 't:site:b',
+      onCount: (count) => heardB.push(count),
+    });
+    await channel.follow(41);
+    await siteB.follow(41);
+    heard.length = 0;
+    let arrived = next();
+    await publishCounts(publisher, setup.mode, 't:site:b', [{ postId: 41, count: 5, seq: 300 }]);
+    await arrived;
+    expect(heardB).toEqual([{ postId: 41, count: 5, seq: 300 }]);
+    expect(heard).toEqual([]);
+    await siteB.close();
+    expect(siteB.size).toBe(0);
+    arrived = next();
+    await publishCounts(publisher, setup.mode, 't', [{ postId: 41, count: 6, seq: 400 }]);
+    await arrived;
+    expect(heard).toEqual([{ postId: 41, count: 6, seq: 400 }]);
+    expect(heardB).toHaveLength(1);
+    expect(
+      await publishCounts(publisher, setup.mode, 't:site:b', [{ postId: 41, count: 7, seq: 500 }]),
+    ).toBe(0);
+  });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { allTopKeys, postKeys, TOP_SHARDS } from '../../src/keys.js';
+import { siteKeyPrefix, sitesKey } from '../../src/sites.js';
 
 const hashTag = (key: string) => /\{([^}]+)\}/.exec(key)?.[1];
 
@@ -19,5 +20,18 @@ describe('redis keys', () => {
     expect(keys).toHaveLength(TOP_SHARDS);
     expect(new Set(keys.map(hashTag)).size).toBe(TOP_SHARDS);
     expect(keys.every((key) => key.startsWith('x:'))).toBe(true);
+  });
+
+  it("should keep the default site's keys as they were, and put a named site's under its own", () => {
+    expect(siteKeyPrefix('vp')).toBe('vp');
+    expect(siteKeyPrefix('vp', 'site-a')).toBe('vp:site:site-a');
+    expect(postKeys(7, siteKeyPrefix('vp', 'site-a')).viewers).toBe('vp:site:site-a:{p7}:viewers');
+    // No site's prefix is a prefix of another site's keys, nor the default site's.
+    const a = postKeys(7, siteKeyPrefix('vp', 'a')).viewers;
+    expect(
+      postKeys(7, siteKeyPrefix('vp', 'a-b')).viewers.startsWith(`${siteKeyPrefix('vp', 'a')}:`),
+    ).toBe(false);
+    expect(a.startsWith('vp:{')).toBe(false);
+    expect(sitesKey('vp')).toBe('vp:sites');
   });
 });
