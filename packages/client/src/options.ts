@@ -29,6 +29,12 @@ export interface PresenceClientOptions {
    */
   tokensUrl?: string;
   /**
+   * The site the posts belong to (1-64 characters of `[A-Za-z0-9_-]`), as the plugin prints it:
+   * the same post id on two sites sharing a server is two posts. A new site reconnects.
+   * @default undefined (the server's default site)
+   */
+  site?: string;
+  /**
    * Fall back to HTTP long-polling when a WebSocket cannot be opened (strict proxies).
    * Off by default: WebSocket only, no sticky sessions needed.
    * @default false
@@ -79,9 +85,9 @@ export interface PresenceClientOptions {
   logger?: PresenceLogger;
 }
 
-/** The options without `url`, `tokensUrl`, `tokens` and `logger`, all filled in. */
+/** The options without `url`, `tokensUrl`, `site`, `tokens` and `logger`, all filled in. */
 export type ConnectionOptions = Required<
-  Omit<PresenceClientOptions, 'url' | 'tokensUrl' | 'tokens' | 'logger'>
+  Omit<PresenceClientOptions, 'url' | 'tokensUrl' | 'site' | 'tokens' | 'logger'>
 >;
 
 export const DEFAULT_CLIENT_OPTIONS: Readonly<ConnectionOptions> = Object.freeze({

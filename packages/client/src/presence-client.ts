@@ -69,6 +69,7 @@ export function createPresenceClientWith(
   env: ClientEnvironment,
 ): PresenceClient {
   let url: string | undefined;
+  let site: string | undefined;
   let tokensUrl: string | undefined;
   let logger: PresenceLogger = console;
   let settings: ConnectionOptions = { ...DEFAULT_CLIENT_OPTIONS };
@@ -198,7 +199,7 @@ export function createPresenceClientWith(
       reconnectionDelayMax: settings.reconnectDelayMaxMs,
       randomizationFactor: settings.reconnectJitter,
       // A function: every (re)connection sends the id the page holds then.
-      auth: (callback: (data: object) => void) => callback({ visitorId }),
+      auth: (callback: (data: object) => void) => callback({ visitorId, site }),
     }));
     const on = (event: string, listener: (arg: never) => void) =>
       created.on(
@@ -301,14 +302,22 @@ export function createPresenceClientWith(
     if (closed) return;
     const { options, ignored } = normalizeSettings(raw);
     if (ignored.length) warnOnce('settings' + ignored, 'malformed settings ignored: ' + ignored);
-    const { url: nextUrl, tokensUrl: nextTokensUrl, tokens, logger: nextLogger, ...rest } = options;
+    const {
+      url: nextUrl,
+      site: nextSite,
+      tokensUrl: nextTokensUrl,
+      tokens,
+      logger: nextLogger,
+      ...rest
+    } = options;
     tokensUrl = nextTokensUrl ?? tokensUrl;
     if (nextLogger) logger = nextLogger;
     for (const postId in tokens) core.setToken(Number(postId), tokens[postId] as string);
-    // Connection options apply to the next connection; a new url reconnects now.
+    // Connection options apply to the next connection; a new url or site reconnects now.
     settings = { ...settings, ...rest };
-    if (socket && nextUrl && nextUrl !== url) dropSocket();
+    if (socket && ((nextUrl && nextUrl !== url) || (nextSite && nextSite !== site))) dropSocket();
     url = nextUrl ?? url;
+    site = nextSite ?? site;
     scheduleFlush();
   });
 

@@ -69,7 +69,6 @@ export function createEffectRunner(context: EffectRunnerContext): EffectRunner {
           effect satisfies never;
       }
     }
-    metrics.leases.set(core.leaseCount);
     return drops ? Promise.all(drops).then(() => undefined) : DONE;
   }
 

@@ -12,6 +12,8 @@ import type { Refusals } from './refusals.js';
 /** What the handshake learned of a connection (`socket.data`). */
 export interface SocketData {
   visitorId: string;
+  /** The site whose posts the socket reads (`auth.site`); undefined: the default site. */
+  site: string | undefined;
   /** The client address, counted against `maxConnectionsPerIp` until `release`. */
   ip: string;
 }
@@ -25,7 +27,7 @@ export interface HandshakeOptions {
 
 /**
  * Who may connect: not while the node shuts down, only from allowed origins, only with a valid
- * `auth.visitorId`, at most `maxConnectionsPerIp` at once from one address. A refused connection
+ * `auth.visitorId` (and `auth.site`, when given), at most `maxConnectionsPerIp` at once from one address. A refused connection
  * gets the error code in its `connect_error`.
  */
 export class Handshake {
@@ -54,7 +56,7 @@ export class Handshake {
       return refuse(ErrorCodes.TooManyConnections, 'too many connections from this address');
     }
     this.connectionsPerIp.set(ip, open + 1);
-    const data: SocketData = { visitorId: auth.value.visitorId, ip };
+    const data: SocketData = { visitorId: auth.value.visitorId, site: auth.value.site, ip };
     socket.data = data;
     next();
   };

@@ -1,6 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { isPostId } from '@vip-presence/protocol';
+import { isPostId, isSiteKey } from '@vip-presence/protocol';
 import type { Metrics } from './metrics.js';
 import type { ResolvedOptions } from './options.js';
 import type { PresenceStore } from '@vip-presence/store';
@@ -11,7 +11,8 @@ export const MAX_API_POST_IDS = 500;
 export const MAX_API_TOP = 100;
 
 export interface HttpApiContext {
-  store: PresenceStore;
+  /** The store of a site's posts (undefined: the default site). */
+  storeOf(site: string | undefined): PresenceStore;
   metrics: Metrics;
   /** Bearer credentials the read API accepts (none: development mode, open). */
   readCredentials: readonly string[];
@@ -20,8 +21,8 @@ export interface HttpApiContext {
 
 /**
  * `/healthz`, `/readyz`, `/metrics` and the read API (`/api/v1/counts`, `/api/v1/top`, with
- * `Authorization: Bearer <readApiToken>`, or a signing secret while no read token is set). Socket.IO's
- * own path never gets here.
+ * `Authorization: Bearer <readApiToken>`, or a signing secret while no read token is set; `site=`
+ * names the site, absent: the default one). Socket.IO's own path never gets here.
  */
 export function createHttpHandler(ctx: HttpApiContext) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -38,7 +39,7 @@ export function createHttpHandler(ctx: HttpApiContext) {
           return send(res, 200, { status: 'ok' });
         case '/readyz': {
           const ready = await ctx.isReady();
-          return send(res, ready ? 200 : 503, { ready, store: ctx.store.kind });
+          return send(res, ready ? 200 : 503, { ready, store: ctx.storeOf(undefined).kind });
         }
         case '/metrics':
           res.writeHead(200, { 'Content-Type': ctx.metrics.registry.contentType });
@@ -49,7 +50,7 @@ export function createHttpHandler(ctx: HttpApiContext) {
           if (!authorized(req, ctx.readCredentials)) {
             return send(res, 401, { error: 'unauthorized' }, { 'WWW-Authenticate': 'Bearer' });
           }
-          return url.pathname === '/api/v1/top' ? top(url, res, ctx) : counts(url, res, ctx);
+          return readApi(url, res, ctx);
         default:
           return send(res, 404, { error: 'not_found' });
       }
@@ -60,7 +61,19 @@ export function createHttpHandler(ctx: HttpApiContext) {
   };
 }
 
-async function counts(url: URL, res: ServerResponse, ctx: HttpApiContext): Promise<void> {
+async function readApi(url: URL, res: ServerResponse, ctx: HttpApiContext): Promise<void> {
+  const site = url.searchParams.get('site') ?? undefined;
+  if (site !== undefined && !isSiteKey(site)) {
+    return send(res, 400, {
+      error: 'invalid_site',
+      message: 'site must be 1-64 characters of [A-Za-z0-9_-]',
+    });
+  }
+  const store = ctx.storeOf(site);
+  return url.pathname === '/api/v1/top' ? top(url, res, store) : counts(url, res, store);
+}
+
+async function counts(url: URL, res: ServerResponse, store: PresenceStore): Promise<void> {
   const raw = (url.searchParams.get('postIds') ?? '').split(',').filter(Boolean);
   const postIds = [...new Set(raw.map(Number))];
   if (
@@ -74,18 +87,18 @@ async function counts(url: URL, res: ServerResponse, ctx: HttpApiContext): Promi
       message: `postIds must be 1-${MAX_API_POST_IDS} comma-separated positive integers`,
     });
   }
-  const result = await ctx.store.counts(postIds);
+  const result = await store.counts(postIds);
   return send(res, 200, {
     counts: Object.fromEntries(result.map((c) => [String(c.postId), c.count])),
   });
 }
 
-async function top(url: URL, res: ServerResponse, ctx: HttpApiContext): Promise<void> {
+async function top(url: URL, res: ServerResponse, store: PresenceStore): Promise<void> {
   const limit = Number(url.searchParams.get('limit') ?? 10);
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_API_TOP) {
     return send(res, 400, { error: 'invalid_payload', message: `limit must be 1-${MAX_API_TOP}` });
   }
-  const posts = await ctx.store.top(limit);
+  const posts = await store.top(limit);
   return send(res, 200, { posts: posts.map(({ postId, count }) => ({ postId, count })) });
 }
 

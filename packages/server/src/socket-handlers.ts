@@ -14,28 +14,20 @@ import {
   type WatchAck,
 } from '@vip-presence/protocol';
 import { verifyViewToken } from '@vip-presence/protocol/token';
-import type { CountsSubscriber, PresenceStore } from '@vip-presence/store';
-import type { EffectRunner } from './effect-runner.js';
 import type { Handshake, SocketData } from './handshake.js';
-import type { LeaseQueue } from './lease-queue.js';
 import type { Metrics } from './metrics.js';
 import type { ResolvedOptions } from './options.js';
-import type { PresenceCore } from './presence-core.js';
 import type { Effect } from './presence-effects.js';
 import { TokenBucket } from './rate-limiter.js';
 import type { Refusals } from './refusals.js';
+import type { Sites } from './sites.js';
 import type { StoreHealth } from './store-health.js';
 
 /** Refusals in a row after which a socket that keeps flooding is disconnected. */
 const MAX_STRIKES = 200;
 
 export interface SocketHandlersContext {
-  core: PresenceCore;
-  run: EffectRunner;
-  store: PresenceStore;
-  leases: LeaseQueue;
-  /** The counts channel (Redis only). */
-  counts: CountsSubscriber | undefined;
+  sites: Sites;
   health: StoreHealth;
   handshake: Handshake;
   refusals: Refusals;
@@ -47,14 +39,15 @@ export interface SocketHandlersContext {
 type Ack = (response: unknown) => void;
 
 /**
- * One connection's four events: each is checked (rate, name, payload, token), told to the core,
- * and, for joins and watches, sent to the store; the core's answer is run and acked.
+ * One connection's four events: each is checked (rate, name, payload, token), told to the core
+ * of the socket's site, and, for joins and watches, sent to the site's store; the core's answer
+ * is run and acked.
  */
 export function handleConnection(context: SocketHandlersContext, socket: Socket): void {
-  const { core, run, store, leases, counts, health, refusals, metrics, options, log } = context;
-  const { visitorId, ip } = socket.data as SocketData;
+  const { health, refusals, metrics, options, log } = context;
+  const { visitorId, ip, site: siteKey } = socket.data as SocketData;
+  const { core, run, store, leases, counts } = context.sites.get(siteKey);
   core.connect(socket.id, visitorId);
-  metrics.connections.set(core.socketCount);
   const refuse = (code: ErrorCode, message: string) => refusals.ack(protocolError(code, message));
   const unavailable = () =>
     refuse(ErrorCodes.Unavailable, 'presence store unavailable; retry later');
@@ -120,7 +113,7 @@ export function handleConnection(context: SocketHandlersContext, socket: Socket)
     const { postId, token } = parsed.value;
     if (options.secret) {
       if (!token) return refuse(ErrorCodes.InvalidToken, 'a view token is required');
-      const check = verifyViewToken(options.secret, token, postId);
+      const check = verifyViewToken(options.secret, token, postId, { site: siteKey });
       if (!check.ok) return refusals.ack(check.error);
     }
     const start = core.join(socket.id, postId);
@@ -181,6 +174,5 @@ export function handleConnection(context: SocketHandlersContext, socket: Socket)
   socket.on('disconnect', () => {
     context.handshake.release(ip);
     void run(core.disconnect(socket.id));
-    metrics.connections.set(core.socketCount);
   });
 }

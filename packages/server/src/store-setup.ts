@@ -1,11 +1,9 @@
 import {
-  CountsSubscriber,
   createPubSubConnection,
   createStoreConnection,
   defaultPubSubMode,
   MemoryStore,
   RedisStore,
-  type PostCount,
   type PresenceStore,
   type PubSubMode,
   type RedisClient,
@@ -17,24 +15,25 @@ import { createAdapterConnections } from './redis-connections.js';
 
 /** Where presence lives: the embedded memory store, or Redis with its connections. */
 export interface StoreSetup {
-  store: PresenceStore;
+  /** The store of one site's posts (undefined: the default site). */
+  storeFor(site: string | undefined): PresenceStore;
   /** The store's Redis connection (unset: embedded); counts are published on it. */
   client?: RedisClient;
+  /** The connection that follows the counts channel (unset: embedded, one node). */
+  subscriber?: RedisClient;
   mode: PubSubMode;
   /** The Socket.IO Redis adapter (unset: embedded). */
   adapter?: ServerOptions['adapter'];
-  /** The counts channel of the posts read here (unset: embedded, one node). */
-  counts?: CountsSubscriber;
   /** Every Redis connection, to close on shutdown. */
   clients: RedisClient[];
 }
 
 /**
  * Redis when `redisClusterNodes` or `redisUrl` is set (store, adapter and counts channel, each on
- * its own connection), else the embedded store. `onCount` hears counts published by the other
- * nodes and the gc for the posts followed here.
+ * its own connection; every site's store shares the one store connection), else the embedded
+ * store, one per site, kept as long as the node runs.
  */
-export function setUpStore(opts: ResolvedOptions, onCount: (count: PostCount) => void): StoreSetup {
+export function setUpStore(opts: ResolvedOptions): StoreSetup {
   const target: RedisTarget | undefined =
     opts.redisClusterNodes.length > 0
       ? { nodes: opts.redisClusterNodes }
@@ -42,31 +41,32 @@ export function setUpStore(opts: ResolvedOptions, onCount: (count: PostCount) =>
         ? { url: opts.redisUrl }
         : undefined;
   if (!target) {
-    return {
-      store: new MemoryStore({ viewWindowMs: opts.viewWindowMs }),
-      mode: 'classic',
-      clients: [],
+    const stores = new Map<string | undefined, MemoryStore>();
+    const storeFor = (site: string | undefined) => {
+      let store = stores.get(site);
+      if (!store) stores.set(site, (store = new MemoryStore({ viewWindowMs: opts.viewWindowMs })));
+      return store;
     };
+    return { storeFor, mode: 'classic', clients: [] };
   }
   const mode = opts.adapterMode ?? defaultPubSubMode('nodes' in target);
   const client = createStoreConnection(target);
-  const store = new RedisStore(client, {
-    viewWindowMs: opts.viewWindowMs,
-    keyPrefix: opts.keyPrefix,
-  });
+  const storeFor = (site: string | undefined) =>
+    new RedisStore(client, { viewWindowMs: opts.viewWindowMs, keyPrefix: opts.keyPrefix, site });
   const { adapter, clients: adapterClients } = createAdapterConnections(
     target,
     mode,
     opts.keyPrefix,
   );
   const subscriber = createPubSubConnection(target);
-  const counts = new CountsSubscriber({
-    subscriber,
-    mode,
-    keyPrefix: opts.keyPrefix,
-    onCount,
-  });
   // Errors of the other connections are reported through the store's own.
   for (const other of [...adapterClients, subscriber]) other.on('error', () => undefined);
-  return { store, client, mode, adapter, counts, clients: [client, ...adapterClients, subscriber] };
+  return {
+    storeFor,
+    client,
+    subscriber,
+    mode,
+    adapter,
+    clients: [client, ...adapterClients, subscriber],
+  };
 }

@@ -97,6 +97,41 @@ describe('the SDK when the server refuses', () => {
       await waitForState(reader, '6', { status: 'error', errorCode: 'token_expired' });
     });
 
+    it('should join as the site the page names, which its v2 token must match', async () => {
+      const siteA = await open({
+        view: 6,
+        site: 'site-a',
+        tokens: { '6': signViewToken(SECRET, 6, inAnHour(), 'site-a') },
+      });
+      const siteB = await open({
+        view: 6,
+        site: 'site-b',
+        tokens: { '6': signViewToken(SECRET, 6, inAnHour(), 'site-b') },
+      });
+      // Post 6 of site A and post 6 of site B: one reader each, never two.
+      await waitForState(siteA, '6', { status: 'live', count: 1, self: true });
+      await waitForState(siteB, '6', { status: 'live', count: 1, self: true });
+      expect((await server.storeOf('site-a').counts([6]))[0]?.count).toBe(1);
+      expect(await storedCount(server, 6)).toBe(0); // the default site's post 6
+      // A page of site B carrying site A's token is refused.
+      const borrowed = await open({
+        view: 6,
+        site: 'site-b',
+        tokens: { '6': signViewToken(SECRET, 6, inAnHour(), 'site-a') },
+      });
+      await waitForState(borrowed, '6', { status: 'error', errorCode: 'invalid_token' });
+      expect((await server.storeOf('site-b').counts([6]))[0]?.count).toBe(1);
+    });
+
+    it('should show a malformed site as status error invalid_site', async () => {
+      const reader = await open({
+        view: 6,
+        site: 'not a site key',
+        tokens: { '6': signViewToken(SECRET, 6, inAnHour()) },
+      });
+      await waitForState(reader, '6', { status: 'error', errorCode: 'invalid_site' });
+    });
+
     it('should show a missing token as status error invalid_token', async () => {
       const reader = await open({ view: 6 });
       await waitForState(reader, '6', { status: 'error', errorCode: 'invalid_token' });

@@ -45,6 +45,12 @@ const client = (visitorId?: string) =>
     extraHeaders: { origin: ORIGIN },
     ...(visitorId ? { visitorId } : {}),
   });
+/** A socket of a named site (DESIGN 20). */
+const siteClient = (site: string) =>
+  connectClient(server.url, {
+    extraHeaders: { origin: ORIGIN },
+    auth: { visitorId: newVisitorId(), site },
+  });
 
 /**
  * After a refusal: nothing in Redis, and the server still serves a good join. The good visitor
@@ -218,34 +224,113 @@ describe('bad input', () => {
   });
 
   describe('view tokens', () => {
-    const cases: [string, () => unknown, string][] = [
-      ['no token', () => ({ postId: 5 }), 'invalid_token'],
+    /** [label, the joining socket's site (undefined: default), payload, expected code] */
+    const cases: [string, string | undefined, () => unknown, string][] = [
+      ['no token', undefined, () => ({ postId: 5 }), 'invalid_token'],
       [
         'a forged token',
+        undefined,
         () => ({ postId: 5, token: signViewToken('another-secret-entirely', 5, now() + 600) }),
         'invalid_token',
       ],
       [
         'an expired token',
+        undefined,
         () => ({ postId: 5, token: signViewToken(SECRET, 5, now() - 3600) }),
         'token_expired',
       ],
       [
         'a token for another post',
+        undefined,
         () => ({ postId: 5, token: signViewToken(SECRET, 6, now() + 600) }),
         'invalid_token',
       ],
       [
         'a garbled token',
+        undefined,
         () => ({ postId: 5, token: 'v1.5.9999999999.not-a-signature' }),
         'invalid_token',
       ],
+      [
+        'a v2 token of another site',
+        'site-b',
+        () => ({ postId: 5, token: signViewToken(SECRET, 5, now() + 600, 'site-a') }),
+        'invalid_token',
+      ],
+      [
+        'a v2 token on a socket of the default site',
+        undefined,
+        () => ({ postId: 5, token: signViewToken(SECRET, 5, now() + 600, 'site-a') }),
+        'invalid_token',
+      ],
+      [
+        'a v1 token on a socket of a named site',
+        'site-a',
+        () => ({ postId: 5, token: signViewToken(SECRET, 5, now() + 600) }),
+        'invalid_token',
+      ],
+      [
+        'a v2 token whose site was changed after signing',
+        'site-b',
+        () => ({
+          postId: 5,
+          token: signViewToken(SECRET, 5, now() + 600, 'site-a').replace(
+            'v2.site-a.',
+            'v2.site-b.',
+          ),
+        }),
+        'invalid_token',
+      ],
+      [
+        'an expired v2 token',
+        'site-a',
+        () => ({ postId: 5, token: signViewToken(SECRET, 5, now() - 3600, 'site-a') }),
+        'token_expired',
+      ],
+      [
+        'a forged v2 token',
+        'site-a',
+        () => ({
+          postId: 5,
+          token: signViewToken('another-secret-entirely', 5, now() + 600, 'site-a'),
+        }),
+        'invalid_token',
+      ],
+      [
+        'a token of an unknown version',
+        'site-a',
+        () => ({
+          postId: 5,
+          token: signViewToken(SECRET, 5, now() + 600, 'site-a').replace(/^v2/, 'v3'),
+        }),
+        'invalid_token',
+      ],
+      [
+        'an over-long token',
+        'site-a',
+        () => ({
+          postId: 5,
+          token: `${signViewToken(SECRET, 5, now() + 600, 'site-a')}${'A'.repeat(100)}`,
+        }),
+        'invalid_token',
+      ],
     ];
-    it.each(cases)('should refuse a join with %s', async (_label, payload, code) => {
-      const c = await client();
+    it.each(cases)('should refuse a join with %s', async (_label, site, payload, code) => {
+      const c = await (site ? siteClient(site) : client());
       expect(await c.request('presence:join', payload())).toMatchObject({
         ok: false,
         error: { code },
+      });
+      await expectNothingWrittenAndStillServing();
+    });
+
+    it('should refuse an over-long token as a bad payload', async () => {
+      const c = await siteClient('site-a');
+      expect(
+        await c.request('presence:join', { postId: 5, token: 'v2.'.padEnd(300, 'x') }),
+      ).toMatchObject({
+        ok: false,
+        error: { code: 'invalid_payload' },
       });
       await expectNothingWrittenAndStillServing();
     });
@@ -269,6 +354,23 @@ describe('bad input', () => {
     ])('should refuse a handshake with %s with invalid_visitor_id', async (_label, auth) => {
       const error = await connectError(server.url, { auth, extraHeaders: { origin: ORIGIN } });
       expect(error.data?.code).toBe('invalid_visitor_id');
+    });
+
+    it.each([
+      ['an empty site', ''],
+      ['a site of 65 characters', 'x'.repeat(65)],
+      ['a site with a dot', 'news.example'],
+      ['a site with a colon', 'a:b'],
+      ['a site with a hash tag', 'a{p1}'],
+      ['a numeric site', 42],
+      ['a site that is an object', { name: 'a' }],
+    ])('should refuse a handshake with %s with invalid_site', async (_label, site) => {
+      const error = await connectError(server.url, {
+        auth: { visitorId: newVisitorId(), site },
+        extraHeaders: { origin: ORIGIN },
+      });
+      expect(error.data?.code).toBe('invalid_site');
+      await expectNothingWrittenAndStillServing();
     });
 
     it('should cap connections from one address with too_many_connections', async () => {

@@ -13,6 +13,8 @@ export interface PostPageOptions {
   watch?: number[];
   /** View tokens printed by "the plugin". */
   tokens?: Record<string, string>;
+  /** The site key printed by "the plugin" (unset: none, the default site). */
+  site?: string;
   /** Path of the SDK script on this site. @default "/vip-presence.min.js" */
   sdk?: string;
 }
@@ -34,7 +36,11 @@ export interface StaticSite {
  * page lifecycle events in `window.lifecycle`.
  */
 function postPage(query: URLSearchParams): string {
-  const settings = { url: query.get('server'), tokens: JSON.parse(query.get('tokens') ?? '{}') };
+  const settings = {
+    url: query.get('server'),
+    tokens: JSON.parse(query.get('tokens') ?? '{}'),
+    ...(query.has('site') ? { site: query.get('site') } : {}),
+  };
   const sdk = query.get('sdk') ?? '/vip-presence.min.js';
   return `<!doctype html>
 <html><head><meta charset="utf-8"><title>post</title></head>
@@ -85,8 +91,9 @@ export async function startStaticSite(): Promise<StaticSite> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
-    postUrl({ serverUrl, view, watch, tokens, sdk }) {
+    postUrl({ serverUrl, view, watch, tokens, site, sdk }) {
       const query = new URLSearchParams({ server: serverUrl });
+      if (site !== undefined) query.set('site', site);
       if (sdk) query.set('sdk', sdk);
       if (view !== undefined) query.set('view', String(view));
       if (watch) query.set('watch', watch.join(','));
