@@ -29,3 +29,12 @@ export {
 } from './redis-connection.js';
 export { readRedisConfig, REDIS_CONFIG_VARIABLES, type RedisConfig } from './redis-config.js';
 export { ConfigError, isConfigError } from './config-error.js';
+export {
+  addressConnectionsKey,
+  MemoryAddressConnections,
+  RedisAddressConnections,
+  type AcquireResult,
+  type AddressConnections,
+  type MemoryAddressConnectionsOptions,
+  type RedisAddressConnectionsOptions,
+} from './address-connections.js';
