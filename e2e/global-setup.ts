@@ -143,6 +143,9 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
         `WordPress ${version} runs, expected ${expected}x (core "${wordpress.core}")`,
       );
     process.env.E2E_WP_VERSION = version;
+    // The plugin's site key (read API calls name it); a network's sites have theirs (multisite.ts).
+    if (!multisite && typeof wordpress.siteKey === 'string')
+      process.env.E2E_WP_SITE_KEY = wordpress.siteKey;
     if (multisite) {
       const siteB = wordpress.sites.find((site) => site.slug === 'site-b');
       if (!siteB) throw new Error('the network has no site-b');

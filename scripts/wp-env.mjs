@@ -277,6 +277,8 @@ export async function startWordPress({
   if (coreKind === 'auto') coreKind = (await wordpressOrgResolves()) ? 'latest' : 'debian';
   let sitePath;
   let wordpressVersion;
+  /** The plugin's site key of the (main) site, as the helper plugin reports it. */
+  let siteKey;
   if (coreKind !== 'latest') {
     if (coreKind === 'debian' || coreKind === 'newest') {
       const which = coreKind === 'newest' ? ['--newest'] : [];
@@ -407,6 +409,7 @@ export async function startWordPress({
         if (inactive.length)
           throw new Error(`plugins not active yet: ${inactive.map((p) => p.source).join(', ')}`);
         wordpressVersion = status.wordpress;
+        siteKey = status.siteKey ?? undefined;
         seen += 1;
         return seen >= 2; // two good answers in a row
       },
@@ -451,6 +454,7 @@ export async function startWordPress({
     port: wpPort,
     pid,
     wordpressVersion,
+    siteKey,
     core: coreKind,
     workDir: paths.workDir,
     logFile: path.join(paths.workDir, 'playground.log'),

@@ -1,6 +1,14 @@
 import type { Page } from '@playwright/test';
 import { expect, test } from '../support/fixtures.js';
-import { ONLY_ONE_HERE, expectWidget, metric, othersViewing, widget } from '../support/presence.js';
+import {
+  ONLY_ONE_HERE,
+  expectWidget,
+  metric,
+  othersViewing,
+  parseV2Token,
+  widget,
+  wordpressSiteKey,
+} from '../support/presence.js';
 
 /*
  * A page older than its token still counts (DESIGN.md, point 22): a full-page cache may serve HTML
@@ -52,14 +60,20 @@ test.describe('Expired view tokens', () => {
       await expectWidget(widget(reader), text, { timeout: 3_000 });
       expect(Date.now() - started, 'live within 3 s of the page being shown').toBeLessThan(3_000);
 
-      const [, postId, expiresAt] = (await printedToken(reader, post.id))?.split('.') ?? [];
-      expect(Number(postId), 'the page printed a token of the post').toBe(post.id);
-      expect(Number(expiresAt) * 1000, 'an expired one').toBeLessThan(Date.now());
+      const printed = parseV2Token(await printedToken(reader, post.id));
+      expect(printed, 'the page printed a token of the post, for its site').toMatchObject({
+        site: await wordpressSiteKey(),
+        postId: post.id,
+      });
+      expect(printed!.expiresAt * 1000, 'an expired one').toBeLessThan(Date.now());
       const response = await refreshed;
       expect(response.status()).toBe(200);
       expect(response.headers()['cache-control']).toMatch(/^public, max-age=\d+$/);
       const { tokens } = (await response.json()) as { tokens: Record<string, string> };
-      expect(tokens[post.id]).toMatch(new RegExp(`^v1\\.${post.id}\\.\\d+\\.[A-Za-z0-9_-]{43}$`));
+      expect(parseV2Token(tokens[post.id])).toMatchObject({
+        site: await wordpressSiteKey(),
+        postId: post.id,
+      });
     }
     await expect(widget(first)).toHaveText(othersViewing(1), { timeout: 1_000 });
     // Both pages were refused once for their expired token, then counted with a fresh one.

@@ -2,7 +2,6 @@ import { test as base, expect } from '../support/fixtures.js';
 import {
   NetworkAdmin,
   pageSettings,
-  parseV2Token,
   restTokens,
   siteCounts,
   siteUrls,
@@ -10,6 +9,7 @@ import {
 import type { PluginInfo } from '../support/request-utils.js';
 import {
   ONLY_ONE_HERE,
+  parseV2Token,
   expectWidget,
   liveTexts,
   metric,

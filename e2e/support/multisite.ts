@@ -145,18 +145,6 @@ export function pageSettings(page: Page): Promise<PrintedSettings | undefined> {
   );
 }
 
-/** The parts of a v2 view token (`v2.<site>.<postId>.<expiresAt>.<signature>`), else undefined. */
-export function parseV2Token(
-  token: string | undefined,
-): { site: string; postId: number; expiresAt: number } | undefined {
-  const match = /^v2\.([A-Za-z0-9_-]{1,64})\.([1-9][0-9]*)\.([1-9][0-9]*)\.[A-Za-z0-9_-]{43}$/.exec(
-    token ?? '',
-  );
-  return match
-    ? { site: match[1] as string, postId: Number(match[2]), expiresAt: Number(match[3]) }
-    : undefined;
-}
-
 /** Live counts of one site's posts from the server's read API (`site=`; undefined: the default site). */
 export async function siteCounts(
   site: string | undefined,

@@ -108,15 +108,43 @@ function serverUrl(base = process.env.E2E_SERVER_URL): string {
   return base;
 }
 
-/** Live counts from the server's authenticated read API (what WordPress asks from PHP). */
+let siteKey: Promise<string> | undefined;
+
+/**
+ * The site key of the WordPress under test (derived from its home URL by the plugin): found by
+ * the global setup, else asked of the helper plugin once.
+ */
+export function wordpressSiteKey(): Promise<string> {
+  const known = process.env.E2E_WP_SITE_KEY;
+  if (known !== undefined) return Promise.resolve(known);
+  siteKey ??= (async () => {
+    const response = await fetch(`${process.env.E2E_WP_URL}/wp-json/vip-presence-e2e/v1/status`, {
+      signal: AbortSignal.timeout(30_000),
+    });
+    const { siteKey: key } = (await response.json()) as { siteKey?: string | null };
+    if (typeof key !== 'string') throw new Error('the e2e helper plugin did not say the site key');
+    return key;
+  })();
+  return siteKey;
+}
+
+/**
+ * Live counts of the WordPress site's posts from the server's authenticated read API (what
+ * WordPress asks from PHP, with its site key).
+ */
 export async function liveCounts(
   postIds: number[],
   base?: string,
 ): Promise<Record<string, number>> {
-  const response = await fetch(`${serverUrl(base)}/api/v1/counts?postIds=${postIds.join(',')}`, {
-    headers: { authorization: `Bearer ${process.env.E2E_PRESENCE_SECRET ?? ''}` },
-    signal: AbortSignal.timeout(5_000),
-  });
+  const key = await wordpressSiteKey();
+  const site = key ? `&site=${key}` : '';
+  const response = await fetch(
+    `${serverUrl(base)}/api/v1/counts?postIds=${postIds.join(',')}${site}`,
+    {
+      headers: { authorization: `Bearer ${process.env.E2E_PRESENCE_SECRET ?? ''}` },
+      signal: AbortSignal.timeout(5_000),
+    },
+  );
   if (!response.ok) throw new Error(`/api/v1/counts answered ${response.status}`);
   return ((await response.json()) as { counts: Record<string, number> }).counts;
 }
@@ -143,4 +171,16 @@ export async function metric(
       sum += Number(match[3]);
   }
   return sum;
+}
+
+/** The parts of a v2 view token (`v2.<site>.<postId>.<expiresAt>.<signature>`), else undefined. */
+export function parseV2Token(
+  token: string | undefined,
+): { site: string; postId: number; expiresAt: number } | undefined {
+  const match = /^v2\.([A-Za-z0-9_-]{1,64})\.([1-9][0-9]*)\.([1-9][0-9]*)\.[A-Za-z0-9_-]{43}$/.exec(
+    token ?? '',
+  );
+  return match
+    ? { site: match[1] as string, postId: Number(match[2]), expiresAt: Number(match[3]) }
+    : undefined;
 }

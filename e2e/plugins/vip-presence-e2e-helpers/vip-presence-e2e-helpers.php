@@ -67,6 +67,7 @@ add_action(
 						'multisite'      => is_multisite(),
 						'blogId'         => get_current_blog_id(),
 						'home'           => home_url( '/' ),
+						'siteKey'        => function_exists( 'vip_presence_get_site_key' ) ? vip_presence_get_site_key() : null,
 						'e2eOffline'     => defined( 'VIP_PRESENCE_E2E_OFFLINE' ) && constant( 'VIP_PRESENCE_E2E_OFFLINE' ),
 					);
 				},
