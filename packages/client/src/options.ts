@@ -35,7 +35,8 @@ export interface PresenceClientOptions {
    */
   site?: string;
   /**
-   * Fall back to HTTP long-polling when a WebSocket cannot be opened (strict proxies).
+   * Fall back to HTTP long-polling when a WebSocket cannot be opened (strict proxies). Polling
+   * uses `fetch()` without cookies, so the sticky sessions it needs must go by client address.
    * Off by default: WebSocket only, no sticky sessions needed.
    * @default false
    */

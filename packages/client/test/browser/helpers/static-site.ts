@@ -17,6 +17,8 @@ export interface PostPageOptions {
   site?: string;
   /** Path of the SDK script on this site. @default "/vip-presence.min.js" */
   sdk?: string;
+  /** More options printed in the settings (`allowPolling`, `hiddenTimeoutMs`, ...). */
+  settings?: Record<string, unknown>;
 }
 
 export interface StaticSite {
@@ -40,6 +42,7 @@ function postPage(query: URLSearchParams): string {
     url: query.get('server'),
     tokens: JSON.parse(query.get('tokens') ?? '{}'),
     ...(query.has('site') ? { site: query.get('site') } : {}),
+    ...JSON.parse(query.get('settings') ?? '{}'),
   };
   const sdk = query.get('sdk') ?? '/vip-presence.min.js';
   return `<!doctype html>
@@ -91,8 +94,9 @@ export async function startStaticSite(): Promise<StaticSite> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
-    postUrl({ serverUrl, view, watch, tokens, site, sdk }) {
+    postUrl({ serverUrl, view, watch, tokens, site, sdk, settings }) {
       const query = new URLSearchParams({ server: serverUrl });
+      if (settings) query.set('settings', JSON.stringify(settings));
       if (site !== undefined) query.set('site', site);
       if (sdk) query.set('sdk', sdk);
       if (view !== undefined) query.set('view', String(view));
