@@ -57,6 +57,46 @@ const engineIoClientTransports = {
 };
 
 /**
+ * The SDK's messages are JSON text both ways (wire protocol v1): no binary attachment ever
+ * travels. socket.io-parser's and engine.io-parser's binary paths (ArrayBuffer and Blob
+ * detection, placeholders, base64) are left out, about 1 KB gzip: text packets are encoded and
+ * decoded as before, and a binary frame, which the server never sends, is a parse error that
+ * closes the connection (the SDK reconnects).
+ */
+const textOnlyParsers = {
+  name: 'text-only-parsers',
+  setup(build) {
+    const replace = (filter, lines) =>
+      build.onLoad({ filter }, (args) => ({
+        resolveDir: dirname(args.path),
+        loader: 'js',
+        contents: lines.join('\n'),
+      }));
+    const socketIoParser = /socket\.io-parser[\\/]build[\\/]esm[\\/]/.source;
+    const engineIoParser = /engine\.io-parser[\\/]build[\\/]esm[\\/]/.source;
+    replace(new RegExp(socketIoParser + 'is-binary\\.js$'), [
+      'export const isBinary = () => false;',
+      'export const hasBinary = () => false;',
+    ]);
+    replace(new RegExp(socketIoParser + 'binary\\.js$'), [
+      'export const deconstructPacket = undefined, reconstructPacket = undefined;',
+    ]);
+    replace(new RegExp(engineIoParser + 'encodePacket\\.browser\\.js$'), [
+      "import { PACKET_TYPES } from './commons.js';",
+      "export const encodePacket = ({ type, data }, _binary, callback) => callback(PACKET_TYPES[type] + (data || ''));",
+      'export const encodePacketToBinary = undefined;',
+    ]);
+    replace(new RegExp(engineIoParser + 'decodePacket\\.browser\\.js$'), [
+      "import { ERROR_PACKET, PACKET_TYPES_REVERSE } from './commons.js';",
+      'export const decodePacket = (packet) => {',
+      "  const type = typeof packet === 'string' && PACKET_TYPES_REVERSE[packet.charAt(0)];",
+      '  return !type ? ERROR_PACKET : packet.length > 1 ? { type, data: packet.substring(1) } : { type };',
+      '};',
+    ]);
+  },
+};
+
+/**
  * Property names internal to the SDK (the pure core's methods and the fields of its state): they
  * never meet a name from outside the bundle, so terser may shorten them too (about 70 bytes of
  * gzip). Never list a public name here (the API, `PresenceState` fields, options, payloads).
@@ -81,7 +121,7 @@ const result = await build({
   tsconfig: 'tsconfig.build.json',
   banner: { js: banner },
   legalComments: 'none',
-  plugins: [engineIoClientTransports],
+  plugins: [engineIoClientTransports, textOnlyParsers],
   write: false,
   logLevel: 'warning',
 });
