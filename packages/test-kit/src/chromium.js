@@ -5,9 +5,14 @@ import { existsSync } from 'node:fs';
 /** The Chromium executable: CHROMIUM_PATH, else Debian's /usr/bin/chromium. */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 
-/** Headless, no sandbox (containers), and nothing that reaches out to the network by itself. */
+/**
+ * Headless, no sandbox (containers), nothing that reaches out to the network by itself, and the
+ * user agent of an ordinary desktop Chrome: headless Chromium's own says "HeadlessChrome", which
+ * the presence server takes for a bot and never counts.
+ */
 export const CHROMIUM_ARGS = Object.freeze([
   '--headless',
+  '--user-agent=Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36',
   '--no-sandbox',
   '--disable-gpu',
   '--disable-quic',

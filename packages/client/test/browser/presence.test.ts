@@ -63,6 +63,18 @@ describe('the SDK in Chromium against a real server', () => {
     expect(await alice.page.locator('#viewers').textContent({ timeout: WAIT_MS })).toBe('1 others');
   });
 
+  it('should reach the server as an ordinary desktop Chrome, not HeadlessChrome', async () => {
+    // The server never counts bots, headless Chromium among them: the test kit's launch
+    // arguments give the browser an ordinary user agent.
+    const reader = await open(await visitor(), { view: 1 });
+    await waitForState(reader, '1', { status: 'live', count: 1 });
+    const [socket] = server.io.of('/').sockets.values();
+    const userAgent = socket?.handshake.headers['user-agent'];
+    expect(userAgent).toMatch(/^Mozilla\/5\.0 \(X11; Linux x86_64\) .* Chrome\/\d+/);
+    expect(userAgent).not.toMatch(/headless/i);
+    expect(await reader.page.evaluate(() => navigator.userAgent)).toBe(userAgent);
+  });
+
   it('should not count a second tab of the same visitor again', async () => {
     const aliceBrowser = await visitor();
     const aliceTab1 = await open(aliceBrowser, { view: 2 });
