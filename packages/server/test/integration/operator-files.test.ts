@@ -1,0 +1,80 @@
+/**
+ * The operator's files in deploy/ (docs/operating.md): every vip_presence_* metric named by the
+ * alert rules and the dashboard is one a real node serves on /metrics, and the systemd units pass
+ * `systemd-analyze verify` (on machines that have it, as Debian does).
+ */
+import { execFile } from 'node:child_process';
+import { readdir, readFile } from 'node:fs/promises';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPresenceServer, type PresenceServer } from '../../src/index.js';
+
+const DEPLOY = new URL('../../../../deploy/', import.meta.url);
+const run = promisify(execFile);
+
+let server: PresenceServer;
+/** Metric families served on /metrics: name -> type. */
+let served: Map<string, string>;
+
+beforeAll(async () => {
+  server = createPresenceServer({});
+  await server.listen();
+  const text = await (await fetch(`${server.url}/metrics`)).text();
+  served = new Map(
+    [...text.matchAll(/^# TYPE (\S+) (\S+)$/gm)].map((m) => [m[1] as string, m[2] as string]),
+  );
+});
+afterAll(() => server?.close());
+
+/** The metric family a series name belongs to (`x_bucket` of histogram `x` is `x`). */
+function family(name: string): string | undefined {
+  if (served.has(name)) return name;
+  const base = name.replace(/_(bucket|sum|count)$/, '');
+  const type = served.get(base);
+  return type === 'histogram' || type === 'summary' ? base : undefined;
+}
+
+const namesIn = (text: string) => [...new Set(text.match(/\bvip_presence_[a-z0-9_]+/g) ?? [])];
+
+describe('operator files', () => {
+  it.each(['prometheus/vip-presence-alerts.yml', 'grafana/vip-presence-dashboard.json'])(
+    'should name only metrics a node serves, in %s',
+    async (file) => {
+      const names = namesIn(await readFile(new URL(file, DEPLOY), 'utf8'));
+      expect(names.length).toBeGreaterThan(5);
+      expect(names.filter((name) => !family(name))).toEqual([]);
+    },
+  );
+
+  it('should keep the dashboard a Grafana dashboard of Prometheus queries', async () => {
+    const dashboard = JSON.parse(
+      await readFile(new URL('grafana/vip-presence-dashboard.json', DEPLOY), 'utf8'),
+    ) as { panels: { title: string; targets: { expr: string }[] }[] };
+    expect(dashboard.panels.length).toBeGreaterThan(5);
+    for (const panel of dashboard.panels) {
+      expect(panel.targets.length, panel.title).toBeGreaterThan(0);
+      for (const { expr } of panel.targets)
+        expect(namesIn(expr).length, panel.title).toBeGreaterThan(0);
+    }
+  });
+
+  it('should ship systemd units that systemd-analyze verifies without a warning', async () => {
+    const folder = new URL('systemd/', DEPLOY);
+    const units = (await readdir(folder)).filter((file) => file.endsWith('.service'));
+    expect(units.sort()).toEqual(['vip-presence-gc.service', 'vip-presence-server.service']);
+    const analyze = await run('which', ['systemd-analyze']).then(
+      ({ stdout }) => stdout.trim(),
+      () => undefined,
+    );
+    for (const unit of units) {
+      const text = await readFile(new URL(unit, folder), 'utf8');
+      expect(text).toMatch(
+        /^ExecStart=\/usr\/bin\/node \/opt\/vip-presence\/node_modules\/@vip-presence\/(server|gc)\/dist\/cli\.js$/m,
+      );
+      expect(text).toMatch(/^KillSignal=SIGTERM$/m);
+      if (!analyze) continue; // not a systemd machine: the lines above are what can be checked
+      const { stderr } = await run(analyze, ['verify', '--man=no', new URL(unit, folder).pathname]);
+      expect(stderr, unit).toBe('');
+    }
+  });
+});
