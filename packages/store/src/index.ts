@@ -1,4 +1,12 @@
-export type { JoinResult, PostCount, PresenceStore } from './types.js';
+export {
+  JoinRefusals,
+  type JoinOptions,
+  type JoinRefusal,
+  type JoinResult,
+  type PostCount,
+  type PostStats,
+  type PresenceStore,
+} from './types.js';
 export { MemoryStore, type MemoryStoreOptions } from './memory-store.js';
 export { RedisStore, type RedisStoreOptions } from './redis-store.js';
 export {

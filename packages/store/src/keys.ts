@@ -11,7 +11,11 @@ export const TOP_SHARDS = 16;
 export interface PostKeys {
   /** ZSET visitorId -> expiry (ms): who is viewing now. Count = members with expiry > now. */
   viewers: string;
-  /** HASH visitorId -> "nodeId=expiryMs;..." leases per server node (tabs on several nodes). */
+  /**
+   * HASH visitorId -> `[<address>|]nodeId=expiryMs;...`: leases per server node (tabs on several
+   * nodes), after the digest of the address the visitor joined from when a cap applied; and
+   * `@<address>` -> how many visitors hold that address (the cap of visitors per address and post).
+   */
   leases: string;
   /** ZSET visitorId -> last seen (ms): visitors seen recently, so a reconnect is no new view. */
   recent: string;
@@ -19,6 +23,8 @@ export interface PostKeys {
   views: string;
   /** STRING integer: sequence of count changes, so readers can drop out-of-order updates. */
   seq: string;
+  /** HASH `count` -> the most viewers the post ever had at once, `at` -> when (ms), first reached. */
+  peak: string;
 }
 
 export function postKeys(postId: number, prefix: string = DEFAULT_KEY_PREFIX): PostKeys {
@@ -29,6 +35,7 @@ export function postKeys(postId: number, prefix: string = DEFAULT_KEY_PREFIX): P
     recent: `${base}:recent`,
     views: `${base}:views`,
     seq: `${base}:seq`,
+    peak: `${base}:peak`,
   };
 }
 

@@ -1,12 +1,26 @@
-import type { PostCount, PresenceStore } from './types.js';
+import { joinCap } from './join-cap.js';
+import {
+  JoinRefusals,
+  type JoinOptions,
+  type JoinResult,
+  type PostCount,
+  type PostStats,
+  type PresenceStore,
+} from './types.js';
 
 interface PostState {
   /** visitorId -> nodeId -> lease expiry (ms). */
   leases: Map<string, Map<string, number>>;
   /** visitorId -> last seen (ms), for the view window. */
   recent: Map<string, number>;
+  /** visitorId -> the address it joined from under a cap (visitors with a lease only). */
+  addressOf: Map<string, string>;
+  /** address -> the visitors holding it (the cap of visitors per address and post). */
+  byAddress: Map<string, Set<string>>;
   views: number;
   seq: number;
+  peak: number;
+  peakAt: number;
 }
 
 export interface MemoryStoreOptions {
@@ -28,16 +42,36 @@ export class MemoryStore implements PresenceStore {
     this.now = options.now ?? Date.now;
   }
 
-  async join(postId: number, visitorId: string, nodeId: string, ttlMs: number) {
+  async join(
+    postId: number,
+    visitorId: string,
+    nodeId: string,
+    ttlMs: number,
+    options?: JoinOptions,
+  ): Promise<JoinResult> {
+    const cap = joinCap(options);
     const now = this.now();
+    if (cap && this.isFull(this.posts.get(postId), visitorId, cap.address, cap.maxVisitors, now)) {
+      const [stats] = await this.stats([postId]);
+      return { ...stats!, refused: JoinRefusals.VisitorsPerAddress };
+    }
     const post = this.post(postId);
     const pruned = this.prune(post, now);
     const changed = this.lease(post, visitorId, nodeId, now + ttlMs) || pruned;
+    if (cap) this.holdAddress(post, visitorId, cap.address);
     const seen = post.recent.get(visitorId);
     if (seen === undefined || seen < now - this.options.viewWindowMs) post.views += 1;
     post.recent.set(visitorId, now);
     if (changed) this.bump(post, now);
-    return { postId, count: post.leases.size, seq: post.seq, views: post.views };
+    this.raisePeak(post, now);
+    return {
+      postId,
+      count: post.leases.size,
+      seq: post.seq,
+      views: post.views,
+      peak: post.peak,
+      peakAt: post.peakAt,
+    };
   }
 
   async leave(postId: number, visitorId: string, nodeId: string): Promise<PostCount> {
@@ -47,7 +81,7 @@ export class MemoryStore implements PresenceStore {
     let changed = this.prune(post, now);
     const leases = post.leases.get(visitorId);
     if (leases?.delete(nodeId) && leases.size === 0) {
-      post.leases.delete(visitorId);
+      this.dropVisitor(post, visitorId);
       changed = true;
     }
     if (changed) this.bump(post, now);
@@ -63,11 +97,13 @@ export class MemoryStore implements PresenceStore {
     const results: PostCount[] = [];
     for (const [postId, visitorIds] of leases) {
       const post = this.post(postId);
-      let changed = this.prune(post, now);
+      const changed = this.prune(post, now);
+      let added = false;
       for (const visitorId of visitorIds) {
-        if (this.lease(post, visitorId, nodeId, now + ttlMs)) changed = true;
+        if (this.lease(post, visitorId, nodeId, now + ttlMs)) added = true;
       }
-      if (changed) this.bump(post, now);
+      if (changed || added) this.bump(post, now);
+      if (added) this.raisePeak(post, now);
       results.push({ postId, count: post.leases.size, seq: post.seq });
     }
     return results;
@@ -81,6 +117,19 @@ export class MemoryStore implements PresenceStore {
       let count = 0;
       for (const leases of post.leases.values()) if (liveUntil(leases, now) > now) count += 1;
       return { postId, count, seq: post.seq };
+    });
+  }
+
+  async stats(postIds: readonly number[]): Promise<PostStats[]> {
+    const counts = await this.counts(postIds);
+    return counts.map((count) => {
+      const post = this.posts.get(count.postId);
+      return {
+        ...count,
+        views: post?.views ?? 0,
+        peak: post?.peak ?? 0,
+        peakAt: post?.peakAt ?? 0,
+      };
     });
   }
 
@@ -107,8 +156,8 @@ export class MemoryStore implements PresenceStore {
       for (const [visitorId, seen] of post.recent) {
         if (seen < now - this.options.viewWindowMs) post.recent.delete(visitorId);
       }
-      // Views are kept; the rest of an idle post is reclaimed.
-      if (post.leases.size === 0 && post.recent.size === 0 && post.views === 0) {
+      // Views and peaks are kept; the rest of an idle post is reclaimed.
+      if (post.leases.size === 0 && post.recent.size === 0 && post.views === 0 && post.peak === 0) {
         this.posts.delete(postId);
       }
     }
@@ -126,7 +175,16 @@ export class MemoryStore implements PresenceStore {
   private post(postId: number): PostState {
     let post = this.posts.get(postId);
     if (!post) {
-      post = { leases: new Map(), recent: new Map(), views: 0, seq: 0 };
+      post = {
+        leases: new Map(),
+        recent: new Map(),
+        addressOf: new Map(),
+        byAddress: new Map(),
+        views: 0,
+        seq: 0,
+        peak: 0,
+        peakAt: 0,
+      };
       this.posts.set(postId, post);
     }
     return post;
@@ -149,11 +207,65 @@ export class MemoryStore implements PresenceStore {
     for (const [visitorId, leases] of post.leases) {
       for (const [nodeId, expiry] of leases) if (expiry <= now) leases.delete(nodeId);
       if (leases.size === 0) {
-        post.leases.delete(visitorId);
+        this.dropVisitor(post, visitorId);
         changed = true;
       }
     }
     return changed;
+  }
+
+  /** A visitor with no lease left goes, and with it its place in its address's count. */
+  private dropVisitor(post: PostState, visitorId: string): void {
+    post.leases.delete(visitorId);
+    this.releaseAddress(post, visitorId);
+  }
+
+  /**
+   * Whether a join from `address` must be refused: the visitor is not live on the post from it,
+   * and `maxVisitors` others are. Reads only (expired leases not pruned yet do not count).
+   */
+  private isFull(
+    post: PostState | undefined,
+    visitorId: string,
+    address: string,
+    maxVisitors: number,
+    now: number,
+  ): boolean {
+    const holders = post?.byAddress.get(address);
+    if (!post || !holders || holders.size < maxVisitors) return false;
+    let live = 0;
+    for (const holder of holders) {
+      if (liveUntil(post.leases.get(holder), now) <= now) continue;
+      if (holder === visitorId) return false;
+      live += 1;
+    }
+    return live >= maxVisitors;
+  }
+
+  /** The visitor now counts under `address` (and no longer under the one it held before). */
+  private holdAddress(post: PostState, visitorId: string, address: string): void {
+    if (post.addressOf.get(visitorId) === address) return;
+    this.releaseAddress(post, visitorId);
+    post.addressOf.set(visitorId, address);
+    let holders = post.byAddress.get(address);
+    if (!holders) post.byAddress.set(address, (holders = new Set()));
+    holders.add(visitorId);
+  }
+
+  private releaseAddress(post: PostState, visitorId: string): void {
+    const address = post.addressOf.get(visitorId);
+    if (address === undefined) return;
+    post.addressOf.delete(visitorId);
+    const holders = post.byAddress.get(address);
+    holders?.delete(visitorId);
+    if (holders?.size === 0) post.byAddress.delete(address);
+  }
+
+  private raisePeak(post: PostState, now: number): void {
+    if (post.leases.size > post.peak) {
+      post.peak = post.leases.size;
+      post.peakAt = now;
+    }
   }
 
   private bump(post: PostState, now: number): void {
@@ -161,8 +273,9 @@ export class MemoryStore implements PresenceStore {
   }
 }
 
-function liveUntil(leases: Map<string, number>, now: number): number {
+function liveUntil(leases: Map<string, number> | undefined, now: number): number {
   let max = 0;
+  if (!leases) return max;
   for (const expiry of leases.values()) if (expiry > now && expiry > max) max = expiry;
   return max;
 }

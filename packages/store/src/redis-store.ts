@@ -1,8 +1,23 @@
+import { createHash } from 'node:crypto';
 import type { Cluster, Redis } from 'ioredis';
+import { joinCap } from './join-cap.js';
 import { allTopKeys, DEFAULT_KEY_PREFIX, postKeys, topKey, topShardOf } from './keys.js';
 import { siteKeyPrefix, sitesKey } from './sites.js';
-import { COUNT_SCRIPT, JOIN_SCRIPT, LEAVE_SCRIPT, REFRESH_SCRIPT } from './scripts.js';
-import type { JoinResult, PostCount, PresenceStore } from './types.js';
+import {
+  COUNT_SCRIPT,
+  JOIN_SCRIPT,
+  LEAVE_SCRIPT,
+  REFRESH_SCRIPT,
+  STATS_SCRIPT,
+} from './scripts.js';
+import {
+  JoinRefusals,
+  type JoinOptions,
+  type JoinResult,
+  type PostCount,
+  type PostStats,
+  type PresenceStore,
+} from './types.js';
 
 type Args = (string | number)[];
 type Reply = number[];
@@ -12,6 +27,7 @@ interface PresenceCommands {
   vpLeave(...args: Args): Promise<Reply>;
   vpRefresh(...args: Args): Promise<Reply>;
   vpCount(...args: Args): Promise<Reply>;
+  vpStats(...args: Args): Promise<Reply>;
 }
 type Client = (Redis | Cluster) & PresenceCommands;
 /** A post and the visitors (all, or one chunk of a hot post's) whose leases to renew. */
@@ -58,10 +74,11 @@ export class RedisStore implements PresenceStore {
     this.prefix = siteKeyPrefix(options.keyPrefix ?? DEFAULT_KEY_PREFIX, options.site);
     // Once per connection: a node makes a store per site, all on one connection.
     if (!('vpJoin' in redis)) {
-      redis.defineCommand('vpJoin', { numberOfKeys: 5, lua: JOIN_SCRIPT });
+      redis.defineCommand('vpJoin', { numberOfKeys: 6, lua: JOIN_SCRIPT });
       redis.defineCommand('vpLeave', { numberOfKeys: 3, lua: LEAVE_SCRIPT });
       redis.defineCommand('vpRefresh', { lua: REFRESH_SCRIPT });
       redis.defineCommand('vpCount', { numberOfKeys: 2, lua: COUNT_SCRIPT });
+      redis.defineCommand('vpStats', { numberOfKeys: 4, lua: STATS_SCRIPT });
     }
     this.redis = redis as Client;
   }
@@ -71,24 +88,32 @@ export class RedisStore implements PresenceStore {
     visitorId: string,
     nodeId: string,
     ttlMs: number,
+    options?: JoinOptions,
   ): Promise<JoinResult> {
+    const cap = joinCap(options);
     const k = postKeys(postId, this.prefix);
     const { viewWindowMs } = this.options;
-    const [[count, seq, views]] = await Promise.all([
+    const [[count = 0, seq = 0, views = 0, peak = 0, peakAt = 0, refused]] = await Promise.all([
       this.redis.vpJoin(
         k.viewers,
         k.leases,
         k.recent,
         k.views,
         k.seq,
+        k.peak,
         visitorId,
         nodeId,
         ttlMs,
         viewWindowMs,
+        cap ? addressDigest(cap.address) : '',
+        cap?.maxVisitors ?? 0,
       ),
+      // On a refused join this re-asserts, at most, the index entry the post's live readers hold.
       this.ensureIndexed(postId),
     ]);
-    return { postId, count: count ?? 0, seq: seq ?? 0, views: views ?? 0 };
+    const result: JoinResult = { postId, count, seq, views, peak, peakAt };
+    if (refused === 1) result.refused = JoinRefusals.VisitorsPerAddress;
+    return result;
   }
 
   /**
@@ -178,7 +203,7 @@ export class RedisStore implements PresenceStore {
           const args: (string | number)[] = [nodeId, ttlMs];
           for (const [postId, ids] of items) {
             const k = postKeys(postId, this.prefix);
-            keys.push(k.viewers, k.leases, k.seq);
+            keys.push(k.viewers, k.leases, k.seq, k.peak);
             args.push(ids.join(' '));
           }
           return this.redis.vpRefresh(keys.length, ...keys, ...args);
@@ -212,6 +237,24 @@ export class RedisStore implements PresenceStore {
       batch.forEach((postId, index) => {
         const [count, seq] = replies[index] as Reply;
         results.push({ postId, count: count ?? 0, seq: seq ?? 0 });
+      });
+    }
+    return results;
+  }
+
+  async stats(postIds: readonly number[]): Promise<PostStats[]> {
+    const results: PostStats[] = [];
+    for (let i = 0; i < postIds.length; i += BATCH) {
+      const batch = postIds.slice(i, i + BATCH);
+      const replies = await Promise.all(
+        batch.map((postId) => {
+          const k = postKeys(postId, this.prefix);
+          return this.redis.vpStats(k.viewers, k.seq, k.views, k.peak);
+        }),
+      );
+      batch.forEach((postId, index) => {
+        const [count = 0, seq = 0, views = 0, peak = 0, peakAt = 0] = replies[index] as Reply;
+        results.push({ postId, count, seq, views, peak, peakAt });
       });
     }
     return results;
@@ -286,4 +329,12 @@ export class RedisStore implements PresenceStore {
   async close(): Promise<void> {
     // The connection belongs to whoever created it.
   }
+}
+
+/**
+ * What the store keeps of a client address: a digest (132 bits of SHA-256, base64url), so Redis
+ * holds no readable address and the lease format needs no escaping.
+ */
+function addressDigest(address: string): string {
+  return createHash('sha256').update(address).digest('base64url').slice(0, 22);
 }

@@ -5,10 +5,18 @@
  *
  * Keys of a post (see `postKeys` in keys.ts):
  *   viewers  ZSET visitorId -> latest lease expiry (ms); the count is its members with score > now
- *   leases   HASH visitorId -> "nodeA=expiryMs;nodeB=expiryMs" (a visitor's tabs on several nodes)
+ *   leases   HASH visitorId -> "[<address>|]nodeA=expiryMs;nodeB=expiryMs" (a visitor's tabs on
+ *            several nodes, after the address it joined from when a cap applied), and
+ *            "@<address>" -> how many visitors hold that address (the cap of visitors per address)
  *   recent   ZSET visitorId -> last seen (ms), trimmed to the view window
  *   views    STRING total views
  *   seq      STRING sequence of count changes (max(seq + 1, now)), so readers drop stale updates
+ *   peak     HASH count -> most viewers at once, at -> when first reached (ms)
+ *
+ * Addresses are digests (`[A-Za-z0-9_-]`), node ids `[A-Za-z0-9_.-]` and visitor ids
+ * `[A-Za-z0-9_-]`: none holds '|', '=', ';', '@' or a space, so the formats above cannot be forged.
+ * The '@' fields of an address are kept exact: a visitor's address is read from its lease string
+ * whenever the visitor goes (leave, expiry), so the hash empties when its visitors do.
  */
 const PRELUDE = `
 local function now_ms()
@@ -18,67 +26,150 @@ end
 
 local function fmt(n) return string.format('%d', n) end
 
+local function int_of(key) return tonumber(redis.call('GET', key) or '0') end
+
+-- Splits a lease string into the visitor's address ('' when none) and its node entries.
+local function split_lease(str)
+  if not str then return '', '' end
+  local bar = string.find(str, '|', 1, true)
+  if bar then return string.sub(str, 1, bar - 1), string.sub(str, bar + 1) end
+  return '', str
+end
+
 -- Rewrites a visitor's lease string: drops expired entries and the entry of 'node', then adds
--- node=expiry when expiry > 0. Returns the new string and the latest live expiry (0: none).
-local function set_lease(str, node, expiry, now)
+-- node=expiry when expiry > 0; the address becomes 'addr' when one is given, else stays. Returns
+-- the new string ('' when no node holds the visitor), the latest live expiry (0: none) and the
+-- address the visitor held before.
+local function set_lease(str, node, expiry, now, addr)
+  local old, entries = split_lease(str)
   local out, max = {}, 0
-  if str then
-    for n, e in string.gmatch(str, '([^=;]+)=(%d+)') do
-      local exp = tonumber(e)
-      if n ~= node and exp > now then
-        out[#out + 1] = n .. '=' .. e
-        if exp > max then max = exp end
-      end
+  for n, e in string.gmatch(entries, '([^=;]+)=(%d+)') do
+    local exp = tonumber(e)
+    if n ~= node and exp > now then
+      out[#out + 1] = n .. '=' .. e
+      if exp > max then max = exp end
     end
   end
   if expiry > 0 then
     out[#out + 1] = node .. '=' .. fmt(expiry)
     if expiry > max then max = expiry end
   end
-  return table.concat(out, ';'), max
+  if #out == 0 then return '', 0, old end
+  local a = addr or old
+  local body = table.concat(out, ';')
+  if a ~= '' then body = a .. '|' .. body end
+  return body, max, old
 end
 
--- Removes visitors whose every lease has expired. Returns true when someone left.
+-- Adds n to the number of visitors holding an address; the field goes when it reaches 0.
+local function count_address(leases, addr, n)
+  if addr == '' or n == 0 then return end
+  if redis.call('HINCRBY', leases, '@' .. addr, n) <= 0 then
+    redis.call('HDEL', leases, '@' .. addr)
+  end
+end
+
+-- The addresses some visitors hold, from their lease strings: address -> how many of them.
+local function addresses_of(leases, visitors)
+  local found = {}
+  for i = 1, #visitors, 500 do
+    local strs = redis.call('HMGET', leases, unpack(visitors, i, math.min(i + 499, #visitors)))
+    for _, str in ipairs(strs) do
+      local addr = split_lease(str or nil)
+      if addr ~= '' then found[addr] = (found[addr] or 0) + 1 end
+    end
+  end
+  return found
+end
+
+-- Removes visitors whose every lease has expired (and their place in their address's count).
+-- Returns true when someone left.
 local function prune(viewers, leases, now)
   local expired = redis.call('ZRANGEBYSCORE', viewers, '-inf', fmt(now))
   if #expired == 0 then return false end
+  local gone = addresses_of(leases, expired)
   redis.call('ZREMRANGEBYSCORE', viewers, '-inf', fmt(now))
   for i = 1, #expired, 500 do
     redis.call('HDEL', leases, unpack(expired, i, math.min(i + 499, #expired)))
   end
+  for addr, n in pairs(gone) do count_address(leases, addr, -n) end
   return true
 end
 
-local function seq_of(key) return tonumber(redis.call('GET', key) or '0') end
-
 local function bump(key, now)
-  local s = math.max(seq_of(key) + 1, now)
+  local s = math.max(int_of(key) + 1, now)
   redis.call('SET', key, fmt(s), 'PX', 86400000)
   return s
 end
+
+local function peak_of(key)
+  local p = redis.call('HMGET', key, 'count', 'at')
+  return tonumber(p[1]) or 0, tonumber(p[2]) or 0
+end
+
+-- Raises the post's peak to 'count' when it is higher; returns the peak and when it was reached.
+local function raise_peak(key, count, now)
+  local peak, at = peak_of(key)
+  if count > peak then
+    peak, at = count, now
+    redis.call('HSET', key, 'count', fmt(peak), 'at', fmt(at))
+  end
+  return peak, at
+end
 `;
 
-/** KEYS: viewers leases recent views seq. ARGV: visitorId nodeId ttlMs viewWindowMs. */
+/**
+ * KEYS: viewers leases recent views seq peak. ARGV: visitorId nodeId ttlMs viewWindowMs address
+ * maxVisitors (address '' and maxVisitors 0: no cap). Returns {count, seq, views, peak, peakAt,
+ * refused}: refused 1 when the address already has maxVisitors other live visitors on the post;
+ * then nothing was written and the rest is the post as it was.
+ */
 export const JOIN_SCRIPT = `${PRELUDE}
 local now = now_ms()
-local changed = prune(KEYS[1], KEYS[2], now)
+local viewers, leases = KEYS[1], KEYS[2]
 local visitor, node = ARGV[1], ARGV[2]
-local str, max = set_lease(redis.call('HGET', KEYS[2], visitor), node, now + tonumber(ARGV[3]), now)
-redis.call('HSET', KEYS[2], visitor, str)
-if redis.call('ZADD', KEYS[1], fmt(max), visitor) == 1 then changed = true end
+local addr, cap = ARGV[5], tonumber(ARGV[6])
+if cap > 0 then
+  -- A visitor live on the post from this address may always join again (a tab, another node).
+  local held = split_lease(redis.call('HGET', leases, visitor))
+  local score = redis.call('ZSCORE', viewers, visitor)
+  if held ~= addr or not score or tonumber(score) <= now then
+    local n = tonumber(redis.call('HGET', leases, '@' .. addr) or '0')
+    if n >= cap then
+      -- Expired visitors not pruned yet do not count (pruning now would be a write).
+      local expired = redis.call('ZRANGEBYSCORE', viewers, '-inf', fmt(now))
+      if #expired > 0 then n = n - (addresses_of(leases, expired)[addr] or 0) end
+    end
+    if n >= cap then
+      local peak, at = peak_of(KEYS[6])
+      local live = redis.call('ZCOUNT', viewers, '(' .. fmt(now), '+inf')
+      return {live, int_of(KEYS[5]), int_of(KEYS[4]), peak, at, 1}
+    end
+  end
+end
+local changed = prune(viewers, leases, now)
+local str, max, old = set_lease(redis.call('HGET', leases, visitor), node, now + tonumber(ARGV[3]), now, cap > 0 and addr or nil)
+redis.call('HSET', leases, visitor, str)
+if cap > 0 and old ~= addr then
+  count_address(leases, old, -1)
+  count_address(leases, addr, 1)
+end
+if redis.call('ZADD', viewers, fmt(max), visitor) == 1 then changed = true end
 local window = tonumber(ARGV[4])
 local seen = redis.call('ZSCORE', KEYS[3], visitor)
 local views
 if (not seen) or tonumber(seen) < now - window then
   views = redis.call('INCR', KEYS[4])
 else
-  views = seq_of(KEYS[4])
+  views = int_of(KEYS[4])
 end
 redis.call('ZADD', KEYS[3], fmt(now), visitor)
 redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', '(' .. fmt(now - window))
 redis.call('PEXPIRE', KEYS[3], window)
-local seq = changed and bump(KEYS[5], now) or seq_of(KEYS[5])
-return {redis.call('ZCARD', KEYS[1]), seq, views}
+local seq = changed and bump(KEYS[5], now) or int_of(KEYS[5])
+local count = redis.call('ZCARD', viewers)
+local peak, at = raise_peak(KEYS[6], count, now)
+return {count, seq, views, peak, at, 0}
 `;
 
 /** KEYS: viewers leases seq. ARGV: visitorId nodeId. */
@@ -88,44 +179,48 @@ local changed = prune(KEYS[1], KEYS[2], now)
 local visitor, node = ARGV[1], ARGV[2]
 local current = redis.call('HGET', KEYS[2], visitor)
 if current then
-  local str, max = set_lease(current, node, 0, now)
+  local str, max, old = set_lease(current, node, 0, now)
   if str == '' then
     redis.call('HDEL', KEYS[2], visitor)
+    count_address(KEYS[2], old, -1)
     if redis.call('ZREM', KEYS[1], visitor) == 1 then changed = true end
   else
     redis.call('HSET', KEYS[2], visitor, str)
     redis.call('ZADD', KEYS[1], fmt(max), visitor)
   end
 end
-local seq = changed and bump(KEYS[3], now) or seq_of(KEYS[3])
+local seq = changed and bump(KEYS[3], now) or int_of(KEYS[3])
 return {redis.call('ZCARD', KEYS[1]), seq}
 `;
 
 /**
  * Renews this node's leases of the given visitors (re-asserting them after a Redis restart) and
  * prunes expired ones, for one or more posts. A post with no visitors is only pruned: that is the
- * gc's sweep of it. KEYS: viewers leases seq, for each post. ARGV: nodeId ttlMs, then for each
- * post its visitor ids in one argument, separated by spaces (ids never contain one; one argument
- * per post, not per visitor, halves what a heartbeat costs the node). Returns {count, seq,
- * changed} for each post.
+ * gc's sweep of it. A re-asserted visitor may raise the post's peak. KEYS: viewers leases seq
+ * peak, for each post. ARGV: nodeId ttlMs, then for each post its visitor ids in one argument,
+ * separated by spaces (ids never contain one; one argument per post, not per visitor, halves
+ * what a heartbeat costs the node). Returns {count, seq, changed} for each post.
  */
 export const REFRESH_SCRIPT = `${PRELUDE}
 local now = now_ms()
 local node, expiry = ARGV[1], now + tonumber(ARGV[2])
 local out, a = {}, 2
-for k = 1, #KEYS, 3 do
+for k = 1, #KEYS, 4 do
   local viewers, leases, seq_key = KEYS[k], KEYS[k + 1], KEYS[k + 2]
   local changed = prune(viewers, leases, now)
+  local added = false
   a = a + 1
   for visitor in string.gmatch(ARGV[a], '%S+') do
     local str, max = set_lease(redis.call('HGET', leases, visitor), node, expiry, now)
     redis.call('HSET', leases, visitor, str)
-    if redis.call('ZADD', viewers, fmt(max), visitor) == 1 then changed = true end
+    if redis.call('ZADD', viewers, fmt(max), visitor) == 1 then added = true end
   end
-  local seq = changed and bump(seq_key, now) or seq_of(seq_key)
-  out[#out + 1] = redis.call('ZCARD', viewers)
+  local seq = (changed or added) and bump(seq_key, now) or int_of(seq_key)
+  local count = redis.call('ZCARD', viewers)
+  if added then raise_peak(KEYS[k + 3], count, now) end
+  out[#out + 1] = count
   out[#out + 1] = seq
-  out[#out + 1] = changed and 1 or 0
+  out[#out + 1] = (changed or added) and 1 or 0
 end
 return out
 `;
@@ -133,5 +228,12 @@ return out
 /** Read only. KEYS: viewers seq. Returns {live count, seq}. */
 export const COUNT_SCRIPT = `${PRELUDE}
 local now = now_ms()
-return {redis.call('ZCOUNT', KEYS[1], '(' .. fmt(now), '+inf'), seq_of(KEYS[2])}
+return {redis.call('ZCOUNT', KEYS[1], '(' .. fmt(now), '+inf'), int_of(KEYS[2])}
+`;
+
+/** Read only. KEYS: viewers seq views peak. Returns {live count, seq, views, peak, peakAt}. */
+export const STATS_SCRIPT = `${PRELUDE}
+local now = now_ms()
+local peak, at = peak_of(KEYS[4])
+return {redis.call('ZCOUNT', KEYS[1], '(' .. fmt(now), '+inf'), int_of(KEYS[2]), int_of(KEYS[3]), peak, at}
 `;

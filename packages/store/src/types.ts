@@ -5,9 +5,45 @@ export interface PostCount {
   seq: number;
 }
 
-export interface JoinResult extends PostCount {
+/** A post's live count with its totals: views and the peak of concurrent viewers. */
+export interface PostStats extends PostCount {
   /** Total views of the post (a visitor back within the view window is no new view). */
   views: number;
+  /** The most viewers the post ever had at once (0: none yet). Never below a count reported. */
+  peak: number;
+  /** When `peak` was first reached, in ms since the epoch by the store's clock (0 when `peak` is 0). */
+  peakAt: number;
+}
+
+/** Why a join was refused. Stable strings: servers map them to protocol error codes. */
+export const JoinRefusals = {
+  /** `maxVisitors` other visitors from the join's address already view the post (all nodes). */
+  VisitorsPerAddress: 'visitors_per_address',
+} as const;
+
+export type JoinRefusal = (typeof JoinRefusals)[keyof typeof JoinRefusals];
+
+export interface JoinResult extends PostStats {
+  /**
+   * Set when the join was refused: then nothing was written (no lease, no view, no seq), and
+   * the other fields are the post's as they were.
+   */
+  refused?: JoinRefusal;
+}
+
+/** Limits a join is held to (DESIGN 25). Without them a join is never refused. */
+export interface JoinOptions {
+  /**
+   * The client address the visitor joins from (the nearest untrusted hop). The Redis store keeps
+   * only a digest of it, with the visitor's lease, and drops it when the lease goes.
+   */
+  address?: string;
+  /**
+   * At most this many distinct visitors from `address` view the post at once, counted over every
+   * node; a visitor already counted from `address` may always join again (another tab, another
+   * node). Expired leases never count. `0` or unset: no cap (and the address is not kept).
+   */
+  maxVisitors?: number;
 }
 
 /**
@@ -17,8 +53,18 @@ export interface JoinResult extends PostCount {
  */
 export interface PresenceStore {
   readonly kind: 'redis' | 'memory';
-  /** This node's lease for `visitorId` on `postId` now lasts `ttlMs`. */
-  join(postId: number, visitorId: string, nodeId: string, ttlMs: number): Promise<JoinResult>;
+  /**
+   * This node's lease for `visitorId` on `postId` now lasts `ttlMs`; counts a view and raises the
+   * peak when due. One round trip. With `options.maxVisitors`, a visitor new to the post from an
+   * address that already has that many is refused (`refused`), and nothing is written.
+   */
+  join(
+    postId: number,
+    visitorId: string,
+    nodeId: string,
+    ttlMs: number,
+    options?: JoinOptions,
+  ): Promise<JoinResult>;
   /** Drops this node's lease; the visitor leaves when no node holds a live lease. */
   leave(postId: number, visitorId: string, nodeId: string): Promise<PostCount>;
   /**
@@ -32,6 +78,8 @@ export interface PresenceStore {
   ): Promise<PostCount[]>;
   /** Live counts, read only. */
   counts(postIds: readonly number[]): Promise<PostCount[]>;
+  /** Live counts with views and peaks, read only (the read API's). */
+  stats(postIds: readonly number[]): Promise<PostStats[]>;
   /** Posts with the most live viewers, highest first. */
   top(limit: number): Promise<PostCount[]>;
   /** Keeps the top-posts index (also the gc's list of active posts) up to date. */

@@ -1,3 +1,4 @@
+import type { Cluster, Redis } from 'ioredis';
 import { RedisStore, type RedisClient } from '../../src/index.js';
 import type { ContractSubject } from './store-contract.js';
 
@@ -12,6 +13,16 @@ export function redisSubject(
     store: (options) => new RedisStore(client, options),
     reset,
     loseEverything: reset,
+    async snapshot() {
+      const nodes = client.isCluster ? (client as Cluster).nodes('master') : [client as Redis];
+      const entries: [string, string][] = [];
+      for (const node of nodes) {
+        for (const key of await node.keys('*')) {
+          entries.push([key, (await node.dumpBuffer(key))?.toString('hex') ?? '']);
+        }
+      }
+      return Object.fromEntries(entries.sort(([a], [b]) => a.localeCompare(b)));
+    },
     async stop() {
       client.disconnect();
       await stop();

@@ -12,6 +12,8 @@ export interface ContractSubject {
   reset(): Promise<void>;
   /** Loses every lease as a Redis restart would; undefined where that cannot happen. */
   loseEverything?(): Promise<void>;
+  /** Every key with its value (Redis `DUMP`), to prove that nothing was written; Redis only. */
+  snapshot?(): Promise<Record<string, string>>;
   stop(): Promise<void>;
 }
 
@@ -69,6 +71,8 @@ export function describeStoreContract(name: string, start: () => Promise<Contrac
           views: 1,
         });
         expect((await store.join(1, 'carol', 'node-a', LONG_TTL_MS)).count).toBe(1);
+        expect((await siteA.stats([1]))[0]).toMatchObject({ peak: 2, views: 2 });
+        expect((await siteB.stats([1]))[0]).toMatchObject({ peak: 1, views: 1 });
         expect((await siteA.leave(1, 'alice', 'node-a')).count).toBe(1);
         expect(await countOf(siteB, 1)).toBe(1);
         await siteA.recordCounts(await siteA.counts([1]));
@@ -208,6 +212,220 @@ export function describeStoreContract(name: string, start: () => Promise<Contrac
         await short.leave(1, 'alice', 'node-a');
         await new Promise((resolve) => setTimeout(resolve, SHORT_TTL_MS + 100));
         expect((await short.join(1, 'alice', 'node-a', LONG_TTL_MS)).views).toBe(2);
+      });
+    });
+
+    describe('peaks', () => {
+      it('should keep the most viewers at once, and when it was first reached, after they leave', async () => {
+        const before = Date.now();
+        await store.join(1, 'alice', 'node-a', LONG_TTL_MS);
+        const second = await store.join(1, 'bob', 'node-b', LONG_TTL_MS);
+        expect(second).toMatchObject({ count: 2, peak: 2 });
+        // The store's clock (Redis TIME) is this machine's.
+        expect(second.peakAt).toBeGreaterThanOrEqual(before - 1_000);
+        expect(second.peakAt).toBeLessThanOrEqual(Date.now() + 1_000);
+        await store.leave(1, 'alice', 'node-a');
+        await store.leave(1, 'bob', 'node-b');
+        expect(await store.join(1, 'carol', 'node-a', LONG_TTL_MS)).toMatchObject({
+          count: 1,
+          views: 3,
+          peak: 2,
+          peakAt: second.peakAt,
+        });
+        expect(await store.stats([1])).toEqual([
+          {
+            postId: 1,
+            count: 1,
+            seq: expect.any(Number),
+            views: 3,
+            peak: 2,
+            peakAt: second.peakAt,
+          },
+        ]);
+      });
+
+      it('should keep the time of a peak that is only matched later', async () => {
+        await store.join(1, 'alice', 'node-a', LONG_TTL_MS);
+        const first = await store.join(1, 'bob', 'node-a', LONG_TTL_MS);
+        await store.leave(1, 'bob', 'node-a');
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        const matched = await store.join(1, 'carol', 'node-a', LONG_TTL_MS);
+        expect(matched).toMatchObject({ count: 2, peak: 2, peakAt: first.peakAt });
+        const raised = await store.join(1, 'dave', 'node-a', LONG_TTL_MS);
+        expect(raised).toMatchObject({ count: 3, peak: 3 });
+        expect(raised.peakAt).toBeGreaterThan(first.peakAt);
+      });
+
+      it('should raise the peak when a refresh re-asserts more viewers than it had', async () => {
+        await store.join(4, 'alice', 'node-a', LONG_TTL_MS);
+        await subject.loseEverything?.();
+        await store.refresh('node-a', LONG_TTL_MS, new Map([[4, ['alice', 'bob', 'carol']]]));
+        expect((await store.stats([4]))[0]).toMatchObject({ count: 3, peak: 3 });
+      });
+
+      it('should report live counts beside peaks and views, expired leases left out', async () => {
+        await store.join(1, 'alice', 'node-a', SHORT_TTL_MS);
+        await store.join(1, 'bob', 'node-b', LONG_TTL_MS);
+        const stats = await eventually(
+          () => store.stats([1, 2]),
+          ([post]) => post!.count === 1,
+        );
+        expect(stats).toEqual([
+          {
+            postId: 1,
+            count: 1,
+            seq: expect.any(Number),
+            views: 2,
+            peak: 2,
+            peakAt: expect.any(Number),
+          },
+          { postId: 2, count: 0, seq: 0, views: 0, peak: 0, peakAt: 0 },
+        ]);
+      });
+    });
+
+    describe('visitors per address and post', () => {
+      const X = { address: '203.0.113.7', maxVisitors: 2 };
+      const Y = { address: '2001:db8::1', maxVisitors: 2 };
+
+      it('should refuse a new visitor from an address with maxVisitors on the post, on any node, writing nothing', async () => {
+        await store.join(1, 'v1', 'node-a', LONG_TTL_MS, X);
+        const full = await store.join(1, 'v2', 'node-b', LONG_TTL_MS, X);
+        expect(full.refused).toBeUndefined();
+        const before = await subject.snapshot?.();
+        const refused = await store.join(1, 'v3', 'node-c', LONG_TTL_MS, X);
+        expect(refused).toEqual({
+          postId: 1,
+          count: 2,
+          seq: full.seq,
+          views: 2,
+          peak: 2,
+          peakAt: full.peakAt,
+          refused: 'visitors_per_address',
+        });
+        expect(await subject.snapshot?.()).toEqual(before);
+        expect(await store.counts([1])).toEqual([{ postId: 1, count: 2, seq: full.seq }]);
+        // The refused visitor holds nothing: its leave changes nothing, and it was no view.
+        expect(await store.leave(1, 'v3', 'node-c')).toEqual({
+          postId: 1,
+          count: 2,
+          seq: full.seq,
+        });
+        expect((await store.join(1, 'v4', 'node-a', LONG_TTL_MS, Y)).views).toBe(3);
+      });
+
+      it('should let a visitor counted from the address join again, in another tab or on another node', async () => {
+        await store.join(1, 'v1', 'node-a', LONG_TTL_MS, X);
+        await store.join(1, 'v2', 'node-b', LONG_TTL_MS, X);
+        expect(await store.join(1, 'v1', 'node-b', LONG_TTL_MS, X)).toMatchObject({ count: 2 });
+        expect(await store.join(1, 'v2', 'node-b', LONG_TTL_MS, X)).not.toHaveProperty('refused');
+        expect(await countOf(store, 1)).toBe(2);
+      });
+
+      it('should let no more than maxVisitors in when many join at once on several nodes', async () => {
+        const cap = { address: '198.51.100.9', maxVisitors: 5 };
+        const results = await Promise.all(
+          Array.from({ length: 30 }, (_, i) =>
+            store.join(1, `flood-${i}`, `node-${i % 3}`, LONG_TTL_MS, cap),
+          ),
+        );
+        expect(results.filter((r) => !r.refused)).toHaveLength(5);
+        expect(await countOf(store, 1)).toBe(5);
+        expect((await store.stats([1]))[0]).toMatchObject({ views: 5, peak: 5 });
+      });
+
+      it('should not count expired leases against the cap, with nothing swept', async () => {
+        await store.join(1, 'v1', 'node-a', SHORT_TTL_MS, X);
+        await store.join(1, 'v2', 'node-b', LONG_TTL_MS, X);
+        await eventually(
+          () => countOf(store, 1),
+          (count) => count === 1,
+        );
+        expect(await store.join(1, 'v3', 'node-a', LONG_TTL_MS, X)).toMatchObject({ count: 2 });
+        expect((await store.join(1, 'v4', 'node-a', LONG_TTL_MS, X)).refused).toBe(
+          'visitors_per_address',
+        );
+      });
+
+      it('should keep counting renewed leases against the cap', async () => {
+        await store.join(1, 'v1', 'node-a', SHORT_TTL_MS, X);
+        await store.join(1, 'v2', 'node-b', SHORT_TTL_MS, X);
+        await store.refresh('node-a', LONG_TTL_MS, new Map([[1, ['v1']]]));
+        await store.refresh('node-b', LONG_TTL_MS, new Map([[1, ['v2']]]));
+        await new Promise((resolve) => setTimeout(resolve, SHORT_TTL_MS + 100));
+        expect((await store.join(1, 'v3', 'node-a', LONG_TTL_MS, X)).refused).toBe(
+          'visitors_per_address',
+        );
+        expect(await countOf(store, 1)).toBe(2);
+      });
+
+      it('should free a place when a visitor leaves every node', async () => {
+        await store.join(1, 'v1', 'node-a', LONG_TTL_MS, X);
+        await store.join(1, 'v1', 'node-b', LONG_TTL_MS, X);
+        await store.join(1, 'v2', 'node-b', LONG_TTL_MS, X);
+        await store.leave(1, 'v1', 'node-a');
+        expect((await store.join(1, 'v3', 'node-a', LONG_TTL_MS, X)).refused).toBe(
+          'visitors_per_address',
+        );
+        await store.leave(1, 'v1', 'node-b');
+        expect((await store.join(1, 'v3', 'node-a', LONG_TTL_MS, X)).refused).toBeUndefined();
+        expect((await store.join(1, 'v1', 'node-a', LONG_TTL_MS, X)).refused).toBe(
+          'visitors_per_address',
+        );
+      });
+
+      it('should count addresses and posts apart, and never refuse a join without a cap', async () => {
+        await store.join(1, 'v1', 'node-a', LONG_TTL_MS, X);
+        await store.join(1, 'v2', 'node-a', LONG_TTL_MS, X);
+        expect((await store.join(1, 'v3', 'node-a', LONG_TTL_MS, Y)).refused).toBeUndefined();
+        expect((await store.join(2, 'v3', 'node-a', LONG_TTL_MS, X)).refused).toBeUndefined();
+        expect((await store.join(1, 'v4', 'node-a', LONG_TTL_MS)).refused).toBeUndefined();
+        const other = subject.store({ viewWindowMs: LONG_TTL_MS, site: 'other-site' });
+        expect((await other.join(1, 'v5', 'node-a', LONG_TTL_MS, X)).refused).toBeUndefined();
+        expect(await countOf(store, 1)).toBe(4);
+      });
+
+      it('should count a visitor under the address it last joined from', async () => {
+        await store.join(1, 'v1', 'node-a', LONG_TTL_MS, X);
+        await store.join(1, 'v2', 'node-a', LONG_TTL_MS, X);
+        expect((await store.join(1, 'v1', 'node-b', LONG_TTL_MS, Y)).refused).toBeUndefined();
+        expect((await store.join(1, 'v3', 'node-a', LONG_TTL_MS, X)).refused).toBeUndefined();
+        expect((await store.join(1, 'v4', 'node-a', LONG_TTL_MS, X)).refused).toBe(
+          'visitors_per_address',
+        );
+        expect(await countOf(store, 1)).toBe(3);
+      });
+
+      it('should leave nothing of an address behind once its visitors are gone', async () => {
+        await store.join(1, 'v1', 'node-a', LONG_TTL_MS, X);
+        await store.join(1, 'v2', 'node-b', SHORT_TTL_MS, X);
+        await store.join(1, 'v3', 'node-a', LONG_TTL_MS, Y);
+        await store.recordCounts(await store.counts([1]));
+        await store.leave(1, 'v1', 'node-a');
+        await store.leave(1, 'v3', 'node-a');
+        await eventually(
+          () => countOf(store, 1),
+          (count) => count === 0,
+        );
+        await store.sweep(); // v2's lease expired: the sweep reclaims it, and its place
+        const keys = Object.keys((await subject.snapshot?.()) ?? {});
+        expect(keys.filter((key) => /:(leases|viewers)$/.test(key))).toEqual([]);
+        // The address's count is exact again: two new visitors, not fewer, not more.
+        expect((await store.join(1, 'v4', 'node-a', LONG_TTL_MS, X)).refused).toBeUndefined();
+        expect((await store.join(1, 'v5', 'node-b', LONG_TTL_MS, X)).refused).toBeUndefined();
+        expect((await store.join(1, 'v6', 'node-a', LONG_TTL_MS, X)).refused).toBe(
+          'visitors_per_address',
+        );
+      });
+
+      it('should refuse malformed caps rather than lift them', async () => {
+        await expect(
+          store.join(1, 'v1', 'node-a', LONG_TTL_MS, { address: 'x', maxVisitors: -1 }),
+        ).rejects.toThrow(/maxVisitors/);
+        await expect(
+          store.join(1, 'v1', 'node-a', LONG_TTL_MS, { maxVisitors: 3 }),
+        ).rejects.toThrow(/address/);
+        expect(await countOf(store, 1)).toBe(0);
       });
     });
 

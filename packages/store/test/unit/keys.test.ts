@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { allTopKeys, postKeys, TOP_SHARDS } from '../../src/keys.js';
 import { siteKeyPrefix, sitesKey } from '../../src/sites.js';
@@ -33,5 +34,12 @@ describe('redis keys', () => {
     ).toBe(false);
     expect(a.startsWith('vp:{')).toBe(false);
     expect(sitesKey('vp')).toBe('vp:sites');
+  });
+
+  it('should document in its README exactly the keys of a post', async () => {
+    const readme = await readFile(new URL('../../README.md', import.meta.url), 'utf8');
+    const section = readme.split('\n## Keys\n')[1]?.split('\n## ')[0] ?? '';
+    const documented = [...section.matchAll(/^\| `([^`]+)` +\| (\w+) +\|/gm)].map((m) => m[1]);
+    expect(documented.sort()).toEqual(Object.values(postKeys(42, 'vp')).sort());
   });
 });
