@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isPostId, isSiteKey } from '@vip-presence/protocol';
 import type { Metrics } from './metrics.js';
 import type { ResolvedOptions } from './options.js';
-import type { PresenceStore } from '@vip-presence/store';
+import type { PostStats, PresenceStore } from '@vip-presence/store';
 
 /** Most post ids one counts request may ask for. */
 export const MAX_API_POST_IDS = 500;
@@ -19,10 +19,25 @@ export interface HttpApiContext {
   isReady(): Promise<boolean>;
 }
 
+/** What the read API says of one post: readers now, the most at once (and when), total views. */
+export interface PostStatsBody {
+  count: number;
+  peak: number;
+  /** When the peak was first reached, ms since the epoch; null while the post never had a reader. */
+  peakAt: number | null;
+  views: number;
+}
+
 /**
  * `/healthz`, `/readyz`, `/metrics` and the read API (`/api/v1/counts`, `/api/v1/top`, with
  * `Authorization: Bearer <readApiToken>`, or a signing secret while no read token is set; `site=`
  * names the site, absent: the default one). Socket.IO's own path never gets here.
+ *
+ *   /api/v1/counts?postIds=1,2  { counts: { "1": 3, "2": 0 },
+ *                                 stats: { "1": { count, peak, peakAt, views }, "2": {...} } }
+ *   /api/v1/top?limit=10        { posts: [ { postId, count, peak, peakAt, views } ] }
+ *
+ * `counts` and the `postId`/`count` of `posts` are the v1 answer, kept for older clients.
  */
 export function createHttpHandler(ctx: HttpApiContext) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -87,9 +102,10 @@ async function counts(url: URL, res: ServerResponse, store: PresenceStore): Prom
       message: `postIds must be 1-${MAX_API_POST_IDS} comma-separated positive integers`,
     });
   }
-  const result = await store.counts(postIds);
+  const result = await store.stats(postIds);
   return send(res, 200, {
     counts: Object.fromEntries(result.map((c) => [String(c.postId), c.count])),
+    stats: Object.fromEntries(result.map((c) => [String(c.postId), statsBody(c)])),
   });
 }
 
@@ -99,7 +115,19 @@ async function top(url: URL, res: ServerResponse, store: PresenceStore): Promise
     return send(res, 400, { error: 'invalid_payload', message: `limit must be 1-${MAX_API_TOP}` });
   }
   const posts = await store.top(limit);
-  return send(res, 200, { posts: posts.map(({ postId, count }) => ({ postId, count })) });
+  // The ranking's counts stay as ranked; peaks and views are read just after (a peak read later
+  // is never below a count read earlier).
+  const stats = new Map((await store.stats(posts.map((p) => p.postId))).map((s) => [s.postId, s]));
+  return send(res, 200, {
+    posts: posts.map(({ postId, count }) => {
+      const { peak, peakAt, views } = statsBody({ ...stats.get(postId)!, count });
+      return { postId, count, peak, peakAt, views };
+    }),
+  });
+}
+
+function statsBody({ count, peak, peakAt, views }: PostStats): PostStatsBody {
+  return { count, peak, peakAt: peak > 0 ? peakAt : null, views };
 }
 
 function authorized(req: IncomingMessage, credentials: readonly string[]): boolean {

@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPresenceServer, type PresenceServer } from '../../src/index.js';
 import { closeAllClients, connectClient } from '../helpers/clients.js';
@@ -23,6 +24,21 @@ afterAll(async () => {
 
 const get = (path: string, headers: Record<string, string> = {}) =>
   fetch(`${server.url}${path}`, { headers });
+
+/** The JSON answer the README's HTTP table shows for a route (the row starting `GET <route>`). */
+async function documentedAnswer(route: string): Promise<unknown> {
+  const readme = await readFile(new URL('../../README.md', import.meta.url), 'utf8');
+  const row = readme.split('\n').find((line) => line.startsWith(`| \`GET ${route}\``));
+  return JSON.parse(/^\| `[^`]+` +\| `(\{.*?\})`/.exec(row ?? '')?.[1] ?? 'null');
+}
+
+/** A JSON value with every leaf replaced by its type: the shape two answers must share. */
+function shapeOf(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(shapeOf);
+  if (value === null) return 'null';
+  if (typeof value !== 'object') return typeof value;
+  return Object.fromEntries(Object.entries(value).map(([key, v]) => [key, shapeOf(v)]));
+}
 
 describe('HTTP endpoints', () => {
   it('should answer /healthz and /readyz', async () => {
@@ -69,17 +85,79 @@ describe('HTTP endpoints', () => {
       token: signViewToken(SECRET, 11, exp),
     });
     const counts = await get('/api/v1/counts?postIds=10,11,12', auth);
-    expect(await counts.json()).toEqual({ counts: { 10: 2, 11: 1, 12: 0 } });
+    const stats = (peak: number) => ({
+      count: peak,
+      peak,
+      peakAt: expect.any(Number),
+      views: peak,
+    });
+    expect(await counts.json()).toEqual({
+      counts: { 10: 2, 11: 1, 12: 0 },
+      stats: { 10: stats(2), 11: stats(1), 12: { count: 0, peak: 0, peakAt: null, views: 0 } },
+    });
     await expect
       .poll(async () => (await (await get('/api/v1/top?limit=2', auth)).json()) as unknown, {
         timeout: 3_000,
       })
       .toEqual({
         posts: [
-          { postId: 10, count: 2 },
-          { postId: 11, count: 1 },
+          { postId: 10, ...stats(2) },
+          { postId: 11, ...stats(1) },
         ],
       });
+  });
+
+  it('should report the peak of a post, when it was reached, and its views, after readers left', async () => {
+    const exp = Math.floor(Date.now() / 1000) + 600;
+    const token = signViewToken(SECRET, 30, exp);
+    const before = Date.now();
+    const [first, second, third] = await Promise.all([
+      connectClient(server.url),
+      connectClient(server.url),
+      connectClient(server.url),
+    ]);
+    await first!.request('presence:join', { postId: 30, token });
+    await second!.request('presence:join', { postId: 30, token });
+    const peakReached = Date.now();
+    await second!.request('presence:leave', { postId: 30 });
+    await first!.request('presence:leave', { postId: 30 });
+    await third!.request('presence:join', { postId: 30, token });
+    // The same visitor back within the view window is no new view.
+    await third!.request('presence:leave', { postId: 30 });
+    await third!.request('presence:join', { postId: 30, token });
+
+    const body = (await (await get('/api/v1/counts?postIds=30', auth)).json()) as {
+      counts: Record<string, number>;
+      stats: Record<string, { count: number; peak: number; peakAt: number; views: number }>;
+    };
+    expect(body.counts).toEqual({ 30: 1 });
+    expect(body.stats[30]).toEqual({ count: 1, peak: 2, peakAt: expect.any(Number), views: 3 });
+    expect(body.stats[30]!.peakAt).toBeGreaterThanOrEqual(before - 1_000);
+    expect(body.stats[30]!.peakAt).toBeLessThanOrEqual(peakReached + 1_000);
+    await expect
+      .poll(
+        async () =>
+          ((await (await get('/api/v1/top?limit=100', auth)).json()) as { posts: unknown[] }).posts,
+        { timeout: 3_000 },
+      )
+      .toContainEqual({ postId: 30, ...body.stats[30] });
+  });
+
+  it('should answer the read API in the shapes its README documents', async () => {
+    const viewer = await connectClient(server.url);
+    const exp = Math.floor(Date.now() / 1000) + 600;
+    await viewer.request('presence:join', { postId: 1, token: signViewToken(SECRET, 1, exp) });
+    const counts = await (await get('/api/v1/counts?postIds=1,2', auth)).json();
+    expect(shapeOf(counts)).toEqual(shapeOf(await documentedAnswer('/api/v1/counts?postIds=1,2')));
+    const top = (await documentedAnswer('/api/v1/top?limit=10')) as { posts: unknown[] };
+    await expect
+      .poll(async () => shapeOf(await (await get('/api/v1/top?limit=10', auth)).json()), {
+        timeout: 3_000,
+      })
+      .toEqual({ posts: expect.arrayContaining([shapeOf(top.posts[0])]) });
+    const answered = (await (await get('/api/v1/top?limit=10', auth)).json()) as typeof top;
+    for (const post of answered.posts) expect(shapeOf(post)).toEqual(shapeOf(top.posts[0]));
+    viewer.close();
   });
 
   it.each([

@@ -113,27 +113,30 @@ describe('sites', () => {
     await b.request('presence:join', { postId: 9, token: token(9, 'site-b') });
     await b.request('presence:join', { postId: 11, token: token(11, 'site-b') });
 
+    // Peaks and views are the site's too: post 9 had 2 readers on site A, 1 on site B.
+    const stats = (n: number) => ({ count: n, peak: n, peakAt: expect.any(Number), views: n });
+    const none = { count: 0, peak: 0, peakAt: null, views: 0 };
     expect(await read('/api/v1/counts?postIds=9,11&site=site-a')).toEqual({
       status: 200,
-      body: { counts: { '9': 2, '11': 0 } },
+      body: { counts: { '9': 2, '11': 0 }, stats: { '9': stats(2), '11': none } },
     });
     expect(await read('/api/v1/counts?postIds=9,11&site=site-b')).toEqual({
       status: 200,
-      body: { counts: { '9': 1, '11': 1 } },
+      body: { counts: { '9': 1, '11': 1 }, stats: { '9': stats(1), '11': stats(1) } },
     });
     expect(await read('/api/v1/counts?postIds=9')).toEqual({
       status: 200,
-      body: { counts: { '9': 0 } },
+      body: { counts: { '9': 0 }, stats: { '9': none } },
     });
     await expect
       .poll(async () => (await read('/api/v1/top?site=site-a')).body)
-      .toEqual({ posts: [{ postId: 9, count: 2 }] });
+      .toEqual({ posts: [{ postId: 9, ...stats(2) }] });
     await expect
       .poll(async () => (await read('/api/v1/top?site=site-b&limit=5')).body.posts)
       .toEqual(
         expect.arrayContaining([
-          { postId: 9, count: 1 },
-          { postId: 11, count: 1 },
+          { postId: 9, ...stats(1) },
+          { postId: 11, ...stats(1) },
         ]),
       );
     expect((await read('/api/v1/top')).body).toEqual({ posts: [] });
