@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { ConfigError, readRedisConfig, REDIS_CONFIG_VARIABLES } from '@vip-presence/store';
+import { MAX_TRUSTED_HOPS, TRUSTED_RANGE_NAMES, type TrustProxy } from './client-address.js';
 import { parseLogLevel } from './logger.js';
 import { resolveOptions, type PresenceServerOptions } from './options.js';
 
@@ -30,6 +31,12 @@ const NUMBER_VARS = {
   pingTimeoutMs: 'PING_TIMEOUT_MS',
   sweepIntervalMs: 'SWEEP_INTERVAL_MS',
 } as const satisfies Partial<Record<keyof PresenceServerOptions, string>>;
+
+/** Environment variable of the other options that `resolveOptions` checks. */
+const OTHER_VARS: Record<string, ServerVariable | undefined> = {
+  nodeId: 'NODE_ID',
+  trustProxy: 'TRUST_PROXY',
+};
 
 /**
  * Every environment variable the server reads, in the order of its README's table. The parser
@@ -115,11 +122,7 @@ export function readServerConfig(env: Env): ServerConfig {
     if (value !== undefined) options[option] = value;
   }
   const trustProxy = read('TRUST_PROXY');
-  if (trustProxy !== undefined) {
-    if (!/^(true|false|1|0)$/.test(trustProxy))
-      throw new ConfigError('TRUST_PROXY', 'must be true or false');
-    options.trustProxy = trustProxy === 'true' || trustProxy === '1';
-  }
+  if (trustProxy !== undefined) options.trustProxy = parseTrustProxy(trustProxy);
   const nodeId = read('NODE_ID');
   if (nodeId !== undefined) options.nodeId = nodeId;
 
@@ -130,7 +133,8 @@ export function readServerConfig(env: Env): ServerConfig {
     if (error instanceof ConfigError) {
       const variable =
         (NUMBER_VARS as Record<string, string>)[error.setting] ??
-        (error.setting === 'nodeId' ? 'NODE_ID' : error.setting);
+        OTHER_VARS[error.setting] ??
+        error.setting;
       throw new ConfigError(variable, error.message.slice(error.setting.length + 2));
     }
     throw error;
@@ -147,6 +151,33 @@ export function readServerConfig(env: Env): ServerConfig {
   }
   const logLevel = parseLogLevel(read('LOG_LEVEL') ?? 'info');
   return { port, host, logLevel, options };
+}
+
+/**
+ * TRUST_PROXY: `false`/`true`, a hop count, or a comma-separated list of proxy addresses, CIDR
+ * ranges and range names (checked by `resolveOptions`).
+ */
+function parseTrustProxy(value: string): TrustProxy {
+  if (value === 'false') return false;
+  if (value === 'true') return true;
+  if (/^\d+$/.test(value)) {
+    const hops = Number(value);
+    if (hops > MAX_TRUSTED_HOPS) {
+      throw new ConfigError(
+        'TRUST_PROXY',
+        `a hop count must be at most ${MAX_TRUSTED_HOPS}, got "${value}"`,
+      );
+    }
+    return hops;
+  }
+  const entries = value.split(',').map((entry) => entry.trim());
+  if (entries.some((entry) => entry === '')) {
+    throw new ConfigError(
+      'TRUST_PROXY',
+      `must be true, false, a hop count or a comma-separated list of proxy addresses, CIDR ranges and ${TRUSTED_RANGE_NAMES.join(', ')}; got "${value}"`,
+    );
+  }
+  return entries;
 }
 
 function parseOrigin(origin: string): string {

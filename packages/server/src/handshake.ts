@@ -5,7 +5,7 @@ import {
   type ErrorCode,
 } from '@vip-presence/protocol';
 import type { Socket } from 'socket.io';
-import { clientAddress } from './client-address.js';
+import { clientAddressReader } from './client-address.js';
 import type { ResolvedOptions } from './options.js';
 import type { Refusals } from './refusals.js';
 
@@ -32,8 +32,11 @@ export interface HandshakeOptions {
  */
 export class Handshake {
   private readonly connectionsPerIp = new Map<string, number>();
+  private readonly addressOf: ReturnType<typeof clientAddressReader>;
 
-  constructor(private readonly context: HandshakeOptions) {}
+  constructor(private readonly context: HandshakeOptions) {
+    this.addressOf = clientAddressReader(context.options.trustProxy);
+  }
 
   /** Socket.IO middleware (`io.use`). */
   readonly check = (socket: Socket, next: (error?: Error) => void): void => {
@@ -50,7 +53,7 @@ export class Handshake {
     }
     const auth = parseHandshakeAuth(socket.handshake.auth);
     if (!auth.ok) return next(refusals.connection(auth.error));
-    const ip = clientAddress(socket.handshake, options.trustProxy);
+    const ip = this.addressOf(socket.request, socket.handshake.address);
     const open = this.connectionsPerIp.get(ip) ?? 0;
     if (options.maxConnectionsPerIp > 0 && open >= options.maxConnectionsPerIp) {
       return refuse(ErrorCodes.TooManyConnections, 'too many connections from this address');

@@ -19,3 +19,4 @@ export {
   type LivenessSettings,
 } from './liveness.js';
 export { createLogger } from './logger.js';
+export { addressKey, clientAddressReader, type TrustProxy } from './client-address.js';

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import { ConfigError } from '@vip-presence/store';
+import { trustProxyProblem, type TrustProxy } from './client-address.js';
 import { assertLiveness } from './liveness.js';
 
 /**
@@ -99,15 +100,18 @@ export interface PresenceServerOptions {
    */
   maxPayloadBytes?: number;
   /**
-   * Most simultaneous connections from one address (0: no limit).
+   * Most simultaneous connections from one client address (an IPv6 client's /64) (0: no limit).
    * @default 200
    */
   maxConnectionsPerIp?: number;
   /**
-   * Take the client address from `X-Forwarded-For` (set it only behind a proxy you run).
+   * Which proxies may tell the client address in `X-Forwarded-For` (the client address is then
+   * the nearest hop that is not one of them): `false` none (the peer address), a number the
+   * nearest N hops (`true`: 1), or a list of addresses, CIDR ranges and the names `loopback`,
+   * `linklocal`, `uniquelocal`. An address a client wrote itself is never taken.
    * @default false
    */
-  trustProxy?: boolean;
+  trustProxy?: TrustProxy;
   /**
    * How often the engine pings clients; a client whose network vanished without closing its
    * connection is disconnected, and leaves, within `pingIntervalMs + pingTimeoutMs` (55 s by
@@ -162,7 +166,7 @@ export const DEFAULT_OPTIONS = {
   eventBurst: 40,
   maxPayloadBytes: 16_384,
   maxConnectionsPerIp: 200,
-  trustProxy: false,
+  trustProxy: false as TrustProxy,
   pingIntervalMs: 45_000,
   pingTimeoutMs: 10_000,
   sweepIntervalMs: 5_000,
@@ -203,6 +207,8 @@ export function resolveOptions(options: PresenceServerOptions): ResolvedOptions 
   if (typeof secret === 'object' && (secret.length === 0 || secret.some((key) => !key))) {
     throw new ConfigError('secret', 'must be one or more non-empty secrets');
   }
+  const trustProblem = trustProxyProblem(resolved.trustProxy);
+  if (trustProblem) throw new ConfigError('trustProxy', trustProblem);
   if (!/^[A-Za-z0-9_.-]{1,64}$/.test(resolved.nodeId)) {
     throw new ConfigError('nodeId', 'must be 1-64 characters of [A-Za-z0-9_.-]');
   }

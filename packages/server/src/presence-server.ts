@@ -114,6 +114,11 @@ export function createPresenceServer(options: PresenceServerOptions = {}): Prese
         );
       if (opts.allowedOrigins.length === 0)
         log.warn('no allowed origins set: any origin may connect');
+      if (opts.trustProxy === true)
+        log.warn(
+          { trustProxy: 1 },
+          "TRUST_PROXY=true trusts one proxy: the client address is the X-Forwarded-For entry the nearest proxy added (before, the leftmost entry, which a client can write); set a hop count or the proxies' addresses",
+        );
       await new Promise<void>((resolve, reject) => {
         httpServer.once('error', reject);
         httpServer.listen(port, host, () => {

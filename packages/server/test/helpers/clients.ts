@@ -26,10 +26,22 @@ export interface TestClient {
 
 const open: Socket[] = [];
 
+export interface ConnectOptions {
+  auth?: unknown;
+  /** Headers of the handshake request (`origin`, `user-agent`, a forged `x-forwarded-for`). */
+  extraHeaders?: Record<string, string>;
+  /** The loopback address the client connects from (`127.0.0.2`): another client machine. */
+  localAddress?: string;
+}
+
+/** The websocket's `localAddress` (passed through to Node's `ws`; not in the client's types). */
+const localAddress = ({ localAddress }: ConnectOptions) =>
+  (localAddress ? { localAddress } : {}) as Record<string, never>;
+
 /** Connects a real socket.io-client over websocket. */
 export async function connectClient(
   url: string,
-  options: { visitorId?: string; auth?: unknown; extraHeaders?: Record<string, string> } = {},
+  options: ConnectOptions & { visitorId?: string } = {},
 ): Promise<TestClient> {
   const visitorId = options.visitorId ?? newVisitorId();
   const socket = connect(url, {
@@ -39,6 +51,7 @@ export async function connectClient(
     reconnection: false,
     forceNew: true,
     timeout: 5_000,
+    ...localAddress(options),
   });
   open.push(socket);
   const counts: CountPayload[] = [];
@@ -95,7 +108,7 @@ export async function connectClient(
 /** Resolves with the connect_error a refused connection gets. */
 export async function connectError(
   url: string,
-  options: { auth?: unknown; extraHeaders?: Record<string, string> },
+  options: ConnectOptions,
 ): Promise<Error & { data?: { code?: string } }> {
   const socket = connect(url, {
     transports: ['websocket'],
@@ -103,6 +116,7 @@ export async function connectError(
     extraHeaders: options.extraHeaders,
     reconnection: false,
     forceNew: true,
+    ...localAddress(options),
   });
   open.push(socket);
   return new Promise((resolve, reject) => {

@@ -41,7 +41,7 @@ const VALID: Record<ServerVariable, [value: string, setting: string, parsed: unk
   PING_INTERVAL_MS: ['25000', 'pingIntervalMs', 25_000],
   PING_TIMEOUT_MS: ['20000', 'pingTimeoutMs', 20_000],
   SWEEP_INTERVAL_MS: ['1000', 'sweepIntervalMs', 1_000],
-  TRUST_PROXY: ['true', 'trustProxy', true],
+  TRUST_PROXY: ['loopback, 10.0.0.0/8', 'trustProxy', ['loopback', '10.0.0.0/8']],
   NODE_ID: ['node-a.1', 'nodeId', 'node-a.1'],
   LOG_LEVEL: ['debug', 'logLevel', 'debug'],
 };
@@ -110,6 +110,21 @@ describe('configuration from the environment', () => {
     }
   });
 
+  it.each([
+    ['false', false],
+    ['0', 0],
+    ['true', true],
+    ['1', 1],
+    ['2', 2],
+    ['10.0.0.1', ['10.0.0.1']],
+    [
+      'loopback,uniquelocal, 2001:db8::/32, 172.16.0.0/255.240.0.0',
+      ['loopback', 'uniquelocal', '2001:db8::/32', '172.16.0.0/255.240.0.0'],
+    ],
+  ])('should read TRUST_PROXY %s', (value, parsed) => {
+    expect(readServerConfig({ TRUST_PROXY: value }).options.trustProxy).toEqual(parsed);
+  });
+
   it.each(['localhost', 'presence.internal', '127.0.0.1', '::', 'fe80::1'])(
     'should accept HOST %s',
     (host) => {
@@ -135,6 +150,11 @@ describe('configuration from the environment', () => {
     ['SESSION_TTL_MS', { HEARTBEAT_INTERVAL_MS: '5000', SESSION_TTL_MS: '6000' }],
     ['HEARTBEAT_INTERVAL_MS', { HEARTBEAT_INTERVAL_MS: '5' }],
     ['TRUST_PROXY', { TRUST_PROXY: 'maybe' }],
+    ['TRUST_PROXY', { TRUST_PROXY: '33' }],
+    ['TRUST_PROXY', { TRUST_PROXY: '-1' }],
+    ['TRUST_PROXY', { TRUST_PROXY: '10.0.0.0/33' }],
+    ['TRUST_PROXY', { TRUST_PROXY: '10.0.0.1,,10.0.0.2' }],
+    ['TRUST_PROXY', { TRUST_PROXY: 'proxy.internal' }],
     ['MAX_POSTS_PER_SOCKET', { MAX_POSTS_PER_SOCKET: '-1' }],
     ['NODE_ID', { NODE_ID: 'node one' }],
     // Values that parse but would stop the server working.
