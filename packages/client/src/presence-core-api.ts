@@ -55,6 +55,12 @@ export interface PresenceCore {
   /** The server refused the connection (`origin_not_allowed`, `too_many_connections`, ...). */
   refused(error: PresenceError): void;
   /**
+   * The page is away (hidden longer than `hiddenTimeoutMs`): it leaves the posts it views and
+   * watches them instead, so its widgets keep their counts; back, it joins them again, and
+   * watches them until the join is answered.
+   */
+  setAway(away: boolean): void;
+  /**
    * Everything to do now: requests to send (their tracks move to in flight), retries to
    * schedule, refusals to report. Requests only while online.
    */

@@ -102,6 +102,9 @@ const track = (): Track => ({
 /** Whether the server sends the post's counts to a socket whose track is in this state. */
 const sending = (state: TrackState) => state === 'added' || state === 'removing';
 
+/** Whether the page receives the post's counts: viewing it, or watching it. */
+const receives = ({ view, watch }: Post) => view.state === 'added' || watch.state === 'added';
+
 export function createPresenceCore(
   backoff: BackoffOptions,
   random: () => number = Math.random,
@@ -111,6 +114,8 @@ export function createPresenceCore(
   /** `connecting` until the first connection; attempts after a drop stay `offline`. */
   let connection: ConnectionStatus = 'connecting';
   let connectionError: PresenceError | null = null;
+  /** The page is away (hidden too long): its posts are watched, not viewed, until it is back. */
+  let away = false;
   let epoch = 0;
   let lastId = 0;
   let retries: RetryRequest[] = [];
@@ -224,8 +229,12 @@ export function createPresenceCore(
     return sending(view.state) || sending(watch.state);
   }
 
-  function receives(post: Post, kind: InterestKind): boolean {
-    return post.view.state === 'added' || (kind === 'watch' && post.watch.state === 'added');
+  /**
+   * A post the page views but is not counted on, because it is away: watching it keeps its
+   * counts coming, until the page is counted on it again (so the count never stops meanwhile).
+   */
+  function covered({ view, watch }: Post): boolean {
+    return view.wanted > 0 && (away || (view.state !== 'added' && watch.state !== 'idle'));
   }
 
   return {
@@ -281,6 +290,10 @@ export function createPresenceCore(
       newEpoch('error');
     },
 
+    setAway(value) {
+      away = value;
+    },
+
     drain() {
       const commands: Command[] = [];
       if (connection === 'online') {
@@ -289,7 +302,7 @@ export function createPresenceCore(
         posts.forEach((post, postId) => {
           for (const kind of ['view', 'watch'] as const) {
             const t = post[kind];
-            const wanted = t.wanted > 0;
+            const wanted = kind === 'view' ? t.wanted > 0 && !away : t.wanted > 0 || covered(post);
             let type: Command['type'];
             if (t.waiting) continue;
             if (wanted && !t.refused && (t.state === 'idle' || t.state === 'unknown')) {
@@ -376,7 +389,7 @@ export function createPresenceCore(
             ? connection === 'offline'
               ? 'offline'
               : 'connecting'
-            : post?.fresh && receives(post, kind)
+            : post?.fresh && receives(post)
               ? 'live'
               : 'connecting',
         error,

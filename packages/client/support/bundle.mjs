@@ -107,8 +107,9 @@ const textOnlyParsers = {
  */
 const INTERNAL_PROPERTIES = new RegExp(
   '^(' +
-    ['addInterest', 'removeInterest', 'setToken', 'applyAck', 'retryDue', 'applyCount', 'snapshot']
-      .concat(['commands', 'refusals', 'delayMs', 'wanted', 'refused', 'waiting', 'newer', 'fresh'])
+    ['addInterest', 'removeInterest', 'setToken', 'setAway', 'applyAck', 'retryDue', 'applyCount']
+      .concat(['snapshot', 'commands', 'refusals', 'delayMs', 'wanted', 'refused', 'waiting'])
+      .concat(['newer', 'fresh'])
       .join('|') +
     ')$|^_(?!placeholder$)[A-Za-z]',
 );

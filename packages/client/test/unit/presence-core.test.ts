@@ -413,3 +413,98 @@ describe('presence core: refusals', () => {
     expect(core.snapshot(1, 'view').error?.code).toBe('internal_error');
   });
 });
+
+describe('presence core: a page away (hidden too long)', () => {
+  /** Answers every request of a drain as the server would; returns what was sent. */
+  function answerAll(core: PresenceCore, counts: Record<number, number> = {}) {
+    const { commands } = core.drain();
+    for (const command of commands) {
+      core.applyAck(
+        command,
+        command.type === 'join'
+          ? joined(counts[command.postId] ?? 1)
+          : command.type === 'watch'
+            ? { ok: true, counts }
+            : { ok: true },
+      );
+    }
+    return commands.map(({ id: _id, epoch: _epoch, ...rest }) => rest);
+  }
+
+  function viewing(postId: number): PresenceCore {
+    const core = onlineCore();
+    core.addInterest(postId, 'view');
+    answerAll(core, { [postId]: 2 });
+    return core;
+  }
+
+  it('should leave the posts it views and watch them instead, keeping their counts', () => {
+    const core = viewing(1);
+    core.setAway(true);
+    expect(answerAll(core, { 1: 1 })).toEqual([
+      { type: 'leave', postId: 1 },
+      { type: 'watch', postIds: [1] },
+    ]);
+    expect(core.snapshot(1, 'view')).toMatchObject({
+      status: 'live',
+      count: 1,
+      others: 1,
+      self: false,
+      views: 7,
+    });
+    expect(sent(core)).toEqual([]);
+  });
+
+  it('should join again when back, and watch until the join is answered', () => {
+    const core = viewing(1);
+    core.setAway(true);
+    answerAll(core, { 1: 1 });
+    core.setAway(false);
+    const join = only(core);
+    expect(join).toMatchObject({ type: 'join', postId: 1 });
+    // Still watching while the join is on its way: the widget stays live.
+    expect(core.snapshot(1, 'view')).toMatchObject({ status: 'live', count: 1 });
+    expect(core.applyCount({ postId: 1, count: 2, self: true, seq: 5 })).toBe(true);
+    core.applyAck(join, joined(2));
+    expect(core.snapshot(1, 'view')).toMatchObject({ status: 'live', count: 2, self: true });
+    expect(sent(core)).toEqual([{ type: 'unwatch', postIds: [1] }]);
+  });
+
+  it('should only watch after a reconnect while away', () => {
+    const core = viewing(1);
+    core.setAway(true);
+    answerAll(core);
+    core.offline();
+    core.online();
+    expect(sent(core)).toEqual([{ type: 'watch', postIds: [1] }]);
+  });
+
+  it('should leave a watch of the page itself alone when it goes and comes back', () => {
+    const core = onlineCore();
+    core.addInterest(1, 'view');
+    core.addInterest(1, 'watch');
+    answerAll(core);
+    core.setAway(true);
+    expect(answerAll(core)).toEqual([{ type: 'leave', postId: 1 }]);
+    core.setAway(false);
+    expect(answerAll(core)).toEqual([{ type: 'join', postId: 1 }]);
+    expect(sent(core)).toEqual([]);
+  });
+
+  it('should stop watching a post nobody on the page views any more', () => {
+    const core = viewing(1);
+    core.setAway(true);
+    answerAll(core);
+    core.removeInterest(1, 'view');
+    expect(answerAll(core)).toEqual([{ type: 'unwatch', postIds: [1] }]);
+    core.setAway(false);
+    expect(sent(core)).toEqual([]);
+  });
+
+  it('should watch, not join, a post the page starts to view while away', () => {
+    const core = onlineCore();
+    core.setAway(true);
+    core.addInterest(3, 'view');
+    expect(sent(core)).toEqual([{ type: 'watch', postIds: [3] }]);
+  });
+});
