@@ -33,6 +33,8 @@ export interface RecordedState {
   error: { code: string; message: string } | null;
   /** `Date.now()` in the page when the callback ran. */
   at: number;
+  /** `document.prerendering` when the callback ran. */
+  prerendering: boolean;
 }
 
 /** A page of a post, with the errors and warnings it logged. */
