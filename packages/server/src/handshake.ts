@@ -4,35 +4,43 @@ import {
   protocolError,
   type ErrorCode,
 } from '@vip-presence/protocol';
+import type { AddressConnections } from '@vip-presence/store';
 import type { Socket } from 'socket.io';
 import { clientAddressReader } from './client-address.js';
 import type { ResolvedOptions } from './options.js';
 import type { Refusals } from './refusals.js';
+import type { StoreHealth } from './store-health.js';
 
 /** What the handshake learned of a connection (`socket.data`). */
 export interface SocketData {
   visitorId: string;
   /** The site whose posts the socket reads (`auth.site`); undefined: the default site. */
   site: string | undefined;
-  /** The client address, counted against `maxConnectionsPerIp` until `release`. */
+  /** The client address as counted (`addressKey`), held against the limit until `release`. */
   ip: string;
 }
 
 export interface HandshakeOptions {
-  options: Pick<ResolvedOptions, 'allowedOrigins' | 'maxConnectionsPerIp' | 'trustProxy'>;
+  options: Pick<ResolvedOptions, 'allowedOrigins' | 'trustProxy' | 'heartbeatIntervalMs'>;
+  /** Connections per address over all nodes (`maxConnectionsPerIp`); undefined: no limit. */
+  connections: AddressConnections | undefined;
   refusals: Refusals;
+  health: StoreHealth;
   /** The node is shutting down: no new connections. */
   isClosing(): boolean;
 }
 
 /**
  * Who may connect: not while the node shuts down, only from allowed origins, only with a valid
- * `auth.visitorId` (and `auth.site`, when given), at most `maxConnectionsPerIp` at once from one address. A refused connection
- * gets the error code in its `connect_error`.
+ * `auth.visitorId` (and `auth.site`, when given), and only while the client address has fewer
+ * than `maxConnectionsPerIp` connections open over all nodes (one store round trip, the last
+ * check, so that a connection refused for anything else costs the store nothing). A refused
+ * connection gets the error code in its `connect_error` and writes nothing.
  */
 export class Handshake {
-  private readonly connectionsPerIp = new Map<string, number>();
   private readonly addressOf: ReturnType<typeof clientAddressReader>;
+  private readonly releasing = new Set<Promise<void>>();
+  private timer: NodeJS.Timeout | undefined;
 
   constructor(private readonly context: HandshakeOptions) {
     this.addressOf = clientAddressReader(context.options.trustProxy);
@@ -40,9 +48,48 @@ export class Handshake {
 
   /** Socket.IO middleware (`io.use`). */
   readonly check = (socket: Socket, next: (error?: Error) => void): void => {
-    const { options, refusals } = this.context;
+    this.admit(socket).then(next, next);
+  };
+
+  /** Renews this node's connections in the store every heartbeat interval. */
+  start(): void {
+    if (!this.context.connections) return;
+    this.timer = setInterval(() => void this.renew(), this.context.options.heartbeatIntervalMs);
+    this.timer.unref();
+  }
+
+  /** Renews now (also after the store came back: its entries may be gone). */
+  async renew(): Promise<void> {
+    const { connections, health } = this.context;
+    try {
+      await connections?.renew();
+    } catch (error) {
+      health.failed('connections', error);
+    }
+  }
+
+  /** A connection from `ip` that the handshake admitted has closed. */
+  release(ip: string): void {
+    const { connections, health } = this.context;
+    if (!connections) return;
+    const released = connections
+      .release(ip)
+      .catch((error: unknown) => health.failed('connections', error))
+      .finally(() => this.releasing.delete(released));
+    this.releasing.add(released);
+  }
+
+  /** The node closes (its sockets are gone): stop renewing, finish releasing. */
+  async close(): Promise<void> {
+    clearInterval(this.timer);
+    await Promise.all([...this.releasing]);
+  }
+
+  /** Undefined when the socket may connect, else the refusal its client gets. */
+  private async admit(socket: Socket): Promise<Error | undefined> {
+    const { options, refusals, connections, health } = this.context;
     const refuse = (code: ErrorCode, message: string) =>
-      next(refusals.connection(protocolError(code, message)));
+      refusals.connection(protocolError(code, message));
     if (this.context.isClosing()) return refuse(ErrorCodes.Unavailable, 'server is shutting down');
     const origin = socket.handshake.headers.origin;
     if (
@@ -52,22 +99,23 @@ export class Handshake {
       return refuse(ErrorCodes.OriginNotAllowed, 'this origin may not connect');
     }
     const auth = parseHandshakeAuth(socket.handshake.auth);
-    if (!auth.ok) return next(refusals.connection(auth.error));
+    if (!auth.ok) return refusals.connection(auth.error);
     const ip = this.addressOf(socket.request, socket.handshake.address);
-    const open = this.connectionsPerIp.get(ip) ?? 0;
-    if (options.maxConnectionsPerIp > 0 && open >= options.maxConnectionsPerIp) {
-      return refuse(ErrorCodes.TooManyConnections, 'too many connections from this address');
+    if (connections) {
+      const { admitted, storeError } = await connections.acquire(ip);
+      if (storeError === undefined) health.answered();
+      else health.failed('connections', storeError);
+      if (!admitted) {
+        return refuse(ErrorCodes.TooManyConnections, 'too many connections from this address');
+      }
+      // Gone while the store answered: Socket.IO drops such a socket without a disconnect.
+      if (socket.conn.readyState !== 'open') {
+        this.release(ip);
+        return new Error('closed during the handshake');
+      }
     }
-    this.connectionsPerIp.set(ip, open + 1);
     const data: SocketData = { visitorId: auth.value.visitorId, site: auth.value.site, ip };
     socket.data = data;
-    next();
-  };
-
-  /** A connection from `ip` closed. */
-  release(ip: string): void {
-    const open = (this.connectionsPerIp.get(ip) ?? 1) - 1;
-    if (open > 0) this.connectionsPerIp.set(ip, open);
-    else this.connectionsPerIp.delete(ip);
+    return undefined;
   }
 }

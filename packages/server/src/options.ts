@@ -100,8 +100,10 @@ export interface PresenceServerOptions {
    */
   maxPayloadBytes?: number;
   /**
-   * Most simultaneous connections from one client address (an IPv6 client's /64) (0: no limit).
-   * @default 200
+   * Most connections open at once from one client address (an IPv6 client's /64), over all the
+   * nodes sharing the store (0: no limit). Sized for an office or a mobile carrier's NAT, where
+   * hundreds of readers share one public address (see the README's "Client addresses").
+   * @default 1_000
    */
   maxConnectionsPerIp?: number;
   /**
@@ -165,7 +167,7 @@ export const DEFAULT_OPTIONS = {
   eventsPerSecond: 10,
   eventBurst: 40,
   maxPayloadBytes: 16_384,
-  maxConnectionsPerIp: 200,
+  maxConnectionsPerIp: 1_000,
   trustProxy: false as TrustProxy,
   pingIntervalMs: 45_000,
   pingTimeoutMs: 10_000,

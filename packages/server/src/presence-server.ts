@@ -28,7 +28,10 @@ export interface PresenceServer {
   readonly url: string;
   /** Starts listening (port 0: a free port). Resolves once the store is ready too. */
   listen(port?: number, host?: string): Promise<{ port: number; host: string }>;
-  /** Renews this node's leases of every site now (normally every `heartbeatIntervalMs`). */
+  /**
+   * Renews this node's leases of every site, and its connections per address, now (normally
+   * every `heartbeatIntervalMs`).
+   */
   heartbeat(): Promise<void>;
   /** Graceful shutdown: stop accepting, remove this node's viewers from every count, close. */
   close(): Promise<void>;
@@ -82,13 +85,23 @@ export function createPresenceServer(options: PresenceServerOptions = {}): Prese
   );
 
   const refusals = createRefusals(metrics);
-  const handshake = new Handshake({ options: opts, refusals, isClosing });
+  const handshake = new Handshake({
+    options: opts,
+    connections: backend.addressConnections,
+    refusals,
+    health,
+    isClosing,
+  });
   io.use(handshake.check);
   const handlers = { sites, health, handshake, refusals, metrics, log, options: opts };
   io.on('connection', (socket) => handleConnection(handlers, socket));
 
-  // After a reconnect (Redis restarted?), re-assert every lease at once.
-  if (storeClient) health.follow(storeClient, () => void sites.beat());
+  // After a reconnect (Redis restarted?), re-assert every lease and connection at once.
+  if (storeClient)
+    health.follow(storeClient, () => {
+      void sites.beat();
+      void handshake.renew();
+    });
 
   return {
     io,
@@ -127,12 +140,15 @@ export function createPresenceServer(options: PresenceServerOptions = {}): Prese
         });
       });
       sites.start();
+      handshake.start();
       const address = httpServer.address() as AddressInfo;
       baseUrl = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
       log.info({ port: address.port, host: address.address, store: store.kind }, 'listening');
       return { port: address.port, host: address.address };
     },
-    heartbeat: () => sites.beat(),
+    async heartbeat() {
+      await Promise.all([sites.beat(), handshake.renew()]);
+    },
     async close() {
       if (closing) return;
       closing = true;
@@ -140,6 +156,7 @@ export function createPresenceServer(options: PresenceServerOptions = {}): Prese
       // Remove this node's viewers from every count now rather than when their leases run out.
       await sites.close();
       await io.close();
+      await handshake.close();
       await stopped.catch(() => undefined);
       await store.close();
       await Promise.all(

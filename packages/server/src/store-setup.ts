@@ -1,9 +1,12 @@
 import {
+  MemoryAddressConnections,
+  RedisAddressConnections,
   createPubSubConnection,
   createStoreConnection,
   defaultPubSubMode,
   MemoryStore,
   RedisStore,
+  type AddressConnections,
   type PresenceStore,
   type PubSubMode,
   type RedisClient,
@@ -26,6 +29,8 @@ export interface StoreSetup {
   adapter?: ServerOptions['adapter'];
   /** Every Redis connection, to close on shutdown. */
   clients: RedisClient[];
+  /** Connections per client address, over all nodes (unset: `maxConnectionsPerIp` is 0). */
+  addressConnections?: AddressConnections;
 }
 
 /**
@@ -47,7 +52,11 @@ export function setUpStore(opts: ResolvedOptions): StoreSetup {
       if (!store) stores.set(site, (store = new MemoryStore({ viewWindowMs: opts.viewWindowMs })));
       return store;
     };
-    return { storeFor, mode: 'classic', clients: [] };
+    const addressConnections =
+      opts.maxConnectionsPerIp > 0
+        ? new MemoryAddressConnections({ maxPerAddress: opts.maxConnectionsPerIp })
+        : undefined;
+    return { storeFor, mode: 'classic', clients: [], addressConnections };
   }
   const mode = opts.adapterMode ?? defaultPubSubMode('nodes' in target);
   const client = createStoreConnection(target);
@@ -61,9 +70,20 @@ export function setUpStore(opts: ResolvedOptions): StoreSetup {
   const subscriber = createPubSubConnection(target);
   // Errors of the other connections are reported through the store's own.
   for (const other of [...adapterClients, subscriber]) other.on('error', () => undefined);
+  // Kept per address over all nodes, renewed by this node's heartbeat, gone with a dead node.
+  const addressConnections =
+    opts.maxConnectionsPerIp > 0
+      ? new RedisAddressConnections(client, {
+          nodeId: opts.nodeId,
+          maxPerAddress: opts.maxConnectionsPerIp,
+          ttlMs: opts.sessionTtlMs,
+          keyPrefix: opts.keyPrefix,
+        })
+      : undefined;
   return {
     storeFor,
     client,
+    addressConnections,
     subscriber,
     mode,
     adapter,

@@ -1,6 +1,7 @@
 import { io as connect } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { signViewToken } from '@vip-presence/protocol/token';
+import { addressConnectionsKey, postKeys } from '@vip-presence/store';
 import { createPresenceServer, type PresenceServer } from '../../src/index.js';
 import {
   closeAllClients,
@@ -9,36 +10,72 @@ import {
   newVisitorId,
   type TestClient,
 } from '../helpers/clients.js';
+import { startHttpProxy, type HttpProxy } from '../helpers/http-proxy.js';
 import { startRedis, type RedisProcess } from '../helpers/redis.js';
 
 const SECRET = 'test-secret-of-sufficient-length';
 const ORIGIN = 'https://news.example';
 const now = () => Math.floor(Date.now() / 1000);
 
+/** Connections one address may hold over both nodes. */
+const MAX_CONNECTIONS = 30;
+/** Other client machines (loopback addresses of their own); the tests' own clients are 127.0.0.1. */
+const FLOODER = '127.0.0.3';
+const SPOOFER = '127.0.0.4';
+
 let redis: RedisProcess;
 let server: PresenceServer;
+/** A second node on the same Redis. */
+let nodeB: PresenceServer;
+/** A real proxy in front of `server`, appending the address it saw to X-Forwarded-For. */
+let proxy: HttpProxy;
 
 beforeAll(async () => {
   redis = await startRedis();
-  server = createPresenceServer({
+  const options = {
     redisUrl: redis.url,
     secret: SECRET,
     allowedOrigins: [ORIGIN],
     maxPostsPerSocket: 50,
     eventsPerSecond: 5,
     eventBurst: 20,
-    maxConnectionsPerIp: 30,
-  });
-  await server.listen();
+    maxConnectionsPerIp: MAX_CONNECTIONS,
+    // The proxy connects from 127.0.0.1; so do the tests' own clients, without X-Forwarded-For.
+    trustProxy: ['127.0.0.1'],
+  };
+  server = createPresenceServer(options);
+  nodeB = createPresenceServer(options);
+  await Promise.all([server.listen(), nodeB.listen()]);
+  proxy = await startHttpProxy(server.url);
 });
 
-beforeEach(() => redis.flush());
+beforeEach(async () => {
+  // The last test's sockets are gone from both nodes (and from the store) before it is emptied.
+  await expect.poll(openSockets).toBe(0);
+  await redis.flush();
+});
 afterEach(() => closeAllClients());
 
 afterAll(async () => {
-  await server?.close();
+  await proxy?.close();
+  await Promise.all([server?.close(), nodeB?.close()]);
   await redis?.stop();
 });
+
+/** Sockets open on both nodes. */
+const openSockets = () => server.io.of('/').sockets.size + nodeB.io.of('/').sockets.size;
+
+/** Connections from `address` that the store counts, over both nodes. */
+async function storedConnections(address: string): Promise<number> {
+  const entries = await redis.client.hvals(addressConnectionsKey(address));
+  return entries.reduce((sum, entry) => sum + Number(entry.split(':')[0]), 0);
+}
+
+/** Every key in Redis but those counting the connections of `addresses`. */
+async function keysBesidesConnections(...addresses: string[]): Promise<string[]> {
+  const connectionKeys = new Set(addresses.map((address) => addressConnectionsKey(address)));
+  return (await redis.client.keys('*')).filter((key) => !connectionKeys.has(key));
+}
 
 const client = (visitorId?: string) =>
   connectClient(server.url, {
@@ -53,11 +90,19 @@ const siteClient = (site: string) =>
   });
 
 /**
- * After a refusal: nothing in Redis, and the server still serves a good join. The good visitor
- * then leaves and the test waits until a watcher sees it, so no write is in flight afterwards.
+ * After a refusal: nothing in Redis but the connections open (exactly those, from the tests'
+ * address and `otherAddresses`), and the server still serves a good join. The good visitor then
+ * leaves and the test waits until a watcher sees it, so no write is in flight afterwards.
  */
-async function expectNothingWrittenAndStillServing(): Promise<void> {
-  expect(await redis.client.dbsize()).toBe(0);
+async function expectNothingWrittenAndStillServing(...otherAddresses: string[]): Promise<void> {
+  const addresses = ['127.0.0.1', ...otherAddresses];
+  expect(await keysBesidesConnections(...addresses)).toEqual([]);
+  await expect
+    .poll(async () => {
+      const stored = await Promise.all(addresses.map(storedConnections));
+      return stored.reduce((sum, n) => sum + n, 0);
+    })
+    .toBe(openSockets());
   const watcher = await client();
   await watcher.request('presence:watch', { postIds: [9] });
   const good = await client();
@@ -371,6 +416,88 @@ describe('bad input', () => {
       });
       expect(error.data?.code).toBe('invalid_site');
       await expectNothingWrittenAndStillServing();
+    });
+
+    /** A connection from another client machine, `from`, to `url`, with its own headers. */
+    const connectFrom = (url: string, from: string, headers: Record<string, string> = {}) =>
+      connectClient(url, { localAddress: from, extraHeaders: { origin: ORIGIN, ...headers } });
+    const refusalFrom = async (url: string, from: string, headers: Record<string, string> = {}) =>
+      (
+        await connectError(url, {
+          auth: { visitorId: newVisitorId() },
+          localAddress: from,
+          extraHeaders: { origin: ORIGIN, ...headers },
+        })
+      ).data?.code;
+
+    it('should count a client behind the proxy by the address the proxy saw, whatever X-Forwarded-For it forges', async () => {
+      const reader = await client();
+      expect(
+        await reader.request('presence:join', {
+          postId: 12,
+          token: signViewToken(SECRET, 12, now() + 600),
+        }),
+      ).toMatchObject({ ok: true, count: 1 });
+      // Each connection forges another address; the proxy appends the one it saw.
+      for (let i = 0; i < MAX_CONNECTIONS; i += 1) {
+        await connectFrom(proxy.url, SPOOFER, { 'x-forwarded-for': `203.0.113.${i}` });
+      }
+      const forged = [
+        '203.0.113.200',
+        '127.0.0.1',
+        `198.51.100.7, ${SPOOFER}`,
+        'unknown',
+        '2001:db8::1',
+      ];
+      for (const value of forged) {
+        expect(await refusalFrom(proxy.url, SPOOFER, { 'x-forwarded-for': value }), value).toBe(
+          'too_many_connections',
+        );
+      }
+      expect(await storedConnections(SPOOFER)).toBe(MAX_CONNECTIONS);
+      // The count the reader sees did not move.
+      expect(await reader.request('presence:watch', { postIds: [12] })).toEqual({
+        ok: true,
+        counts: { 12: 1 },
+      });
+      expect(reader.counts.filter((c) => c.postId === 12 && c.count !== 1)).toEqual([]);
+      // The connections counted are the reader's and the spoofer's own, and one viewer.
+      expect((await redis.client.keys('vp:conn:*')).sort()).toEqual(
+        [addressConnectionsKey('127.0.0.1'), addressConnectionsKey(SPOOFER)].sort(),
+      );
+      expect(await redis.client.zcard(postKeys(12).viewers)).toBe(1);
+    });
+
+    it('should refuse a flood of made-up visitors from one address over the cap on both nodes', async () => {
+      const watcher = await client();
+      await watcher.request('presence:watch', { postIds: [13] });
+      const token = signViewToken(SECRET, 13, now() + 600);
+      // Half the flood on each node, every connection a new visitor joining the post.
+      for (let i = 0; i < MAX_CONNECTIONS; i += 1) {
+        const flooder = await connectFrom(i % 2 ? nodeB.url : server.url, FLOODER, {});
+        expect(await flooder.request('presence:join', { postId: 13, token })).toMatchObject({
+          ok: true,
+        });
+      }
+      await watcher.waitForCount(13, (c) => c.count === MAX_CONNECTIONS);
+      // Over the cap: refused on the second node as on the first, however many times.
+      for (const url of [nodeB.url, server.url, nodeB.url, nodeB.url]) {
+        expect(await refusalFrom(url, FLOODER)).toBe('too_many_connections');
+      }
+      expect(await storedConnections(FLOODER)).toBe(MAX_CONNECTIONS);
+      expect(await redis.client.zcard(postKeys(13).viewers)).toBe(MAX_CONNECTIONS);
+      expect(await watcher.request('presence:watch', { postIds: [13] })).toEqual({
+        ok: true,
+        counts: { 13: MAX_CONNECTIONS },
+      });
+      expect(watcher.counts.filter((c) => c.postId === 13 && c.count > MAX_CONNECTIONS)).toEqual(
+        [],
+      );
+      // One of the flood leaves: one more may come, on either node.
+      closeAllClients();
+      await expect.poll(openSockets).toBe(0);
+      await expect.poll(() => storedConnections(FLOODER)).toBe(0);
+      await connectFrom(nodeB.url, FLOODER);
     });
 
     it('should cap connections from one address with too_many_connections', async () => {

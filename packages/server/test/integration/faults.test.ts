@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { deadNodeBoundMs } from '../../src/index.js';
-import { closeAllClients, connectClient } from '../helpers/clients.js';
+import { closeAllClients, connectClient, connectError, newVisitorId } from '../helpers/clients.js';
 import { killAllProcesses, startServerProcess } from '../helpers/processes.js';
 import { startRedis, type RedisProcess } from '../helpers/redis.js';
 
@@ -59,6 +59,35 @@ describe('faults (no gc running)', () => {
     expect(await count()).toBe(1);
     await expect.poll(count, { timeout: BOUND_MS + SLACK_MS, interval: 100 }).toBe(0);
     expect(await redis.client.zcard('vp:{p2}:viewers')).toBe(1);
+  });
+
+  it("should stop counting a killed node's connections per address within the session TTL", async () => {
+    const env = { REDIS_URL: redis.url, ...LIVENESS, MAX_CONNECTIONS_PER_IP: '3' };
+    const [doomed, survivor] = await Promise.all([
+      startServerProcess(env),
+      startServerProcess(env),
+    ]);
+    // One client machine of its own (a loopback address), its 3 connections on the doomed node.
+    const from = { localAddress: '127.0.0.5' };
+    for (let i = 0; i < 3; i += 1) await connectClient(doomed.url, from);
+    const refusal = () =>
+      connectError(survivor.url, { auth: { visitorId: newVisitorId() }, ...from });
+    expect((await refusal()).data?.code).toBe('too_many_connections');
+
+    await doomed.crash();
+    const crashedAt = Date.now();
+    // Nobody releases them: they stop counting when the dead node's entry expires.
+    await expect
+      .poll(
+        async () => {
+          const client = await connectClient(survivor.url, from).catch(() => undefined);
+          client?.close();
+          return client !== undefined;
+        },
+        { timeout: 750 + SLACK_MS, interval: 100 },
+      )
+      .toBe(true);
+    expect(Date.now() - crashedAt).toBeLessThanOrEqual(750 + SLACK_MS);
   });
 
   it('should take the viewers of a node stopped with SIGTERM out at once', async () => {
