@@ -2,6 +2,16 @@
 export interface LifecycleTarget {
   addEventListener(type: string, listener: (event: Event) => void): void;
   removeEventListener(type: string, listener: (event: Event) => void): void;
+  /** The page's document: whether it is prerendered. */
+  readonly document?: LifecycleDocument;
+}
+
+/** The part of `document` the page lifecycle needs. */
+export interface LifecycleDocument {
+  /** True while the page is prerendered (Speculation Rules) and not shown yet. */
+  readonly prerendering?: boolean;
+  addEventListener(type: string, listener: (event: Event) => void): void;
+  removeEventListener(type: string, listener: (event: Event) => void): void;
 }
 
 export interface LifecycleHandlers {
@@ -11,27 +21,39 @@ export interface LifecycleHandlers {
   restore(): void;
   /** `storage`: another tab of this browser wrote `key`. */
   storage(key: string | null, value: string | null): void;
+  /** `prerenderingchange`: the prerendered page is shown. */
+  view(): void;
 }
+
+const WINDOW_EVENTS = ['pagehide', 'pageshow', 'storage'];
+const DOCUMENT_EVENTS = ['prerenderingchange'];
 
 /**
  * Listens to the page events the SDK acts on, and returns a function that stops listening.
  *
  * `visibilitychange` is deliberately not among them: a hidden tab stays counted for as long as it
  * is open. Liveness is the server's business (its pings over the socket), never a timer of this
- * page, so throttled timers in background tabs cannot make a reader flap in and out.
+ * page, so throttled timers in background tabs cannot make a reader flap in and out. A
+ * prerendered page, though, is not counted before it is shown.
  */
 export function watchPageLifecycle(
   target: LifecycleTarget,
   handlers: LifecycleHandlers,
 ): () => void {
-  const types = ['pagehide', 'pageshow', 'storage'];
   const listener = (event: Event) => {
     const { persisted } = event as PageTransitionEvent;
     if (event.type === 'pagehide') handlers.hide(persisted === true);
     else if (event.type === 'pageshow') {
       if (persisted === true) handlers.restore();
-    } else handlers.storage((event as StorageEvent).key, (event as StorageEvent).newValue);
+    } else if (event.type === 'storage') {
+      handlers.storage((event as StorageEvent).key, (event as StorageEvent).newValue);
+    } else handlers.view();
   };
-  types.forEach((type) => target.addEventListener(type, listener));
-  return () => types.forEach((type) => target.removeEventListener(type, listener));
+  const { document } = target;
+  const each = (method: 'addEventListener' | 'removeEventListener') => {
+    WINDOW_EVENTS.forEach((type) => target[method](type, listener));
+    DOCUMENT_EVENTS.forEach((type) => document?.[method](type, listener));
+  };
+  each('addEventListener');
+  return () => each('removeEventListener');
 }

@@ -94,6 +94,8 @@ export function createPresenceClientWith(
   let closed = false;
   /** In the back-forward cache: no socket and no reconnection until the page is shown again. */
   let suspended = false;
+  /** Prerendered (Speculation Rules) and not shown yet: nobody reads it, so nothing connects. */
+  let prerendering = false;
   let flushQueued = false;
   let reconnectAttempts = 0;
 
@@ -189,7 +191,7 @@ export function createPresenceClientWith(
   // ------------------------------------------------------------------ the socket
 
   function openSocket(): void {
-    if (socket || closed || suspended || !url || !subscriptions.size) return;
+    if (socket || closed || suspended || prerendering || !url || !subscriptions.size) return;
     visitorId ??= loadVisitorId(env.storage, settings.storageKey, env.getRandomValues);
     const created = (socket = env.connect(url, {
       path: settings.path,
@@ -268,6 +270,12 @@ export function createPresenceClientWith(
 
   // ------------------------------------------------------------------ the page
 
+  /** The page may be prerendered, or shown now. */
+  const view = guard(() => {
+    prerendering = env.page?.document?.prerendering === true;
+    scheduleFlush();
+  });
+
   const unwatchPage =
     env.page &&
     watchPageLifecycle(env.page, {
@@ -294,6 +302,7 @@ export function createPresenceClientWith(
           scheduleFlush();
         }
       }),
+      view,
     });
 
   // ------------------------------------------------------------------ the API
@@ -364,6 +373,7 @@ export function createPresenceClientWith(
   }
 
   configure(initial);
+  view();
 
   return {
     configure,

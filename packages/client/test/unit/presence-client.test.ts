@@ -284,6 +284,21 @@ describe('presence client', () => {
     expect(socket().take()).toEqual([]);
   });
 
+  it('should not connect while the page is prerendered, and join once it is shown', async () => {
+    env.page.document.prerendering = true;
+    client = createPresenceClientWith({ url: URL, logger }, env);
+    const { last } = record(1);
+    await settle();
+    expect(env.sockets).toEqual([]);
+    expect(last()).toMatchObject({ status: 'connecting', count: 0 });
+    env.page.document.prerendering = false;
+    env.page.document.dispatchEvent(new Event('prerenderingchange'));
+    await settle();
+    socket().accept();
+    await settle();
+    expect(socket().take()).toEqual([[Events.Join, { postId: 1 }]]);
+  });
+
   it('should come back by itself when the server disconnects the socket on purpose', async () => {
     record(1);
     await settle();

@@ -85,9 +85,14 @@ export class FakeSocket implements PresenceSocket {
   }
 }
 
+/** `document`: whether the page is prerendered; the test changes it. */
+export interface FakeDocument extends EventTarget {
+  prerendering: boolean;
+}
+
 export interface FakeEnvironment extends ClientEnvironment {
   sockets: FakeSocket[];
-  page: EventTarget;
+  page: EventTarget & { document: FakeDocument };
   storageData: Map<string, string>;
   timers: Array<{ callback: () => void; ms: number }>;
   /** Requests of the tokens route the test has not answered yet. */
@@ -109,7 +114,9 @@ export function fakeEnvironment(): FakeEnvironment {
   const storageData = new Map<string, string>();
   const env: FakeEnvironment = {
     sockets: [],
-    page: new EventTarget(),
+    page: Object.assign(new EventTarget(), {
+      document: Object.assign(new EventTarget(), { prerendering: false }),
+    }),
     storageData,
     storage: {
       getItem: (key) => storageData.get(key) ?? null,
