@@ -80,6 +80,16 @@ export interface PresenceClientOptions {
    */
   leaveOnPageHide?: boolean;
   /**
+   * How long a hidden tab (another tab in front, the window minimized) is still counted as
+   * viewing its posts. After that it leaves them and only watches them, so its widgets keep
+   * their counts; shown again, it joins them again at once. A visitor whose tabs on a post have
+   * all been hidden that long is no longer among its readers; coming back within the server's
+   * view window is no new view. Applies from the next time the tab is hidden. 0: never stop
+   * counting a hidden tab.
+   * @default 300_000 (5 minutes)
+   */
+  hiddenTimeoutMs?: number;
+  /**
    * Where refusals (one warning each) and errors thrown by subscriber callbacks are reported.
    * @default console
    */
@@ -103,4 +113,5 @@ export const DEFAULT_CLIENT_OPTIONS: Readonly<ConnectionOptions> = Object.freeze
   // Page
   storageKey: 'vipPresence.visitorId',
   leaveOnPageHide: true,
+  hiddenTimeoutMs: 300_000,
 });

@@ -2,12 +2,13 @@
 export interface LifecycleTarget {
   addEventListener(type: string, listener: (event: Event) => void): void;
   removeEventListener(type: string, listener: (event: Event) => void): void;
-  /** The page's document: whether it is prerendered. */
+  /** The page's document: whether it is shown, or prerendered. */
   readonly document?: LifecycleDocument;
 }
 
 /** The part of `document` the page lifecycle needs. */
 export interface LifecycleDocument {
+  readonly visibilityState: string;
   /** True while the page is prerendered (Speculation Rules) and not shown yet. */
   readonly prerendering?: boolean;
   addEventListener(type: string, listener: (event: Event) => void): void;
@@ -21,20 +22,19 @@ export interface LifecycleHandlers {
   restore(): void;
   /** `storage`: another tab of this browser wrote `key`. */
   storage(key: string | null, value: string | null): void;
-  /** `prerenderingchange`: the prerendered page is shown. */
+  /** `visibilitychange` or `prerenderingchange`: the page was shown, or hidden. */
   view(): void;
 }
 
 const WINDOW_EVENTS = ['pagehide', 'pageshow', 'storage'];
-const DOCUMENT_EVENTS = ['prerenderingchange'];
+const DOCUMENT_EVENTS = ['visibilitychange', 'prerenderingchange'];
 
 /**
  * Listens to the page events the SDK acts on, and returns a function that stops listening.
  *
- * `visibilitychange` is deliberately not among them: a hidden tab stays counted for as long as it
- * is open. Liveness is the server's business (its pings over the socket), never a timer of this
- * page, so throttled timers in background tabs cannot make a reader flap in and out. A
- * prerendered page, though, is not counted before it is shown.
+ * Liveness itself is the server's business (its pings over the socket), never a timer of this
+ * page; but whether the page is shown is the page's: a prerendered page is not counted before it
+ * is shown, and a tab hidden too long stops being counted (see `hiddenTimeoutMs`).
  */
 export function watchPageLifecycle(
   target: LifecycleTarget,

@@ -96,6 +96,8 @@ export function createPresenceClientWith(
   let suspended = false;
   /** Prerendered (Speculation Rules) and not shown yet: nobody reads it, so nothing connects. */
   let prerendering = false;
+  /** Counts the page's visibility changes: a hidden timer is stale once another came. */
+  let shownOrHidden = 0;
   let flushQueued = false;
   let reconnectAttempts = 0;
 
@@ -270,9 +272,24 @@ export function createPresenceClientWith(
 
   // ------------------------------------------------------------------ the page
 
-  /** The page may be prerendered, or shown now. */
+  /**
+   * The page was shown or hidden (or is prerendered). Shown: counted again at once. Hidden: still
+   * counted for `hiddenTimeoutMs`, then only watching. A browser may run that timer late in a
+   * hidden tab: that only delays the leave.
+   */
   const view = guard(() => {
-    prerendering = env.page?.document?.prerendering === true;
+    const doc = env.page?.document;
+    const hidden = doc?.visibilityState === 'hidden';
+    const change = ++shownOrHidden;
+    prerendering = doc?.prerendering === true;
+    if (!hidden) core.setAway(false);
+    else if (settings.hiddenTimeoutMs > 0) {
+      later(settings.hiddenTimeoutMs, () => {
+        if (change !== shownOrHidden) return;
+        core.setAway(true);
+        scheduleFlush();
+      });
+    }
     scheduleFlush();
   });
 

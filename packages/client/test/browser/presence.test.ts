@@ -151,22 +151,4 @@ describe('the SDK in Chromium against a real server', () => {
     await waitForState(reader, '21', { status: 'live', count: 1, others: 0 });
     expect(await storedCount(server, 22)).toBe(0);
   });
-
-  it('should keep counting a tab that is hidden', async () => {
-    const hidden = await open(await visitor(), { view: 31 });
-    const other = await open(await visitor(), { view: 31 });
-    await waitForState(other, '31', { status: 'live', count: 2 });
-    await waitForState(hidden, '31', { status: 'live', count: 2 });
-    await hidden.page.evaluate(() => {
-      Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true });
-      Object.defineProperty(document, 'hidden', { value: true, configurable: true });
-      document.dispatchEvent(new Event('visibilitychange'));
-    });
-    // Another reader arrives and leaves: the hidden tab still follows, and is still counted.
-    const passing = await open(await visitor(), { view: 31 });
-    await waitForState(hidden, '31', { count: 3 });
-    await passing.page.close();
-    await waitForState(hidden, '31', { status: 'live', count: 2, others: 1 });
-    expect((await history(other, '31')).map((state) => state.count)).not.toContain(1);
-  });
 });

@@ -5,6 +5,7 @@ import type { PresenceState } from '../../src/types.js';
 import {
   fakeEnvironment,
   pageEvent,
+  setVisibility,
   settle,
   type FakeEnvironment,
   type FakeSocket,
@@ -272,16 +273,70 @@ describe('presence client', () => {
     expect(last()?.status).toBe('live');
   });
 
-  it('should ignore the tab being hidden: a hidden tab stays counted', async () => {
-    record(1);
+  /** A page counted on post 1, its join answered. */
+  async function counted() {
+    const recorded = record(1);
     await settle();
     socket().accept();
     await settle();
     socket().answerAll(serve);
-    env.page.dispatchEvent(new Event('visibilitychange'));
     await settle();
-    expect(socket().disconnectCalls).toBe(0);
+    return recorded;
+  }
+
+  it('should keep a hidden tab counted for hiddenTimeoutMs, then leave and only watch', async () => {
+    const { last } = await counted();
+    setVisibility(env, 'hidden');
+    await settle();
     expect(socket().take()).toEqual([]);
+    expect(env.timers.map(({ ms }) => ms)).toEqual([300_000]);
+    env.runTimers();
+    await settle();
+    expect(socket().take()).toEqual([
+      [Events.Leave, { postId: 1 }],
+      [Events.Watch, { postIds: [1] }],
+    ]);
+    socket().answerAll(serve);
+    await settle();
+    // The widget still shows the post's count, without this visitor among it.
+    expect(last()).toMatchObject({ status: 'live', count: 2, self: false, views: 10 });
+  });
+
+  it('should join again at once when a tab hidden too long is shown', async () => {
+    await counted();
+    setVisibility(env, 'hidden');
+    env.runTimers();
+    await settle();
+    socket().answerAll(serve);
+    setVisibility(env, 'visible');
+    await settle();
+    expect(socket().take()).toEqual([[Events.Join, { postId: 1 }]]);
+    expect(env.timers).toEqual([]);
+  });
+
+  it('should stay counted when the tab is shown again before hiddenTimeoutMs', async () => {
+    await counted();
+    setVisibility(env, 'hidden');
+    setVisibility(env, 'visible');
+    env.runTimers(); // the browser runs the stale timer late
+    await settle();
+    expect(socket().take()).toEqual([]);
+  });
+
+  it('should never stop counting a hidden tab with hiddenTimeoutMs 0', async () => {
+    client.configure({ hiddenTimeoutMs: 0 });
+    await counted();
+    setVisibility(env, 'hidden');
+    await settle();
+    expect(env.timers).toEqual([]);
+    expect(socket().take()).toEqual([]);
+  });
+
+  it('should start the hidden time at once for a tab opened in the background', async () => {
+    env.page.document.visibilityState = 'hidden';
+    client = createPresenceClientWith({ url: URL, logger, hiddenTimeoutMs: 60_000 }, env);
+    await counted();
+    expect(env.timers.map(({ ms }) => ms)).toEqual([60_000]);
   });
 
   it('should not connect while the page is prerendered, and join once it is shown', async () => {

@@ -85,8 +85,9 @@ export class FakeSocket implements PresenceSocket {
   }
 }
 
-/** `document`: whether the page is prerendered; the test changes it. */
+/** `document`: whether the page is shown, or prerendered; the test changes it. */
 export interface FakeDocument extends EventTarget {
+  visibilityState: 'visible' | 'hidden';
   prerendering: boolean;
 }
 
@@ -115,7 +116,10 @@ export function fakeEnvironment(): FakeEnvironment {
   const env: FakeEnvironment = {
     sockets: [],
     page: Object.assign(new EventTarget(), {
-      document: Object.assign(new EventTarget(), { prerendering: false }),
+      document: Object.assign(new EventTarget(), {
+        visibilityState: 'visible' as const,
+        prerendering: false,
+      }),
     }),
     storageData,
     storage: {
@@ -155,4 +159,10 @@ export const settle = () => new Promise<void>((resolve) => setTimeout(resolve, 0
 
 export function pageEvent(type: string, fields: Record<string, unknown>): Event {
   return Object.assign(new Event(type), fields);
+}
+
+/** The page is shown or hidden, as the browser tells it: `visibilitychange` on the document. */
+export function setVisibility(env: FakeEnvironment, visibilityState: 'visible' | 'hidden'): void {
+  env.page.document.visibilityState = visibilityState;
+  env.page.document.dispatchEvent(new Event('visibilitychange'));
 }
