@@ -28,6 +28,7 @@ function vip_presence_uninstall_site() {
 		'vip_presence_auto_insert',
 		'vip_presence_post_types',
 		'vip_presence_hide_below',
+		'vip_presence_hidden_tabs_minutes',
 	);
 	foreach ( $options as $option ) {
 		delete_option( $option );

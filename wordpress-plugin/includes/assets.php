@@ -2,7 +2,7 @@
 /**
  * Scripts built by @wordpress/scripts (build/*.js with their generated *.asset.php) and the settings
  * printed before them: `window.vipPresenceSettings = { url, site, tokens: { "<postId>": "<token>" },
- * tokensUrl }`. `site` is the site key (site-key.php), which the SDK sends as `auth.site` in its
+ * hiddenTimeoutMs, tokensUrl }`. `site` is the site key (site-key.php), which the SDK sends as `auth.site` in its
  * handshake; it is left out when the key is '' (the server's default site, v1 tokens).
  *
  * Handles:
@@ -96,9 +96,10 @@ function vip_presence_page_post_ids( $post_id = 0 ) {
  *
  * @since 0.1.0
  * @since 0.2.0 `site`: the site key, unless it is '' (the server's default site).
+ * @since 0.2.0 `hiddenTimeoutMs`: the background tabs setting, in milliseconds (0: never).
  *
  * @param int[] $post_ids Posts whose tokens to include (none for pages that only watch).
- * @return array{url: string, site?: string, tokens: object} Settings.
+ * @return array{url: string, site?: string, tokens: object, hiddenTimeoutMs: int} Settings.
  */
 function vip_presence_get_client_settings( array $post_ids ) {
 	$tokens = array();
@@ -114,6 +115,8 @@ function vip_presence_get_client_settings( array $post_ids ) {
 		$settings['site'] = $site; // The SDK's auth.site: the v2 tokens above are good only on a socket of this site.
 	}
 	$settings['tokens'] = (object) $tokens;
+	// Readers whose tabs on a post are all hidden this long stop counting (0: never); the SDK's option.
+	$settings['hiddenTimeoutMs'] = vip_presence_get_hidden_timeout_ms();
 	return $settings;
 }
 

@@ -7,7 +7,8 @@
  * tied to no account), which the browser sends to the presence server while it shows a widget. The
  * server keeps that id per post while the reader views it and for the view window after (30 minutes
  * by default: a reader back within it is no new view), and counts per post. It uses the reader's IP
- * address only to limit connections per address, and stores it nowhere.
+ * address only to limit connections and readers per address; it keeps a one-way digest of it (never
+ * the address) only while the reader is connected.
  *
  * @package vip-presence
  * @since 0.1.0
@@ -27,8 +28,8 @@ if ( ! defined( 'ABSPATH' ) ) {
 function vip_presence_get_privacy_policy_content() {
 	$paragraphs = array(
 		__( 'When you read a post, this site may show how many people are viewing it right now. To count you once however many tabs you open, your browser keeps a random visitor id in its local storage (not a cookie). The id is not tied to your account or to anything else the site knows about you.', 'vip-presence' ),
-		__( 'While you view a post, your browser sends that id and the post to our presence server. The server keeps the id with the post while you view it and for up to 30 minutes after, so that coming back is not counted as a new view, and it keeps the number of views and viewers of each post. It shares only these numbers, never visitor ids.', 'vip-presence' ),
-		__( 'The presence server uses your IP address to limit the number of connections from one address. It does not store it.', 'vip-presence' ),
+		__( 'While you view a post, your browser sends that id and the post to our presence server. The server keeps the id with the post while you view it and for up to 30 minutes after, so that coming back is not counted as a new view, and it keeps the number of views and viewers of each post, and the most viewers it had at once. It shares only these numbers, never visitor ids.', 'vip-presence' ),
+		__( 'The presence server uses your IP address to limit the number of connections, and of readers of one post, from one address. It does not store the address: only a one-way digest of it, while you are connected.', 'vip-presence' ),
 	);
 	$html = '';
 	foreach ( $paragraphs as $paragraph ) {

@@ -264,6 +264,24 @@ function vip_presence_render_hide_below_field() {
 }
 
 /**
+ * Prints the background tabs field: after how many minutes hidden tabs stop counting.
+ *
+ * @since 0.2.0
+ */
+function vip_presence_render_hidden_tabs_field() {
+	printf(
+		'<input type="number" min="0" max="%1$d" step="1" id="vip_presence_hidden_tabs_minutes" name="vip_presence_hidden_tabs_minutes" value="%2$s" class="small-text" aria-describedby="vip-presence-hidden-tabs-description" /> %3$s',
+		(int) vip_presence_max_hidden_tabs_minutes(),
+		esc_attr( (string) vip_presence_get_hidden_tabs_minutes() ),
+		esc_html__( 'minutes', 'vip-presence' )
+	);
+	printf(
+		'<p class="description" id="vip-presence-hidden-tabs-description">%s</p>',
+		esc_html__( 'A reader whose tabs showing the post have all been in the background (another tab in front, the window minimized) for this long stops counting, and counts again when a tab is shown; it is no new view. 0 keeps counting them for as long as the post is open.', 'vip-presence' )
+	);
+}
+
+/**
  * Adds the sections and fields of the settings screen.
  *
  * @since 0.1.0
@@ -326,6 +344,14 @@ function vip_presence_add_settings_fields() {
 		'vip-presence',
 		'vip_presence_display',
 		array( 'label_for' => 'vip_presence_hide_below' )
+	);
+	add_settings_field(
+		'vip_presence_hidden_tabs_minutes',
+		__( 'Stop counting background tabs after', 'vip-presence' ),
+		'vip_presence_render_hidden_tabs_field',
+		'vip-presence',
+		'vip_presence_display',
+		array( 'label_for' => 'vip_presence_hidden_tabs_minutes' )
 	);
 }
 add_action( 'admin_init', 'vip_presence_add_settings_fields' );

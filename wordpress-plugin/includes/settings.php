@@ -21,12 +21,24 @@ if ( ! defined( 'ABSPATH' ) ) {
  */
 function vip_presence_get_setting_defaults() {
 	return array(
-		'vip_presence_server_url'  => '',
-		'vip_presence_secret'      => '',
-		'vip_presence_auto_insert' => 'after',
-		'vip_presence_post_types'  => array( 'post' ),
-		'vip_presence_hide_below'  => 0,
+		'vip_presence_server_url'          => '',
+		'vip_presence_secret'              => '',
+		'vip_presence_auto_insert'         => 'after',
+		'vip_presence_post_types'          => array( 'post' ),
+		'vip_presence_hide_below'          => 0,
+		'vip_presence_hidden_tabs_minutes' => 5,
 	);
+}
+
+/**
+ * Returns the most minutes the background tabs setting takes (a day).
+ *
+ * @since 0.2.0
+ *
+ * @return int Minutes.
+ */
+function vip_presence_max_hidden_tabs_minutes() {
+	return 1440;
 }
 
 /**
@@ -226,6 +238,33 @@ function vip_presence_get_post_types() {
 function vip_presence_get_hide_below() {
 	$value = get_option( 'vip_presence_hide_below', 0 );
 	return is_numeric( $value ) ? max( 0, (int) $value ) : 0;
+}
+
+/**
+ * Returns after how many minutes a reader whose tabs showing a post have all been hidden (in the
+ * background, minimized, another app in front) stops counting, until a tab is shown again.
+ *
+ * @since 0.2.0
+ *
+ * @return int Minutes, 0 to 1440; 0 never stops counting hidden tabs.
+ */
+function vip_presence_get_hidden_tabs_minutes() {
+	$value = get_option( 'vip_presence_hidden_tabs_minutes', 5 );
+	if ( ! is_numeric( $value ) ) {
+		return 5;
+	}
+	return max( 0, min( vip_presence_max_hidden_tabs_minutes(), (int) $value ) );
+}
+
+/**
+ * Returns the background tabs setting as the SDK takes it (`hiddenTimeoutMs`).
+ *
+ * @since 0.2.0
+ *
+ * @return int Milliseconds; 0 never stops counting hidden tabs.
+ */
+function vip_presence_get_hidden_timeout_ms() {
+	return vip_presence_get_hidden_tabs_minutes() * MINUTE_IN_SECONDS * 1000;
 }
 
 /**
@@ -435,6 +474,36 @@ function vip_presence_sanitize_hide_below( $value ) {
 }
 
 /**
+ * Sanitizes the background tabs setting: whole minutes, 0 to 1440. A bad value keeps the previous one.
+ *
+ * @since 0.2.0
+ *
+ * @param mixed $value Submitted value.
+ * @return int The value to store.
+ */
+function vip_presence_sanitize_hidden_tabs_minutes( $value ) {
+	if ( null === $value ) {
+		return vip_presence_get_hidden_tabs_minutes();
+	}
+	if ( is_string( $value ) && preg_match( '/^[0-9]{1,4}$/', trim( $value ) ) ) {
+		$value = (int) trim( $value );
+	}
+	if ( is_int( $value ) && $value >= 0 && $value <= vip_presence_max_hidden_tabs_minutes() ) {
+		return $value;
+	}
+	vip_presence_add_settings_error(
+		'vip_presence_hidden_tabs_minutes',
+		'vip_presence_invalid_hidden_tabs_minutes',
+		sprintf(
+			/* translators: %d: the most minutes the setting takes */
+			__( '"Stop counting background tabs after" must be a whole number of minutes, from 0 to %d. The previous value was kept.', 'vip-presence' ),
+			vip_presence_max_hidden_tabs_minutes()
+		)
+	);
+	return vip_presence_get_hidden_tabs_minutes();
+}
+
+/**
  * Registers the options with the Settings API (and the REST API, except the secret).
  *
  * @since 0.1.0
@@ -500,6 +569,22 @@ function vip_presence_register_settings() {
 			'default'           => $defaults['vip_presence_hide_below'],
 			'show_in_rest'      => array(
 				'schema' => array( 'minimum' => 0 ),
+			),
+		)
+	);
+	register_setting(
+		'vip_presence',
+		'vip_presence_hidden_tabs_minutes',
+		array(
+			'type'              => 'integer',
+			'description'       => __( 'Minutes after which a reader whose tabs showing the post are all hidden stops counting, until a tab is shown again. 0 never stops counting them.', 'vip-presence' ),
+			'sanitize_callback' => 'vip_presence_sanitize_hidden_tabs_minutes',
+			'default'           => $defaults['vip_presence_hidden_tabs_minutes'],
+			'show_in_rest'      => array(
+				'schema' => array(
+					'minimum' => 0,
+					'maximum' => vip_presence_max_hidden_tabs_minutes(),
+				),
 			),
 		)
 	);

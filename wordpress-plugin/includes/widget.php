@@ -92,9 +92,11 @@ function vip_presence_widget_markup( $post_id, $hide_below = 0, $counted = true 
 }
 
 /**
- * Tells whether a widget of this post counts the visitor as a viewer: only on the single view of it.
+ * Tells whether a widget of this post counts the visitor as a viewer: only on the single view of it,
+ * and never for a bot (see vip_presence_is_bot()).
  *
  * @since 0.1.0
+ * @since 0.2.0 Never for a bot.
  *
  * @param int $post_id Post id.
  * @return bool
@@ -104,13 +106,15 @@ function vip_presence_counts_viewer( $post_id ) {
 
 	/**
 	 * Filters whether the widget of a post counts the visitor as viewing it (true) or only watches.
+	 * A bot (the vip_presence_is_bot filter) only watches, whatever this says.
 	 *
 	 * @since 0.1.0
 	 *
 	 * @param bool $counted Default: true on the single view of the post, false elsewhere.
 	 * @param int  $post_id Post id.
 	 */
-	return (bool) apply_filters( 'vip_presence_count_viewer', $counted, $post_id );
+	$counted = (bool) apply_filters( 'vip_presence_count_viewer', $counted, $post_id );
+	return $counted && ! vip_presence_is_bot();
 }
 
 /**

@@ -81,6 +81,7 @@ abstract class VIP_Presence_Test_Case extends TestCase {
 		}
 		$GLOBALS['wp_settings_errors'] = array();
 		$GLOBALS['wp_scripts']         = null; // wp_scripts() makes a new one, with core's scripts.
+		$GLOBALS['wp_styles']          = null; // wp_styles() too.
 		$GLOBALS['current_screen']     = null;
 		wp_set_current_user( 0 );
 		self::presence_server()->reset();

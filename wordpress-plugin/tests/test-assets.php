@@ -21,7 +21,7 @@ class VIP_Presence_Assets_Test extends VIP_Presence_Test_Case {
 
 		$script = vip_presence_client_settings_script( $settings );
 		$this->assertSame(
-			'window.vipPresenceSettings = {"url":"https://presence.example.com","site":"' . $site . '","tokens":{"42":"' . $token . '"}};',
+			'window.vipPresenceSettings = {"url":"https://presence.example.com","site":"' . $site . '","tokens":{"42":"' . $token . '"},"hiddenTimeoutMs":300000};',
 			$script
 		);
 	}
@@ -29,7 +29,7 @@ class VIP_Presence_Assets_Test extends VIP_Presence_Test_Case {
 	public function test_prints_an_empty_token_object_for_pages_that_only_watch() {
 		$this->configure();
 		$this->assertSame(
-			'window.vipPresenceSettings = {"url":"https://presence.example.com","site":"' . vip_presence_get_site_key() . '","tokens":{}};',
+			'window.vipPresenceSettings = {"url":"https://presence.example.com","site":"' . vip_presence_get_site_key() . '","tokens":{},"hiddenTimeoutMs":300000};',
 			vip_presence_client_settings_script( vip_presence_get_client_settings( array() ) )
 		);
 	}
@@ -40,6 +40,15 @@ class VIP_Presence_Assets_Test extends VIP_Presence_Test_Case {
 		$settings = vip_presence_get_client_settings( array( 42 ) );
 		$this->assertArrayNotHasKey( 'site', $settings );
 		$this->assertStringStartsWith( 'v1.42.', $settings['tokens']->{'42'} );
+	}
+
+	public function test_prints_the_background_tabs_setting_for_the_sdk_in_milliseconds() {
+		$this->configure();
+		$this->assertSame( 5 * 60 * 1000, vip_presence_get_client_settings( array() )['hiddenTimeoutMs'], 'five minutes by default' );
+		update_option( 'vip_presence_hidden_tabs_minutes', 30 );
+		$this->assertSame( 30 * 60 * 1000, vip_presence_get_client_settings( array( 42 ) )['hiddenTimeoutMs'] );
+		update_option( 'vip_presence_hidden_tabs_minutes', 0 );
+		$this->assertSame( 0, vip_presence_get_client_settings( array() )['hiddenTimeoutMs'], '0: never' );
 	}
 
 	public function test_keeps_markup_out_of_the_inline_script() {

@@ -45,8 +45,9 @@ class VIP_Presence_Privacy_Test extends VIP_Presence_Test_Case {
 		$this->assertStringContainsString( 'random visitor id in its local storage (not a cookie)', $text );
 		$this->assertStringContainsString( 'not tied to your account', $text );
 		$this->assertStringContainsString( 'number of views and viewers of each post', $text );
-		$this->assertStringContainsString( 'uses your IP address to limit the number of connections', $text );
-		$this->assertStringContainsString( 'It does not store it.', $text );
+		$this->assertStringContainsString( 'the most viewers it had at once', $text );
+		$this->assertStringContainsString( 'uses your IP address to limit the number of connections, and of readers of one post', $text );
+		$this->assertStringContainsString( 'It does not store the address: only a one-way digest of it, while you are connected.', $text );
 	}
 
 	public function test_the_suggested_text_is_translatable() {

@@ -43,6 +43,7 @@ class VIP_Presence_Settings_Api_Test extends VIP_Presence_Test_Case {
 		$this->assertSame( 'after', $data['vip_presence_auto_insert'] );
 		$this->assertSame( array( 'post' ), $data['vip_presence_post_types'] );
 		$this->assertSame( 0, $data['vip_presence_hide_below'] );
+		$this->assertSame( 5, $data['vip_presence_hidden_tabs_minutes'] );
 		$this->assertArrayNotHasKey( 'vip_presence_secret', $data );
 		$this->assertStringNotContainsString( self::SECRET, (string) wp_json_encode( $data ) );
 	}
@@ -52,11 +53,16 @@ class VIP_Presence_Settings_Api_Test extends VIP_Presence_Test_Case {
 		$saved = $this->settings_request(
 			'POST',
 			array(
-				'vip_presence_auto_insert' => 'before',
-				'vip_presence_hide_below'  => 3,
+				'vip_presence_auto_insert'         => 'before',
+				'vip_presence_hide_below'          => 3,
+				'vip_presence_hidden_tabs_minutes' => 15,
 			)
 		);
 		$this->assertSame( 200, $saved->get_status() );
+		$this->assertSame( 15, (int) get_option( 'vip_presence_hidden_tabs_minutes' ) );
+		$this->assertSame( 400, $this->settings_request( 'POST', array( 'vip_presence_hidden_tabs_minutes' => 1441 ) )->get_status() );
+		$this->assertSame( 400, $this->settings_request( 'POST', array( 'vip_presence_hidden_tabs_minutes' => -1 ) )->get_status() );
+		$this->assertSame( 15, (int) get_option( 'vip_presence_hidden_tabs_minutes' ) );
 		$this->assertSame( 'before', get_option( 'vip_presence_auto_insert' ) );
 		$this->assertSame( 3, (int) get_option( 'vip_presence_hide_below' ) );
 

@@ -93,6 +93,11 @@ class VIP_Presence_Settings_Page_Test extends VIP_Presence_Test_Case {
 		$this->assertStringNotContainsString( 'value="attachment"', $types );
 		$this->assertStringContainsString( '<input type="hidden" name="vip_presence_post_types[]" value="" />', $types );
 		$this->assertStringContainsString( 'value="3"', $this->render( 'vip_presence_render_hide_below_field' ) );
+		update_option( 'vip_presence_hidden_tabs_minutes', 12 );
+		$field = $this->first_element( $this->render( 'vip_presence_render_hidden_tabs_field' ) );
+		$this->assertSame( 'vip_presence_hidden_tabs_minutes', $field->getAttribute( 'name' ) );
+		$this->assertSame( '12', $field->getAttribute( 'value' ) );
+		$this->assertSame( '1440', $field->getAttribute( 'max' ) );
 	}
 
 	public function test_shows_a_calm_status_while_unconfigured() {
@@ -126,7 +131,7 @@ class VIP_Presence_Settings_Page_Test extends VIP_Presence_Test_Case {
 			$fields[ $input->getAttribute( 'name' ) ] = $input->getAttribute( 'value' );
 		}
 		$this->assertSame( 'vip_presence', $fields['option_page'] );
-		foreach ( array( 'vip_presence_server_url', 'vip_presence_secret[value]', 'vip_presence_auto_insert', 'vip_presence_post_types[]', 'vip_presence_hide_below' ) as $name ) {
+		foreach ( array( 'vip_presence_server_url', 'vip_presence_secret[value]', 'vip_presence_auto_insert', 'vip_presence_post_types[]', 'vip_presence_hide_below', 'vip_presence_hidden_tabs_minutes' ) as $name ) {
 			$this->assertArrayHasKey( $name, $fields );
 		}
 		$this->assertSame( 1, wp_verify_nonce( $fields['_wpnonce'], 'vip_presence-options' ), 'options.php accepts the nonce' );

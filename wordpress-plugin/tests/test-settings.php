@@ -192,12 +192,55 @@ class VIP_Presence_Settings_Test extends VIP_Presence_Test_Case {
 		$this->assertSame( 'vip_presence_hide_below', $this->settings_errors()[0]['setting'] );
 	}
 
+	public function test_accepts_whole_minutes_from_zero_to_a_day_for_background_tabs() {
+		$this->assertSame( 0, vip_presence_sanitize_hidden_tabs_minutes( '0' ) );
+		$this->assertSame( 10, vip_presence_sanitize_hidden_tabs_minutes( ' 10 ' ) );
+		$this->assertSame( 1440, vip_presence_sanitize_hidden_tabs_minutes( 1440 ) );
+		$this->assertSame( array(), $this->settings_errors() );
+	}
+
+	/**
+	 * @return array<string, array{0: mixed}>
+	 */
+	public function refused_hidden_tabs_values() {
+		return array(
+			'empty'        => array( '' ),
+			'negative'     => array( '-1' ),
+			'negative int' => array( -5 ),
+			'fraction'     => array( '2.5' ),
+			'word'         => array( 'five' ),
+			'over a day'   => array( '1441' ),
+			'array'        => array( array( 5 ) ),
+		);
+	}
+
+	/**
+	 * @dataProvider refused_hidden_tabs_values
+	 *
+	 * @param mixed $input Submitted value.
+	 */
+	public function test_refuses_other_values_for_background_tabs_and_keeps_the_previous_one( $input ) {
+		update_option( 'vip_presence_hidden_tabs_minutes', 7 );
+		$this->assertSame( 7, vip_presence_sanitize_hidden_tabs_minutes( $input ) );
+		$this->assertSame( array( 'vip_presence_invalid_hidden_tabs_minutes' ), array_column( $this->settings_errors(), 'code' ) );
+		$this->assertSame( 7, get_option( 'vip_presence_hidden_tabs_minutes' ) );
+	}
+
+	public function test_reads_a_stored_background_tabs_value_within_its_bounds() {
+		$this->store_option( 'vip_presence_hidden_tabs_minutes', '99999' );
+		$this->assertSame( 1440, vip_presence_get_hidden_tabs_minutes() );
+		$this->store_option( 'vip_presence_hidden_tabs_minutes', 'not a number' );
+		$this->assertSame( 5, vip_presence_get_hidden_tabs_minutes() );
+	}
+
 	public function test_has_calm_defaults_when_nothing_is_saved() {
 		$this->assertSame( '', vip_presence_get_server_url() );
 		$this->assertFalse( vip_presence_is_configured() );
 		$this->assertSame( '', vip_presence_get_secret() );
 		$this->assertSame( 'after', vip_presence_get_auto_insert() );
 		$this->assertSame( array( 'post' ), vip_presence_get_post_types() );
+		$this->assertSame( 5, vip_presence_get_hidden_tabs_minutes(), 'five minutes' );
+		$this->assertSame( 300000, vip_presence_get_hidden_timeout_ms() );
 		$this->assertSame( 0, vip_presence_get_hide_below() );
 	}
 

@@ -65,11 +65,12 @@ class VIP_Presence_Uninstall_Test extends VIP_Presence_Test_Case {
 					update_option( 'vip_presence_auto_insert', 'before' );
 					update_option( 'vip_presence_post_types', array( 'post', 'page' ) );
 					update_option( 'vip_presence_hide_below', 3 );
+					update_option( 'vip_presence_hidden_tabs_minutes', 10 );
 					self::presence_server()->answer( 200, '{"posts":[]}' );
 					self::presence_server()->answer( 200, '{"counts":{"1":2}}' );
 					vip_presence_get_top_posts( 10 );
 					vip_presence_get_live_counts( array( 1 ) );
-					$this->assertCount( 9, $this->plugin_rows(), 'five options, two transients and their timeouts' );
+					$this->assertCount( 10, $this->plugin_rows(), 'six options, two transients and their timeouts' );
 				}
 			);
 		}
