@@ -1,9 +1,18 @@
 <?php
 /**
- * The live "Reading now" column of the posts lists. The page watches every listed post without being
- * counted (one socket, `{ count: false }`), so no tokens are needed.
+ * The live "Reading now" column of the posts lists: readers now, filled live by the page, which watches
+ * every listed post without being counted (one socket, `{ count: false }`, so no tokens are needed),
+ * and under it the post's peak (the most readers at once) and views, from the server's read API
+ * (asked from this server for the whole list at once, cached for a few seconds):
  *
  *   <span class="vip-presence-column" data-vip-presence-post-id="42"></span>
+ *   <span class="vip-presence-column-totals">
+ *     <span class="vip-presence-column-peak" data-vip-presence-peak="9" title="Most readers at once, first on …">Peak <span class="vip-presence-column-peak-value">9</span></span>
+ *     <span class="vip-presence-column-views">120 views</span>
+ *   </span>
+ *
+ * The page raises the peak it shows when it sees more readers now. Without an answer from the server
+ * the totals are left out.
  *
  * @package vip-presence
  * @since 0.1.0
@@ -56,23 +65,84 @@ function vip_presence_add_posts_column( $columns ) {
 }
 
 /**
- * Returns the markup of a cell (filled in live by build/admin-column.js; empty without JavaScript).
+ * Returns the markup of a cell: readers now (filled in live by build/admin-column.js; empty without
+ * JavaScript), then the peak and the views when they are known.
  *
  * @since 0.1.0
+ * @since 0.2.0 The peak and the views.
  *
- * @param int $post_id Post id.
+ * @param int                                                      $post_id Post id.
+ * @param array{peak: int, peak_at: int|null, views: int}|null $totals  The post's peak, when it was
+ *                                                                          reached and its views; null
+ *                                                                          when not known.
  * @return string HTML.
  */
-function vip_presence_column_markup( $post_id ) {
+function vip_presence_column_markup( $post_id, $totals = null ) {
 	if ( ! vip_presence_is_post_id( $post_id ) ) {
 		return '';
 	}
-	return '<span ' . vip_presence_html_attributes(
+	$html = '<span ' . vip_presence_html_attributes(
 		array(
 			'class'                     => 'vip-presence-column',
 			'data-vip-presence-post-id' => (string) $post_id,
 		)
 	) . '></span>';
+	if ( ! is_array( $totals ) ) {
+		return $html;
+	}
+	$title = '';
+	if ( null !== $totals['peak_at'] ) {
+		$title = sprintf(
+			/* translators: %s: date and time */
+			__( 'Most readers at once, first on %s', 'vip-presence' ),
+			wp_date( get_option( 'date_format' ) . ' ' . get_option( 'time_format' ), $totals['peak_at'] )
+		);
+	}
+	$peak = sprintf(
+		/* translators: %s: the most people who read the post at once */
+		esc_html__( 'Peak %s', 'vip-presence' ),
+		'<span class="vip-presence-column-peak-value">' . esc_html( number_format_i18n( $totals['peak'] ) ) . '</span>'
+	);
+	$views = sprintf(
+		/* translators: %s: number of views of the post */
+		_n( '%s view', '%s views', $totals['views'], 'vip-presence' ),
+		number_format_i18n( $totals['views'] )
+	);
+	return $html
+		. '<span class="vip-presence-column-totals">'
+		. '<span ' . vip_presence_html_attributes(
+			array(
+				'class'                  => 'vip-presence-column-peak',
+				'data-vip-presence-peak' => (string) $totals['peak'],
+				'title'                  => '' === $title ? null : $title,
+			)
+		) . '>' . $peak . '</span>'
+		. '<span class="vip-presence-column-views">' . esc_html( $views ) . '</span>'
+		. '</span>';
+}
+
+/**
+ * Returns the peak and views of a post of the list, asking the server once for every post of the
+ * list (the main query of edit.php); a row rendered alone (Quick Edit) asks for its post.
+ *
+ * @since 0.2.0
+ *
+ * @param int $post_id Post id.
+ * @return array{count: int, peak: int, peak_at: int|null, views: int}|null Null when the server does not
+ *                                                                         answer.
+ */
+function vip_presence_get_column_totals( $post_id ) {
+	global $wp_query;
+	$post_ids = array();
+	if ( $wp_query instanceof WP_Query && is_array( $wp_query->posts ) && count( $wp_query->posts ) <= 100 ) {
+		$post_ids = array_map( 'intval', wp_list_pluck( $wp_query->posts, 'ID' ) );
+	}
+	if ( ! in_array( $post_id, $post_ids, true ) ) {
+		$post_ids = array( $post_id );
+	}
+	// The answer for the list is cached (a transient), so each row of the list reads the same one.
+	$stats = vip_presence_get_post_stats( $post_ids );
+	return ! is_wp_error( $stats ) && isset( $stats[ $post_id ] ) ? $stats[ $post_id ] : null;
 }
 
 /**
@@ -85,7 +155,8 @@ function vip_presence_column_markup( $post_id ) {
  */
 function vip_presence_render_posts_column( $column, $post_id ) {
 	if ( 'vip_presence' === $column ) {
-		echo vip_presence_column_markup( (int) $post_id ); // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- attributes are escaped in vip_presence_html_attributes().
+		$post_id = (int) $post_id;
+		echo vip_presence_column_markup( $post_id, vip_presence_get_column_totals( $post_id ) ); // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- escaped in vip_presence_column_markup().
 	}
 }
 
@@ -106,7 +177,10 @@ function vip_presence_enqueue_admin_column() {
 	);
 	wp_register_style( 'vip-presence-admin-column', false, array(), VIP_PRESENCE_VERSION );
 	wp_enqueue_style( 'vip-presence-admin-column' );
-	wp_add_inline_style( 'vip-presence-admin-column', '.fixed .column-vip_presence{width:7em}' );
+	wp_add_inline_style(
+		'vip-presence-admin-column',
+		'.fixed .column-vip_presence{width:8em}.vip-presence-column-totals>span{display:block;color:#646970;font-size:12px}'
+	);
 }
 
 /**

@@ -8,6 +8,7 @@
  * Handles:
  *   vip-presence-widget        build/widget.js: the client SDK (window.vipPresence) + widget hydration
  *   vip-presence-admin-column  build/admin-column.js: the SDK + the live "Reading now" column
+ *   vip-presence-dashboard-widget  build/dashboard-widget.js: the SDK + the live "Most read right now"
  *
  * Both load in the footer, deferred on WordPress 6.3+ (the array form of the last argument of
  * wp_register_script() reads as `$in_footer = true` on older versions), and only where used.
@@ -50,8 +51,9 @@ function vip_presence_get_asset( $name ) {
  */
 function vip_presence_register_scripts() {
 	$scripts = array(
-		'vip-presence-widget'       => 'widget',
-		'vip-presence-admin-column' => 'admin-column',
+		'vip-presence-widget'           => 'widget',
+		'vip-presence-admin-column'     => 'admin-column',
+		'vip-presence-dashboard-widget' => 'dashboard-widget',
 	);
 	foreach ( $scripts as $handle => $name ) {
 		$asset = vip_presence_get_asset( $name );

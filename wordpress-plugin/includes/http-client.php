@@ -3,8 +3,14 @@
  * HTTP client for the presence server's API, called from this server (never from browsers):
  *
  *   GET /readyz                        200 when the server (and its store) is ready
- *   GET /api/v1/top?limit=10&site=<key>           { "posts": [ { "postId": 123, "count": 4 } ] }
- *   GET /api/v1/counts?postIds=1,2,3&site=<key>   { "counts": { "1": 3, "2": 0 } }
+ *   GET /api/v1/top?limit=10&site=<key>           { "posts": [ { "postId": 123, "count": 4, "peak": 9,
+ *                                                   "peakAt": 1764300000123, "views": 120 } ] }
+ *   GET /api/v1/counts?postIds=1,2,3&site=<key>   { "counts": { "1": 3, "2": 0 },
+ *                                                   "stats": { "1": { "count": 3, "peak": 9,
+ *                                                   "peakAt": 1764300000123, "views": 120 }, ... } }
+ *
+ * `peak` is the most readers the post had at once, `peakAt` when it was first reached (ms since the
+ * epoch, null before any reader), `views` its total views. Servers before 0.2 answer without them.
  *
  * The /api/v1 endpoints get `Authorization: Bearer <read token, else secret>` when one is set, and
  * `&site=<site key>` (site-key.php) unless the key is '' (the server's default site), so the answers
@@ -228,13 +234,45 @@ function vip_presence_check_connection() {
 }
 
 /**
+ * Reads a post's peak, its time and its views from an answer of the read API.
+ *
+ * @since 0.2.0
+ *
+ * @param array<string, mixed> $entry An entry of `posts` (top) or of `stats` (counts).
+ * @return array{peak: int, peak_at: int|null, views: int}|null Peak, when it was first reached (a Unix
+ *                                                             timestamp, null before any reader) and
+ *                                                             views; null when the entry has none (a
+ *                                                             server before 0.2) or they are malformed.
+ */
+function vip_presence_parse_totals( array $entry ) {
+	if ( ! isset( $entry['peak'], $entry['views'] ) || ! array_key_exists( 'peakAt', $entry ) ) {
+		return null;
+	}
+	$peak    = $entry['peak'];
+	$views   = $entry['views'];
+	$peak_at = $entry['peakAt'];
+	if ( ! is_int( $peak ) || $peak < 0 || ! is_int( $views ) || $views < 0 ) {
+		return null;
+	}
+	if ( null !== $peak_at && ( ! is_int( $peak_at ) || $peak_at < 0 ) ) {
+		return null;
+	}
+	return array(
+		'peak'    => $peak,
+		'peak_at' => null === $peak_at || 0 === $peak ? null : intdiv( $peak_at, 1000 ),
+		'views'   => $views,
+	);
+}
+
+/**
  * Reads the answer of GET /api/v1/top, skipping malformed entries.
  *
  * @since 0.1.0
+ * @since 0.2.0 Entries carry `peak`, `peak_at` and `views` when the server sends them.
  *
  * @param mixed $data Decoded JSON.
- * @return array<int, array{post_id: int, count: int}>|null Entries in the server's order, or null when
- *                                                         the answer has no "posts" list.
+ * @return array<int, array{post_id: int, count: int, peak?: int, peak_at?: int|null, views?: int}>|null
+ *         Entries in the server's order, or null when the answer has no "posts" list.
  */
 function vip_presence_parse_top_posts( $data ) {
 	if ( ! is_array( $data ) || ! isset( $data['posts'] ) || ! is_array( $data['posts'] ) ) {
@@ -248,10 +286,12 @@ function vip_presence_parse_top_posts( $data ) {
 		if ( ! vip_presence_is_post_id( $entry['postId'] ) || ! is_int( $entry['count'] ) || $entry['count'] < 0 ) {
 			continue;
 		}
-		$posts[] = array(
+		$post    = array(
 			'post_id' => $entry['postId'],
 			'count'   => $entry['count'],
 		);
+		$totals  = vip_presence_parse_totals( $entry );
+		$posts[] = null === $totals ? $post : $post + $totals;
 	}
 	return $posts;
 }
@@ -276,6 +316,34 @@ function vip_presence_parse_counts( $data ) {
 		}
 	}
 	return $counts;
+}
+
+/**
+ * Reads the `stats` of an answer of GET /api/v1/counts, skipping malformed entries.
+ *
+ * @since 0.2.0
+ *
+ * @param mixed $data Decoded JSON.
+ * @return array<int, array{count: int, peak: int, peak_at: int|null, views: int}>|null Keyed by post id,
+ *         or null when the answer has no "stats" object (a server before 0.2).
+ */
+function vip_presence_parse_post_stats( $data ) {
+	if ( ! is_array( $data ) || ! isset( $data['stats'] ) || ! is_array( $data['stats'] ) ) {
+		return null;
+	}
+	$stats = array();
+	foreach ( $data['stats'] as $key => $entry ) {
+		$post_id = is_string( $key ) && preg_match( '/^[1-9][0-9]{0,15}$/', $key ) ? (int) $key : $key;
+		if ( ! vip_presence_is_post_id( $post_id ) || ! is_array( $entry ) || ! isset( $entry['count'] ) ) {
+			continue;
+		}
+		$totals = vip_presence_parse_totals( $entry );
+		if ( null === $totals || ! is_int( $entry['count'] ) || $entry['count'] < 0 ) {
+			continue;
+		}
+		$stats[ $post_id ] = array( 'count' => $entry['count'] ) + $totals;
+	}
+	return $stats;
 }
 
 /**
@@ -361,4 +429,34 @@ function vip_presence_get_live_counts( array $post_ids ) {
 		$counts += $result;
 	}
 	return $counts;
+}
+
+/**
+ * Returns the readers now, the peak (and when it was reached) and the views of some posts of this site,
+ * for the admin column.
+ *
+ * @since 0.2.0
+ *
+ * @param int[] $post_ids Post ids (at most 100 are asked per request).
+ * @return array<int, array{count: int, peak: int, peak_at: int|null, views: int}>|WP_Error Keyed by post
+ *         id, or an error (vip_presence_bad_response from a server that does not send them).
+ */
+function vip_presence_get_post_stats( array $post_ids ) {
+	$ids = array_values( array_unique( array_filter( array_map( 'intval', $post_ids ), 'vip_presence_is_post_id' ) ) );
+	sort( $ids );
+	$stats = array();
+	$site  = vip_presence_get_site_key();
+	foreach ( array_chunk( $ids, 100 ) as $chunk ) {
+		$list   = implode( ',', $chunk );
+		$result = vip_presence_cached_api_get(
+			vip_presence_api_transient_name( 'stats', $list, $site ),
+			vip_presence_read_api_path( '/api/v1/counts?postIds=' . $list, $site ),
+			'vip_presence_parse_post_stats'
+		);
+		if ( is_wp_error( $result ) ) {
+			return $result;
+		}
+		$stats += $result;
+	}
+	return $stats;
 }

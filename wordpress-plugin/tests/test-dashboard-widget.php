@@ -5,6 +5,11 @@
  * @package vip-presence
  */
 
+require_once ABSPATH . 'wp-admin/includes/class-wp-screen.php';
+require_once ABSPATH . 'wp-admin/includes/screen.php';
+require_once ABSPATH . 'wp-admin/includes/template.php';
+require_once ABSPATH . 'wp-admin/includes/dashboard.php';
+
 /**
  * Tests of includes/dashboard-widget.php.
  */
@@ -31,12 +36,69 @@ class VIP_Presence_Dashboard_Widget_Test extends VIP_Presence_Test_Case {
 		// The title as themes print it (get_the_title() texturizes quotes and "&"), escaped once more.
 		$this->assertSame(
 			'<ol class="vip-presence-top-posts">'
-			. '<li><a href="http://example.org/?p=' . $news . '">Breaking &lt;news&gt; &#038; &#8220;more&#8221;</a> <span class="vip-presence-top-posts-count">1 person reading</span></li>'
-			. '<li><a href="http://example.org/?p=' . $untitled . '">(no title)</a> <span class="vip-presence-top-posts-count">1,234 people reading</span></li>'
+			. '<li data-vip-presence-post-id="' . $news . '" data-vip-presence-count="1"><a href="http://example.org/?p=' . $news . '">Breaking &lt;news&gt; &#038; &#8220;more&#8221;</a> <span class="vip-presence-top-posts-count">1 person reading</span></li>'
+			. '<li data-vip-presence-post-id="' . $untitled . '" data-vip-presence-count="1234"><a href="http://example.org/?p=' . $untitled . '">(no title)</a> <span class="vip-presence-top-posts-count">1,234 people reading</span></li>'
+			. '</ol>',
+			vip_presence_top_posts_markup( $items ),
+			'no peak or views from a server before 0.2'
+		);
+		$this->assertSame( 0, $this->count_elements( vip_presence_top_posts_markup( $items ), 'news' ) );
+	}
+
+	public function test_shows_the_peak_and_the_views_of_each_post() {
+		$this->log_in_as( 'editor' );
+		$post_id = $this->create_post( array( 'post_title' => 'Peaked' ) );
+		$items   = vip_presence_get_top_posts_items(
+			array(
+				array(
+					'post_id' => $post_id,
+					'count'   => 2,
+					'peak'    => 1500,
+					'peak_at' => 1764489600,
+					'views'   => 1,
+				),
+			)
+		);
+		$this->assertSame(
+			'<ol class="vip-presence-top-posts">'
+			. '<li data-vip-presence-post-id="' . $post_id . '" data-vip-presence-count="2" data-vip-presence-peak="1500" data-vip-presence-views="1"><a href="http://example.org/?p=' . $post_id . '">Peaked</a> <span class="vip-presence-top-posts-count">2 people reading</span>'
+			. ' <span class="vip-presence-top-posts-totals">Peak 1,500 · 1 view</span></li>'
 			. '</ol>',
 			vip_presence_top_posts_markup( $items )
 		);
-		$this->assertSame( 0, $this->count_elements( vip_presence_top_posts_markup( $items ), 'news' ) );
+	}
+
+	public function test_renders_a_container_the_script_keeps_live_and_enqueues_the_script() {
+		$this->log_in_as( 'editor' );
+		$this->connect_to_presence_server();
+		// As the plugin registers it once build/ exists (the PHP tests need no build).
+		$this->assertTrue( wp_register_script( 'vip-presence-dashboard-widget', plugins_url( 'build/dashboard-widget.js', VIP_PRESENCE_PLUGIN_FILE ), array(), VIP_PRESENCE_VERSION, true ) );
+		self::presence_server()->answer( 200, '{"posts":[]}' );
+		$container = $this->first_element( $this->render( 'vip_presence_render_dashboard_widget' ) );
+		$this->assertSame( 'vip-presence-top', $container->getAttribute( 'class' ) );
+		$this->assertSame( rest_url( 'vip-presence/v1/top' ), $container->getAttribute( 'data-vip-presence-top-url' ) );
+		$this->assertSame( 1, wp_verify_nonce( $container->getAttribute( 'data-vip-presence-nonce' ), 'wp_rest' ) );
+		$this->assertSame( '10', $container->getAttribute( 'data-vip-presence-limit' ) );
+		$this->assertSame( '15', $container->getAttribute( 'data-vip-presence-refresh' ) );
+		$this->assertStringContainsString( 'Nobody is reading', $container->textContent );
+
+		set_current_screen( 'dashboard' );
+		vip_presence_add_dashboard_widget();
+		$this->assertTrue( wp_script_is( 'vip-presence-dashboard-widget', 'enqueued' ) );
+		$settings = implode( '', wp_scripts()->get_data( 'vip-presence-dashboard-widget', 'before' ) );
+		$this->assertStringContainsString( '"tokens":{}', $settings, 'no tokens: it only watches' );
+		$this->assertStringNotContainsString( self::SECRET, $settings, 'and never a credential' );
+	}
+
+	public function test_asks_for_the_list_again_as_often_as_a_filter_says_but_not_more_than_every_5_seconds() {
+		$this->assertSame( 15, vip_presence_get_top_posts_refresh_interval() );
+		add_filter(
+			'vip_presence_top_posts_refresh_interval',
+			function () {
+				return 1;
+			}
+		);
+		$this->assertSame( 5, vip_presence_get_top_posts_refresh_interval() );
 	}
 
 	public function test_leaves_out_posts_the_user_may_not_read() {

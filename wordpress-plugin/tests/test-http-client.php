@@ -67,6 +67,67 @@ class VIP_Presence_Http_Client_Test extends VIP_Presence_Test_Case {
 		$this->assertNull( vip_presence_parse_counts( array() ) );
 	}
 
+	public function test_reads_peaks_and_views_of_the_top_posts_when_the_server_sends_them() {
+		$data = json_decode( '{"posts":[{"postId":1,"count":3,"peak":9,"peakAt":1764300000999,"views":120},{"postId":2,"count":1},{"postId":3,"count":1,"peak":-1,"peakAt":null,"views":1}]}', true );
+		$this->assertSame(
+			array(
+				array(
+					'post_id' => 1,
+					'count'   => 3,
+					'peak'    => 9,
+					'peak_at' => 1764300000,
+					'views'   => 120,
+				),
+				array(
+					'post_id' => 2,
+					'count'   => 1,
+				),
+				array(
+					'post_id' => 3,
+					'count'   => 1,
+				),
+			),
+			vip_presence_parse_top_posts( $data ),
+			'a server before 0.2 sends no peak; a malformed one is left out'
+		);
+	}
+
+	public function test_reads_the_stats_of_posts_keyed_by_post_id() {
+		$data = json_decode(
+			'{"counts":{"1":3,"2":0},"stats":{"1":{"count":3,"peak":9,"peakAt":1764300000123,"views":120},"2":{"count":0,"peak":0,"peakAt":null,"views":0},'
+			. '"3":{"count":1,"peak":"9","peakAt":null,"views":1},"4":{"count":1,"peak":2,"views":1},"x":{"count":1,"peak":1,"peakAt":1,"views":1},"5":[]}}',
+			true
+		);
+		$this->assertSame(
+			array(
+				1 => array(
+					'count'   => 3,
+					'peak'    => 9,
+					'peak_at' => 1764300000,
+					'views'   => 120,
+				),
+				2 => array(
+					'count'   => 0,
+					'peak'    => 0,
+					'peak_at' => null,
+					'views'   => 0,
+				),
+			),
+			vip_presence_parse_post_stats( $data )
+		);
+		$this->assertNull( vip_presence_parse_post_stats( array( 'counts' => array( '1' => 3 ) ) ), 'a server before 0.2' );
+	}
+
+	public function test_asks_for_the_stats_of_this_site_in_one_cached_request() {
+		$this->connect_to_presence_server();
+		$site = vip_presence_get_site_key();
+		self::presence_server()->answer( 200, '{"counts":{"5":2,"6":0},"stats":{"5":{"count":2,"peak":4,"peakAt":1764300000000,"views":8},"6":{"count":0,"peak":0,"peakAt":null,"views":0}}}' );
+		$stats = vip_presence_get_post_stats( array( 6, 5, 6 ) );
+		$this->assertSame( 4, $stats[5]['peak'] );
+		$this->assertSame( $stats, vip_presence_get_post_stats( array( 5, 6 ) ) );
+		$this->assertSame( array( '/api/v1/counts?postIds=5,6&site=' . $site ), array_column( self::presence_server()->requests(), 'uri' ) );
+	}
+
 	public function test_asks_for_the_top_posts_with_the_secret_as_bearer_token_and_a_short_timeout() {
 		$this->connect_to_presence_server( 'the-shared-secret-value' );
 		self::presence_server()->answer( 200, '{"posts":[{"postId":123,"count":4}]}' );

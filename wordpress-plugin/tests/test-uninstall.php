@@ -68,9 +68,11 @@ class VIP_Presence_Uninstall_Test extends VIP_Presence_Test_Case {
 					update_option( 'vip_presence_hidden_tabs_minutes', 10 );
 					self::presence_server()->answer( 200, '{"posts":[]}' );
 					self::presence_server()->answer( 200, '{"counts":{"1":2}}' );
+					self::presence_server()->answer( 200, '{"counts":{"1":2},"stats":{"1":{"count":2,"peak":2,"peakAt":1764300000123,"views":2}}}' );
 					vip_presence_get_top_posts( 10 );
 					vip_presence_get_live_counts( array( 1 ) );
-					$this->assertCount( 10, $this->plugin_rows(), 'six options, two transients and their timeouts' );
+					vip_presence_get_post_stats( array( 1 ) );
+					$this->assertCount( 12, $this->plugin_rows(), 'six options, three transients and their timeouts' );
 				}
 			);
 		}

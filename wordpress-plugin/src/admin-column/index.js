@@ -1,6 +1,8 @@
 /**
  * The live "Reading now" column of the admin posts lists: watches every listed post without
  * being counted (`{ count: false }`, one socket for the whole page) and shows its viewer count.
+ * Under it WordPress printed the post's peak (the most readers at once) and views; when more
+ * people read the post now than that peak, the peak shown follows.
  */
 
 /**
@@ -54,10 +56,36 @@ function watchCells(root) {
 					cell.textContent = text;
 				}
 				cell.dataset.vipPresenceStatus = state.status;
+				if (state.status === 'live') {
+					raisePeak(cell, state.count, locale);
+				}
 			},
 			{ count: false }
 		);
 	});
+}
+
+/**
+ * Raises the peak printed under a cell when more people read the post now.
+ *
+ * @param {HTMLElement} cell     The cell's live count.
+ * @param {number}      count    People reading the post now.
+ * @param {string=}     [locale] Language of the page, for number formatting.
+ */
+function raisePeak(cell, count, locale) {
+	const peak = cell.parentElement?.querySelector(
+		'.vip-presence-column-peak[data-vip-presence-peak]'
+	);
+	if (!peak || !(count > Number(peak.dataset.vipPresencePeak))) {
+		return;
+	}
+	peak.dataset.vipPresencePeak = String(count);
+	// Reached now: the time WordPress printed is that of the older peak.
+	peak.removeAttribute('title');
+	const value = peak.querySelector('.vip-presence-column-peak-value');
+	if (value) {
+		value.textContent = formatCount(count, locale);
+	}
 }
 
 function start() {

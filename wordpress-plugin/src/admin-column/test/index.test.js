@@ -75,4 +75,28 @@ describe('admin column script', () => {
 		subscriptions[0].callback({ count: 3, status: 'live' });
 		expect(subscriptions[0].unsubscribe).toHaveBeenCalled();
 	});
+
+	it('raises the peak printed under a cell when more people read now, and never lowers it', () => {
+		document.body.innerHTML = `<table><tbody id="the-list"><tr><td><span class="vip-presence-column" data-vip-presence-post-id="5"></span><span class="vip-presence-column-totals"><span class="vip-presence-column-peak" data-vip-presence-peak="2" title="Most readers at once, first on November 30, 2026 8:00 am">Peak <span class="vip-presence-column-peak-value">2</span></span><span class="vip-presence-column-views">7 views</span></span></td></tr></tbody></table>`;
+		require('../index');
+		const peak = document.querySelector('.vip-presence-column-peak');
+		const live = (count) => ({ count, others: count, status: 'live' });
+
+		subscriptions[0].callback(live(2));
+		expect(peak.textContent).toBe('Peak 2');
+		expect(peak.hasAttribute('title')).toBe(true);
+
+		subscriptions[0].callback(live(1234));
+		expect(peak.textContent).toBe('Peak 1,234');
+		expect(peak.dataset.vipPresencePeak).toBe('1234');
+		expect(peak.hasAttribute('title')).toBe(false);
+
+		subscriptions[0].callback(live(3));
+		subscriptions[0].callback({
+			count: 5000,
+			others: 5000,
+			status: 'offline',
+		});
+		expect(peak.textContent).toBe('Peak 1,234');
+	});
 });

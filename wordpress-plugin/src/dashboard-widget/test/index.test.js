@@ -1,0 +1,155 @@
+/**
+ * The dashboard widget's script against a fake `window.vipPresence` and a fake `fetch`.
+ */
+jest.mock('@vip-presence/client/browser', () => ({}), { virtual: true });
+
+const item = (postId, count, peak, views) =>
+	`<li data-vip-presence-post-id="${postId}" data-vip-presence-count="${count}" data-vip-presence-peak="${peak}" data-vip-presence-views="${views}"><a href="https://example.org/?p=${postId}">Post ${postId}</a> <span class="vip-presence-top-posts-count">${count} people reading</span> <span class="vip-presence-top-posts-totals">Peak ${peak} · ${views} views</span></li>`;
+
+const widget = (items) =>
+	`<div class="vip-presence-top" data-vip-presence-top-url="https://example.org/wp-json/vip-presence/v1/top" data-vip-presence-nonce="abc123" data-vip-presence-limit="10" data-vip-presence-refresh="15">${
+		items
+			? `<ol class="vip-presence-top-posts">${items}</ol>`
+			: '<p class="vip-presence-top-posts-empty">Nobody is reading anything right now.</p>'
+	}</div>`;
+
+const texts = () =>
+	[...document.querySelectorAll('.vip-presence-top-posts > li')].map((li) =>
+		li.textContent.trim()
+	);
+
+describe('dashboard widget script', () => {
+	let subscriptions;
+
+	beforeEach(() => {
+		jest.resetModules();
+		jest.useFakeTimers();
+		subscriptions = [];
+		window.vipPresence = {
+			subscribe: jest.fn((postId, callback, options) => {
+				const unsubscribe = jest.fn();
+				subscriptions.push({ postId, callback, options, unsubscribe });
+				return unsubscribe;
+			}),
+		};
+		window.fetch = jest.fn();
+		document.documentElement.lang = 'en-US';
+	});
+
+	afterEach(() => {
+		jest.useRealTimers();
+		delete window.vipPresence;
+		delete window.fetch;
+		document.body.innerHTML = '';
+	});
+
+	const state = (postId, count) => ({
+		postId,
+		count,
+		others: count,
+		self: false,
+		views: null,
+		status: 'live',
+	});
+
+	it('watches the listed posts without being counted and re-sorts them live', () => {
+		document.body.innerHTML = widget(item(1, 2, 4, 10) + item(2, 1, 1, 3));
+		require('../index');
+		expect(subscriptions.map((s) => [s.postId, s.options])).toEqual([
+			[1, { count: false }],
+			[2, { count: false }],
+		]);
+
+		subscriptions[1].callback(state(2, 5));
+		expect(texts()).toEqual([
+			'Post 2 5 people reading Peak 5 · 3 views',
+			'Post 1 2 people reading Peak 4 · 10 views',
+		]);
+		subscriptions[0].callback(state(1, 0));
+		expect(texts()).toEqual(['Post 2 5 people reading Peak 5 · 3 views']);
+		subscriptions[1].callback(state(2, 0));
+		expect(texts()).toEqual([]);
+		expect(
+			document.querySelector('.vip-presence-top-posts-empty').textContent
+		).toBe('Nobody is reading anything right now.');
+	});
+
+	it('asks WordPress for the list again, with its nonce, and watches new posts', async () => {
+		document.body.innerHTML = widget('');
+		window.fetch.mockResolvedValue({
+			ok: true,
+			json: async () => ({
+				posts: [
+					{
+						postId: 7,
+						title: 'Breaking <news> & “more”',
+						url: 'https://example.org/?p=7',
+						count: 3,
+						peak: 3,
+						peakAt: 1,
+						views: 1234,
+					},
+				],
+			}),
+		});
+		require('../index');
+		expect(window.fetch).not.toHaveBeenCalled();
+
+		await jest.advanceTimersByTimeAsync(15_000);
+		expect(window.fetch).toHaveBeenCalledTimes(1);
+		const [url, init] = window.fetch.mock.calls[0];
+		expect(String(url)).toBe(
+			'https://example.org/wp-json/vip-presence/v1/top?limit=10'
+		);
+		expect(init.headers['X-WP-Nonce']).toBe('abc123');
+		expect(init.credentials).toBe('same-origin');
+		expect(texts()).toEqual([
+			'Breaking <news> & “more” 3 people reading Peak 3 · 1,234 views',
+		]);
+		expect(
+			document
+				.querySelector('.vip-presence-top-posts a')
+				.getAttribute('href')
+		).toBe('https://example.org/?p=7');
+		expect(subscriptions.map((s) => s.postId)).toEqual([7]);
+		expect(
+			document.querySelector('.vip-presence-top').dataset
+				.vipPresenceRefreshes
+		).toBe('1');
+	});
+
+	it('stops watching posts that left the list and have no readers', async () => {
+		document.body.innerHTML = widget(item(1, 2, 2, 2));
+		window.fetch.mockResolvedValue({
+			ok: true,
+			json: async () => ({ posts: [] }),
+		});
+		require('../index');
+		subscriptions[0].callback(state(1, 0));
+		await jest.advanceTimersByTimeAsync(15_000);
+		expect(subscriptions[0].unsubscribe).toHaveBeenCalled();
+	});
+
+	it('keeps the list when WordPress does not answer, and does not ask while the page is hidden', async () => {
+		document.body.innerHTML = widget(item(1, 2, 2, 2));
+		window.fetch.mockResolvedValue({ ok: false, json: async () => ({}) });
+		require('../index');
+		await jest.advanceTimersByTimeAsync(15_000);
+		expect(texts()).toEqual(['Post 1 2 people reading Peak 2 · 2 views']);
+
+		Object.defineProperty(document, 'hidden', {
+			configurable: true,
+			value: true,
+		});
+		await jest.advanceTimersByTimeAsync(60_000);
+		expect(window.fetch).toHaveBeenCalledTimes(1);
+		Object.defineProperty(document, 'hidden', {
+			configurable: true,
+			value: false,
+		});
+		document.dispatchEvent(new window.Event('visibilitychange'));
+		await jest.advanceTimersByTimeAsync(0);
+		expect(window.fetch).toHaveBeenCalledTimes(2);
+		delete document.hidden;
+	});
+});
