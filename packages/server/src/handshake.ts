@@ -5,6 +5,7 @@ import {
   type ErrorCode,
 } from '@vip-presence/protocol';
 import type { AddressConnections } from '@vip-presence/store';
+import { isbot } from 'isbot';
 import type { Socket } from 'socket.io';
 import { clientAddressReader } from './client-address.js';
 import type { ResolvedOptions } from './options.js';
@@ -18,6 +19,11 @@ export interface SocketData {
   site: string | undefined;
   /** The client address as counted (`addressKey`), held against the limit until `release`. */
   ip: string;
+  /**
+   * False for a known crawler (by its User-Agent, `isbot`'s list): its joins are watches, never
+   * counted (DESIGN 24). A client that sends no User-Agent is counted.
+   */
+  counted: boolean;
 }
 
 export interface HandshakeOptions {
@@ -114,7 +120,12 @@ export class Handshake {
         return new Error('closed during the handshake');
       }
     }
-    const data: SocketData = { visitorId: auth.value.visitorId, site: auth.value.site, ip };
+    const data: SocketData = {
+      visitorId: auth.value.visitorId,
+      site: auth.value.site,
+      ip,
+      counted: !isbot(socket.handshake.headers['user-agent']),
+    };
     socket.data = data;
     return undefined;
   }

@@ -49,6 +49,16 @@ export function createMetrics(sources: MetricSources) {
       help: 'Accepted joins',
       registers: [registry],
     }),
+    botConnections: new Counter({
+      name: 'vip_presence_bot_connections_total',
+      help: 'Connections from known crawlers (by User-Agent): they watch, and are never counted',
+      registers: [registry],
+    }),
+    botJoins: new Counter({
+      name: 'vip_presence_bot_joins_total',
+      help: 'Joins from known crawlers, served as watches: not counted, no lease, no view',
+      registers: [registry],
+    }),
     leaves: new Counter({
       name: 'vip_presence_leaves_total',
       help: 'Visitor leases dropped',

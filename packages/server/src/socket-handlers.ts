@@ -45,9 +45,10 @@ type Ack = (response: unknown) => void;
  */
 export function handleConnection(context: SocketHandlersContext, socket: Socket): void {
   const { health, refusals, metrics, options, log } = context;
-  const { visitorId, ip, site: siteKey } = socket.data as SocketData;
+  const { visitorId, ip, site: siteKey, counted } = socket.data as SocketData;
   const { core, run, store, leases, counts } = context.sites.get(siteKey);
   core.connect(socket.id, visitorId);
+  if (!counted) metrics.botConnections.inc();
   const refuse = (code: ErrorCode, message: string) => refusals.ack(protocolError(code, message));
   const unavailable = () =>
     refuse(ErrorCodes.Unavailable, 'presence store unavailable; retry later');
@@ -116,6 +117,7 @@ export function handleConnection(context: SocketHandlersContext, socket: Socket)
       const check = verifyViewToken(options.secret, token, postId, { site: siteKey });
       if (!check.ok) return refusals.ack(check.error);
     }
+    if (!counted) return watchInsteadOfJoin(postId);
     const start = core.join(socket.id, postId);
     if (!start.ok) return refusals.ack(start.error);
     // In the lease's queue from now: a leave sent before this join is acked waits for it.
@@ -135,9 +137,36 @@ export function handleConnection(context: SocketHandlersContext, socket: Socket)
     return { ok: true, count: result.count, self: true, views: result.views, seq: result.seq };
   });
 
+  /**
+   * A known crawler's join (DESIGN 24): the socket watches the post and hears its counts, but is
+   * never counted: no lease, no view, nothing written. Acked like a join whose visitor is not
+   * among the count (`self: false`), so a client needs no other code path.
+   */
+  async function watchInsteadOfJoin(postId: number): Promise<JoinAck> {
+    const start = core.watch(socket.id, [postId]);
+    if (!start.ok) return refusals.ack(start.error);
+    const current = await afterFollowing(
+      'stats',
+      start.follow,
+      () => store.stats([postId]),
+      () => core.watchFailed(start),
+    );
+    const stats = current?.[0];
+    if (!stats) return unavailable();
+    if (!socket.connected) return refuse(ErrorCodes.Unavailable, 'disconnected');
+    metrics.botJoins.inc();
+    void run(core.watched(start, current));
+    return { ok: true, count: stats.count, self: false, views: stats.views, seq: stats.seq };
+  }
+
   on(Events.Leave, async (payload): Promise<SimpleAck> => {
     const parsed = parseLeave(payload);
     if (!parsed.ok) return refusals.ack(parsed.error);
+    // A crawler's join was a watch: its leave ends it.
+    if (!counted) {
+      void run(core.unwatch(socket.id, [parsed.value.postId]));
+      return { ok: true };
+    }
     // Acked once the store dropped the lease (or failed to).
     await run(core.leave(socket.id, parsed.value.postId));
     return { ok: true };

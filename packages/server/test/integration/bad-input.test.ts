@@ -268,6 +268,50 @@ describe('bad input', () => {
     await expectNothingWrittenAndStillServing();
   });
 
+  it.each([
+    ['Googlebot', 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)'],
+    ['bingbot', 'Mozilla/5.0 (compatible; bingbot/2.0; +http://www.bing.com/bingbot.htm)'],
+    [
+      'headless Chromium',
+      'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/156.0.0.0 Safari/537.36',
+    ],
+    ['a link preview', 'facebookexternalhit/1.1 (+http://www.facebook.com/externalhit_uatext.php)'],
+    ['curl', 'curl/8.4.0'],
+  ])(
+    'should serve a join from %s as a watch: the count does not move and nothing is written',
+    async (_label, userAgent) => {
+      const reader = await client();
+      await reader.request('presence:watch', { postIds: [14] });
+      const crawler = await connectClient(server.url, {
+        extraHeaders: { origin: ORIGIN, 'user-agent': userAgent },
+      });
+      const joins = Array.from({ length: 5 }, () =>
+        crawler.request('presence:join', {
+          postId: 14,
+          token: signViewToken(SECRET, 14, now() + 600),
+        }),
+      );
+      for (const ack of await Promise.all(joins)) {
+        expect(ack).toMatchObject({ ok: true, count: 0, self: false, views: 0 });
+      }
+      // Still refused like anyone's: a bad token, a bad payload.
+      expect(await crawler.request('presence:join', { postId: 14 })).toMatchObject({
+        ok: false,
+        error: { code: 'invalid_token' },
+      });
+      expect(await crawler.request('presence:join', { postId: -14 })).toMatchObject({
+        ok: false,
+        error: { code: 'invalid_payload' },
+      });
+      expect(await reader.request('presence:watch', { postIds: [14] })).toEqual({
+        ok: true,
+        counts: { 14: 0 },
+      });
+      expect(reader.counts.filter((c) => c.postId === 14 && c.count !== 0)).toEqual([]);
+      await expectNothingWrittenAndStillServing();
+    },
+  );
+
   describe('view tokens', () => {
     /** [label, the joining socket's site (undefined: default), payload, expected code] */
     const cases: [string, string | undefined, () => unknown, string][] = [

@@ -296,6 +296,74 @@ describe.each(setups)('presence on %s', (_label, nodeCount, start) => {
     });
   });
 
+  describe('known crawlers (DESIGN 24)', () => {
+    const GOOGLEBOT = 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)';
+    const HEADLESS_CHROME =
+      'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/156.0.0.0 Safari/537.36';
+    const CHROME =
+      'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36';
+    const withAgent = (url: string, userAgent: string) =>
+      connectClient(url, { extraHeaders: { 'user-agent': userAgent } });
+    /** A counter's value on a node's /metrics. */
+    const metric = async (node: PresenceServer, name: string) =>
+      (await node.metrics.registry.getSingleMetric(name)?.get())?.values[0]?.value ?? 0;
+
+    it('should let a crawler watch a post it joins, and never count it', async () => {
+      const post = postId();
+      const reader = await connectClient(a.url);
+      expect(await reader.request('presence:join', { postId: post })).toMatchObject({
+        count: 1,
+        views: 1,
+      });
+      const before = await Promise.all([
+        metric(b, 'vip_presence_bot_connections_total'),
+        metric(b, 'vip_presence_bot_joins_total'),
+      ]);
+      const crawler = await withAgent(b.url, GOOGLEBOT);
+      expect(await crawler.request('presence:join', { postId: post })).toEqual({
+        ok: true,
+        count: 1,
+        self: false,
+        views: 1,
+        seq: expect.any(Number),
+      });
+      // No lease, no view: the store holds the reader alone.
+      expect(await b.store.stats([post])).toMatchObject([{ count: 1, views: 1 }]);
+      // It hears the post's counts like a watcher, never as one of them.
+      const person = await connectClient(a.url);
+      await person.request('presence:join', { postId: post });
+      expect(await crawler.waitForCount(post, (c) => c.count === 2)).toMatchObject({
+        self: false,
+      });
+      // Its leave ends the watch: it hears nothing more.
+      expect(await crawler.request('presence:leave', { postId: post })).toEqual({ ok: true });
+      person.close();
+      await reader.waitForCount(post, (c) => c.count === 1);
+      expect(crawler.lastCount(post)?.count).toBe(2);
+      expect(
+        await Promise.all([
+          metric(b, 'vip_presence_bot_connections_total'),
+          metric(b, 'vip_presence_bot_joins_total'),
+        ]),
+      ).toEqual(before.map((n) => n + 1));
+    });
+
+    it.each([
+      ['take headless Chromium for a crawler', HEADLESS_CHROME, false],
+      ['count an ordinary Chrome', CHROME, true],
+      ['count a client that sends no User-Agent', undefined, true],
+    ])('should %s', async (_label, userAgent, counted) => {
+      const post = postId();
+      const c = userAgent ? await withAgent(a.url, userAgent) : await connectClient(a.url);
+      expect(await c.request('presence:join', { postId: post })).toMatchObject({
+        ok: true,
+        count: counted ? 1 : 0,
+        self: counted,
+      });
+      expect((await a.store.stats([post]))[0]?.views).toBe(counted ? 1 : 0);
+    });
+  });
+
   describe('node shutdown', () => {
     it("should take a closed node's viewers out of every count at once", async () => {
       const post = postId();
