@@ -64,6 +64,17 @@ export function createPresenceServer(options: PresenceServerOptions = {}): Prese
   const health = new StoreHealth(metrics, log, !storeClient);
 
   const httpServer = createServer();
+  // Before Socket.IO attaches: it then hands every request off its own path to this handler
+  // (a handler added after it would also answer Socket.IO's long-polling requests, with a 404).
+  httpServer.on(
+    'request',
+    createHttpHandler({
+      storeOf: (site) => backend.storeFor(site),
+      metrics,
+      readCredentials: readCredentials(opts),
+      isReady: async () => !closing && (await store.ping()),
+    }),
+  );
   const io = new Server(httpServer, {
     maxHttpBufferSize: opts.maxPayloadBytes,
     pingInterval: opts.pingIntervalMs,
@@ -74,15 +85,6 @@ export function createPresenceServer(options: PresenceServerOptions = {}): Prese
   if (backend.adapter) io.adapter(backend.adapter);
   const sites = new Sites({ ...backend, opts, io, health, metrics, log, isClosing });
   sites.get(undefined); // the default site, for the whole life of the node
-  httpServer.on(
-    'request',
-    createHttpHandler({
-      storeOf: (site) => backend.storeFor(site),
-      metrics,
-      readCredentials: readCredentials(opts),
-      isReady: async () => !closing && (await store.ping()),
-    }),
-  );
 
   const refusals = createRefusals(metrics);
   const handshake = new Handshake({

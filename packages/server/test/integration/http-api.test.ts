@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { io as connect } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPresenceServer, type PresenceServer } from '../../src/index.js';
 import { closeAllClients, connectClient } from '../helpers/clients.js';
@@ -168,6 +169,37 @@ describe('HTTP endpoints', () => {
     ['/nope', 404],
   ])('should answer %s with %i', async (path, status) => {
     expect((await get(path, auth)).status).toBe(status);
+  });
+
+  it("should leave Socket.IO's own path to Socket.IO: long-polling works beside the API", async () => {
+    // The SDK's allowPolling: no WebSocket at all, every packet an HTTP request on /socket.io/.
+    const socket = connect(server.url, {
+      transports: ['polling'],
+      auth: { visitorId: 'polling-visitor-0001' },
+      // A browser's (Node's XMLHttpRequest names itself, and crawlers' lists know it).
+      extraHeaders: {
+        'user-agent':
+          'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/142.0.0.0 Safari/537.36',
+      },
+      reconnection: false,
+      forceNew: true,
+    });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        socket.once('connect', resolve);
+        socket.once('connect_error', reject);
+      });
+      expect(socket.io.engine.transport.name).toBe('polling');
+      const token = signViewToken(SECRET, 88, Math.floor(Date.now() / 1000) + 600);
+      expect(
+        await socket.timeout(5_000).emitWithAck('presence:join', { postId: 88, token }),
+      ).toMatchObject({
+        ok: true,
+        count: 1,
+      });
+    } finally {
+      socket.disconnect();
+    }
   });
 
   it('should refuse requests with a body', async () => {
