@@ -19,10 +19,12 @@ const DEFAULTS = {
   vip_presence_auto_insert: 'after',
   vip_presence_post_types: ['post'],
   vip_presence_hide_below: 0,
+  vip_presence_hidden_tabs_minutes: 5,
 };
 /** Every option the plugin registers in its settings group (a new one must be added here). */
 const OPTION_NAMES = [
   'vip_presence_auto_insert',
+  'vip_presence_hidden_tabs_minutes',
   'vip_presence_hide_below',
   'vip_presence_post_types',
   'vip_presence_secret',
@@ -91,6 +93,7 @@ interface CraftedValues {
   serverUrl?: string;
   secret?: string;
   hideBelow?: string;
+  hiddenTabs?: string;
   autoInsert?: string;
   postTypes?: string[];
 }
@@ -122,6 +125,11 @@ async function craftSettingsForm(admin: Page, values: CraftedValues): Promise<vo
       const hideBelow = input('#vip_presence_hide_below');
       hideBelow.type = 'text';
       hideBelow.value = crafted.hideBelow;
+    }
+    if (crafted.hiddenTabs !== undefined) {
+      const hiddenTabs = input('#vip_presence_hidden_tabs_minutes');
+      hiddenTabs.type = 'text';
+      hiddenTabs.value = crafted.hiddenTabs;
     }
     if (crafted.autoInsert !== undefined) {
       const radio = input('input[name="vip_presence_auto_insert"][value="after"]');
@@ -206,6 +214,7 @@ test.describe('Hostile settings', () => {
         serverUrl: HOSTILE_URLS[0],
         secret: SCRIPT_TAG,
         hideBelow: SCRIPT_TAG,
+        hiddenTabs: IMG_ONERROR,
         autoInsert: IMG_ONERROR,
         // Only "page" is a public post type: the rest must be dropped.
         postTypes: ['page', `page${IMG_ONERROR}`, SCRIPT_TAG, 'attachment', 'revision'],
@@ -222,6 +231,11 @@ test.describe('Hostile settings', () => {
       await expect(admin.locator('#setting-error-vip_presence_invalid_hide_below')).toContainText(
         '"Hide counts below" must be a whole number, 0 or more. The previous value was kept.',
       );
+      await expect(
+        admin.locator('#setting-error-vip_presence_invalid_hidden_tabs_minutes'),
+      ).toContainText(
+        '"Stop counting background tabs after" must be a whole number of minutes, from 0 to 1440. The previous value was kept.',
+      );
       await expect(admin.locator('#setting-error-vip_presence_invalid_auto_insert')).toContainText(
         'Automatic insertion must be "before the content", "after the content" or "off".',
       );
@@ -234,6 +248,7 @@ test.describe('Hostile settings', () => {
       await expect(url).toBeDisabled();
       await expect(url).toHaveValue(serverUrl);
       await expect(admin.getByLabel('Hide counts below')).toHaveValue('0');
+      await expect(admin.getByLabel('Stop counting background tabs after')).toHaveValue('5');
       await expect(admin.getByLabel('After the content')).toBeChecked();
       await expect(admin.getByLabel('Pages', { exact: true })).toBeChecked();
       await expect(admin.getByLabel('Posts', { exact: true })).not.toBeChecked();
@@ -263,6 +278,7 @@ test.describe('Hostile settings', () => {
       expect(stored.vip_presence_secret).not.toEqual({ sha256: sha256(SCRIPT_TAG) });
       expect(stored.vip_presence_auto_insert).toBe('after');
       expect(String(stored.vip_presence_hide_below)).toBe('0');
+      expect(String(stored.vip_presence_hidden_tabs_minutes)).toBe('5');
       expect(stored.vip_presence_post_types).toEqual(['page']);
 
       // Readers get a working widget (pages now have it) and nothing else.
@@ -313,6 +329,8 @@ test.describe('Hostile settings', () => {
       for (const settings of [
         { vip_presence_hide_below: SCRIPT_TAG },
         { vip_presence_hide_below: -1 },
+        { vip_presence_hidden_tabs_minutes: SCRIPT_TAG },
+        { vip_presence_hidden_tabs_minutes: 1441 },
         { vip_presence_auto_insert: IMG_ONERROR },
       ])
         await expect(

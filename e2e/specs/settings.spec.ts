@@ -4,13 +4,14 @@ import { widget } from '../support/presence.js';
 /*
  * Settings > VIP Presence (DESIGN.md, point 13). The suite's WordPress sets VIP_PRESENCE_SERVER_URL
  * and VIP_PRESENCE_SECRET in wp-config.php, so those two fields are locked; the display options
- * (auto-insert, post types, hide below K) are saved through the form.
+ * (auto-insert, post types, hide below K, the background tabs minutes) are saved through the form.
  */
 const SETTINGS = '/wp-admin/options-general.php?page=vip-presence';
 const DEFAULTS = {
   vip_presence_auto_insert: 'after',
   vip_presence_post_types: ['post'],
   vip_presence_hide_below: 0,
+  vip_presence_hidden_tabs_minutes: 5,
 };
 
 test.describe('Settings page', () => {
@@ -86,6 +87,9 @@ test.describe('Settings page', () => {
       await adminPage.getByLabel('Before the content').check();
       await adminPage.getByLabel('Pages', { exact: true }).check();
       await adminPage.getByLabel('Hide counts below').fill('2');
+      const hiddenTabs = adminPage.getByLabel('Stop counting background tabs after');
+      await expect(hiddenTabs, 'five minutes by default').toHaveValue('5');
+      await hiddenTabs.fill('12');
       await adminPage.getByRole('button', { name: 'Save Changes' }).click();
 
       await expect(adminPage.locator('#setting-error-settings_updated')).toContainText(
@@ -95,6 +99,7 @@ test.describe('Settings page', () => {
       await expect(adminPage.getByLabel('Posts', { exact: true })).toBeChecked();
       await expect(adminPage.getByLabel('Pages', { exact: true })).toBeChecked();
       await expect(adminPage.getByLabel('Hide counts below')).toHaveValue('2');
+      await expect(hiddenTabs).toHaveValue('12');
 
       // Pages now get the widget, before their content, and it says nothing below 2 others.
       await reader.goto(page.link);
@@ -114,6 +119,14 @@ test.describe('Settings page', () => {
         );
       });
       expect(before, 'the widget comes before the content').toBe(true);
+      // The SDK is told when to stop counting a reader whose tabs are all hidden, in ms.
+      expect(
+        await reader.evaluate(
+          () =>
+            (window as unknown as { vipPresenceSettings: { hiddenTimeoutMs: number } })
+              .vipPresenceSettings.hiddenTimeoutMs,
+        ),
+      ).toBe(12 * 60_000);
     } finally {
       await requestUtils.updateSettings(DEFAULTS);
     }
