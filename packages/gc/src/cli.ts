@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /* The `vip-presence-gc` executable: configuration from the environment, then sweep. */
 import { pino } from 'pino';
-import { createStoreConnection, isConfigError } from '@vip-presence/store';
+import { createStoreConnection, isConfigError, probeRedis } from '@vip-presence/store';
 import { readGcConfig } from './config.js';
 import { createSweeper } from './sweeper.js';
 
@@ -11,6 +11,13 @@ try {
 } catch (error) {
   if (!isConfigError(error)) throw error;
   process.stderr.write(`vip-presence-gc: invalid configuration: ${error.message}\n`);
+  process.exit(1);
+}
+
+// A wrong password or CA: one line and exit 1, not sweeps that fail forever.
+const probe = await probeRedis(config.target);
+if (!probe.ok && probe.reason !== 'unreachable') {
+  process.stderr.write(`vip-presence-gc: cannot use Redis: ${probe.message}\n`);
   process.exit(1);
 }
 

@@ -26,7 +26,7 @@ export function readGcConfig(env: Record<string, string | undefined>): GcConfig 
   if (!redis.target) {
     throw new ConfigError(
       'REDIS_URL',
-      "is required (the gc sweeps the servers' Redis), or set REDIS_CLUSTER_NODES",
+      "is required (the gc sweeps the servers' Redis), or set REDIS_CLUSTER_NODES or REDIS_SENTINELS",
     );
   }
   const rawInterval = env.GC_INTERVAL_MS?.trim() || '5000';

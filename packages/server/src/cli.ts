@@ -4,6 +4,7 @@ import { isConfigError } from '@vip-presence/store';
 import { readServerConfig, type ServerConfig } from './config.js';
 import { createLogger } from './logger.js';
 import { createPresenceServer } from './presence-server.js';
+import { redisRefusal } from './redis-target.js';
 
 function readConfig(): ServerConfig {
   try {
@@ -20,6 +21,12 @@ const config = readConfig();
 const log = createLogger(config.logLevel);
 
 async function main(): Promise<void> {
+  // A wrong password or CA: one line and exit 1, not connections that retry forever.
+  const refused = await redisRefusal(config.options);
+  if (refused) {
+    process.stderr.write(`vip-presence-server: cannot use Redis: ${refused}\n`);
+    process.exit(1);
+  }
   const server = createPresenceServer({ ...config.options, logger: log });
   let stopping = false;
   const stop = (signal: string) => {

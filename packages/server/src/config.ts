@@ -3,6 +3,7 @@ import { ConfigError, readRedisConfig, REDIS_CONFIG_VARIABLES } from '@vip-prese
 import { MAX_TRUSTED_HOPS, TRUSTED_RANGE_NAMES, type TrustProxy } from './client-address.js';
 import { parseLogLevel } from './logger.js';
 import { resolveOptions, type PresenceServerOptions } from './options.js';
+import { redisConnectionOptions } from './redis-target.js';
 
 export interface ServerConfig {
   port: number;
@@ -81,10 +82,7 @@ export function readServerConfig(env: Env): ServerConfig {
 
   const options: PresenceServerOptions = {};
   const redis = readRedisConfig(env);
-  if (redis.target) {
-    if ('url' in redis.target) options.redisUrl = redis.target.url;
-    else options.redisClusterNodes = redis.target.nodes;
-  }
+  if (redis.target) Object.assign(options, redisConnectionOptions(redis.target));
   if (redis.pubSubMode) options.adapterMode = redis.pubSubMode;
   options.keyPrefix = redis.keyPrefix;
   const secret = read('PRESENCE_SECRET');

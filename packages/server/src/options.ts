@@ -22,6 +22,30 @@ export interface PresenceServerOptions {
    */
   redisClusterNodes?: string[];
   /**
+   * Sentinels ("host:port") watching the master to use, instead of `redisUrl` and
+   * `redisClusterNodes`: the store and the adapter follow whichever server they name master.
+   * @default []
+   */
+  redisSentinels?: string[];
+  /** The name the sentinels monitor the master under; required with `redisSentinels`. */
+  redisSentinelMaster?: string;
+  /** The sentinels' own password (their `requirepass`), when they have one. */
+  redisSentinelPassword?: string;
+  /** ACL user of every Redis connection (Redis 6+), with `redisPassword`. Default: `default`. */
+  redisUsername?: string;
+  /** Password of every Redis connection: each Cluster node, the master behind Sentinel. */
+  redisPassword?: string;
+  /**
+   * TLS to every Redis server (each Cluster node, the sentinels and the master); certificates are
+   * always verified. A `rediss://` `redisUrl` is TLS either way.
+   * @default false
+   */
+  redisTls?: boolean;
+  /** CA certificates (PEM text) that signed the Redis servers' certificates. Default: the system's. */
+  redisTlsCa?: string;
+  /** The name the Redis servers' certificates must carry (and SNI). Default: the host connected to. */
+  redisTlsServername?: string;
+  /**
    * How nodes broadcast to each other: "classic" (PUBLISH) or "sharded" (SPUBLISH, Redis 7).
    * Default: sharded on a cluster, classic on a single Redis.
    */
@@ -149,14 +173,27 @@ export interface PresenceServerOptions {
   logger?: Logger;
 }
 
-export type ResolvedOptions = Required<
-  Omit<PresenceServerOptions, 'redisUrl' | 'secret' | 'readApiToken' | 'logger' | 'adapterMode'>
-> &
-  Pick<PresenceServerOptions, 'redisUrl' | 'secret' | 'readApiToken' | 'adapterMode'>;
+/** The options that stay unset when they are not given. */
+type UnsetByDefault =
+  | 'redisUrl'
+  | 'redisSentinelMaster'
+  | 'redisSentinelPassword'
+  | 'redisUsername'
+  | 'redisPassword'
+  | 'redisTlsCa'
+  | 'redisTlsServername'
+  | 'secret'
+  | 'readApiToken'
+  | 'adapterMode';
+
+export type ResolvedOptions = Required<Omit<PresenceServerOptions, UnsetByDefault | 'logger'>> &
+  Pick<PresenceServerOptions, UnsetByDefault>;
 
 export const DEFAULT_OPTIONS = {
   allowedOrigins: [] as string[],
   redisClusterNodes: [] as string[],
+  redisSentinels: [] as string[],
+  redisTls: false,
   heartbeatIntervalMs: 5_000,
   sessionTtlMs: 15_000,
   coalesceWindowMs: 250,
@@ -194,6 +231,7 @@ export function resolveOptions(options: PresenceServerOptions): ResolvedOptions 
     ...DEFAULT_OPTIONS,
     allowedOrigins: [...DEFAULT_OPTIONS.allowedOrigins],
     redisClusterNodes: [...DEFAULT_OPTIONS.redisClusterNodes],
+    redisSentinels: [...DEFAULT_OPTIONS.redisSentinels],
     nodeId: `n${randomBytes(6).toString('hex')}`,
     ...stripUndefined(options),
   };

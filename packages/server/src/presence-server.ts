@@ -12,6 +12,7 @@ import { createRefusals } from './refusals.js';
 import { Sites } from './sites.js';
 import { handleConnection } from './socket-handlers.js';
 import { StoreHealth } from './store-health.js';
+import { redisReady } from './store-readiness.js';
 import { setUpStore } from './store-setup.js';
 
 export interface PresenceServer {
@@ -72,7 +73,7 @@ export function createPresenceServer(options: PresenceServerOptions = {}): Prese
       storeOf: (site) => backend.storeFor(site),
       metrics,
       readCredentials: readCredentials(opts),
-      isReady: async () => !closing && (await store.ping()),
+      isReady: async () => !closing && (await store.ping()) && (await redisReady(storeClient, log)),
     }),
   );
   const io = new Server(httpServer, {

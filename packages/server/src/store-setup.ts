@@ -10,11 +10,11 @@ import {
   type PresenceStore,
   type PubSubMode,
   type RedisClient,
-  type RedisTarget,
 } from '@vip-presence/store';
 import type { ServerOptions } from 'socket.io';
 import type { ResolvedOptions } from './options.js';
 import { createAdapterConnections } from './redis-connections.js';
+import { redisTargetOf } from './redis-target.js';
 
 /** Where presence lives: the embedded memory store, or Redis with its connections. */
 export interface StoreSetup {
@@ -34,17 +34,12 @@ export interface StoreSetup {
 }
 
 /**
- * Redis when `redisClusterNodes` or `redisUrl` is set (store, adapter and counts channel, each on
- * its own connection; every site's store shares the one store connection), else the embedded
- * store, one per site, kept as long as the node runs.
+ * Redis when `redisClusterNodes`, `redisSentinels` or `redisUrl` is set (store, adapter and
+ * counts channel, each on its own connection; every site's store shares the one store
+ * connection), else the embedded store, one per site, kept as long as the node runs.
  */
 export function setUpStore(opts: ResolvedOptions): StoreSetup {
-  const target: RedisTarget | undefined =
-    opts.redisClusterNodes.length > 0
-      ? { nodes: opts.redisClusterNodes }
-      : opts.redisUrl
-        ? { url: opts.redisUrl }
-        : undefined;
+  const target = redisTargetOf(opts);
   if (!target) {
     const stores = new Map<string | undefined, MemoryStore>();
     const storeFor = (site: string | undefined) => {

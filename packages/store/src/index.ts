@@ -31,11 +31,26 @@ export {
   createPubSubConnection,
   createStoreConnection,
   defaultPubSubMode,
+  describeTarget,
   type PubSubMode,
+  type RedisAccess,
   type RedisClient,
+  type RedisSentinelTarget,
   type RedisTarget,
+  type RedisTls,
 } from './redis-connection.js';
-export { readRedisConfig, REDIS_CONFIG_VARIABLES, type RedisConfig } from './redis-config.js';
+export {
+  readRedisConfig,
+  REDIS_CONFIG_VARIABLES,
+  type RedisConfig,
+  type RedisConfigVariable,
+} from './redis-config.js';
+export {
+  checkRedisReadiness,
+  type RedisReadiness,
+  type RedisReadinessOptions,
+} from './redis-readiness.js';
+export { probeRedis, type RedisProbeOptions, type RedisProbeResult } from './redis-probe.js';
 export { ConfigError, isConfigError } from './config-error.js';
 export {
   addressConnectionsKey,

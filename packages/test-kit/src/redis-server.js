@@ -1,7 +1,9 @@
 // A throwaway redis-server: bound to 127.0.0.1, on a free port, without persistence (`--save ""
 // --appendonly no`). It is ready once the server answering on its port says it is this process
 // (INFO server's process_id), so another one on that port is never taken for it. For fault tests
-// it can be killed (kill -9), started again on the same port, and restarted.
+// it can be killed (kill -9), started again on the same port, and restarted. It may ask for a
+// password (`requirepass`), have ACL users, and speak TLS only (`--port 0 --tls-port <port>`), as
+// managed Redis services do.
 import { mkdirSync } from 'node:fs';
 import { startProcess } from './child-process.js';
 import { freePort } from './free-port.js';
@@ -9,6 +11,17 @@ import { redisInfo } from './redis-cli.js';
 import { waitFor } from './wait-for.js';
 
 /** @typedef {import('./child-process.js').StartedProcess} StartedProcess */
+/** @typedef {import('./redis-cli.js').RedisAccess} RedisAccess */
+/** @typedef {import('./tls-certificates.js').TlsCertificates} TlsCertificates */
+
+/**
+ * An ACL user (`--user <name> on ><password> ...rules`).
+ * @typedef {object} RedisUser
+ * @property {string} name
+ * @property {string} password
+ * @property {string[]} [rules=['~*', '&*', '+@all']] Its ACL rules: which keys (`~`), channels
+ *   (`&`) and commands (`+@all -@dangerous`) it may use.
+ */
 
 /**
  * @typedef {object} RedisServerOptions
@@ -20,7 +33,61 @@ import { waitFor } from './wait-for.js';
  * @property {string} [logFile] Its output goes to this file. Default: kept in memory.
  * @property {boolean} [detached=false] A process group of its own.
  * @property {number} [timeoutMs=10000] How long it may take to answer.
+ * @property {string} [password] `requirepass` (the `default` user's password), and `masterauth`
+ *   (what it gives a master it replicates, in a Cluster or after a failover).
+ * @property {RedisUser[]} [users] ACL users besides `default`.
+ * @property {TlsCertificates} [tls] TLS only: the port speaks TLS (`--tls-port`, `--port 0`) with
+ *   this certificate, without asking clients for one; replication too (`--tls-replication`).
  */
+
+/**
+ * redis-server's arguments of `password`, `users` and `tls`, listening on `port`.
+ * @param {number} port
+ * @param {RedisServerOptions} options
+ * @returns {string[]}
+ */
+function serverArgs(port, { password, users = [], tls }) {
+  return [
+    ...(tls
+      ? [
+          '--port',
+          '0',
+          '--tls-port',
+          String(port),
+          '--tls-cert-file',
+          tls.certFile,
+          '--tls-key-file',
+          tls.keyFile,
+          '--tls-ca-cert-file',
+          tls.caFile,
+          '--tls-auth-clients',
+          'no',
+          '--tls-replication',
+          'yes',
+        ]
+      : ['--port', String(port)]),
+    ...(password !== undefined ? ['--requirepass', password, '--masterauth', password] : []),
+    ...users.flatMap(({ name, password: secret, rules = ['~*', '&*', '+@all'] }) => [
+      '--user',
+      name,
+      'on',
+      `>${secret}`,
+      ...rules,
+    ]),
+  ];
+}
+
+/**
+ * How the kit gets in to a server started with `options` (as `default`).
+ * @param {RedisServerOptions} options
+ * @returns {RedisAccess}
+ */
+export function accessOf({ password, tls }) {
+  return {
+    ...(password !== undefined ? { password } : {}),
+    ...(tls ? { tls: { caFile: tls.caFile } } : {}),
+  };
+}
 
 /**
  * Starts redis-server on `port` and waits until it answers as itself; kills it when it does not.
@@ -28,13 +95,14 @@ import { waitFor } from './wait-for.js';
  * @param {RedisServerOptions} options
  * @returns {Promise<StartedProcess>}
  */
-async function launch(port, { args = [], dir, logFile, detached, timeoutMs = 10_000 }) {
+async function launch(port, options) {
+  const { args = [], dir, logFile, detached, timeoutMs = 10_000 } = options;
   if (dir) mkdirSync(dir, { recursive: true });
+  const access = accessOf(options);
   const started = startProcess(
     'redis-server',
     [
-      '--port',
-      String(port),
+      ...serverArgs(port, options),
       '--bind',
       '127.0.0.1',
       '--save',
@@ -48,7 +116,7 @@ async function launch(port, { args = [], dir, logFile, detached, timeoutMs = 10_
   );
   try {
     await waitFor(
-      async () => (await redisInfo(port, 'server')).process_id === String(started.pid),
+      async () => (await redisInfo(port, 'server', access)).process_id === String(started.pid),
       { what: `redis-server on port ${port} to answer`, timeoutMs, signal: started.exitSignal },
     );
   } catch (error) {
@@ -70,7 +138,10 @@ export class RedisServer {
    */
   constructor(port, options, started) {
     this.port = port;
-    this.url = `redis://127.0.0.1:${port}`;
+    /** `redis://127.0.0.1:<port>`, `rediss://` with TLS (credentials are not in it). */
+    this.url = `${options.tls ? 'rediss' : 'redis'}://127.0.0.1:${port}`;
+    /** How to get in (`redisCli(port, args, { access })`): its password and CA. */
+    this.access = accessOf(options);
     this.#options = options;
     this.#process = started;
   }

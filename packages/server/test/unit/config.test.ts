@@ -1,5 +1,8 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { describe, expect, it } from 'vitest';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import {
   ConfigError,
   readServerConfig,
@@ -8,8 +11,26 @@ import {
 } from '../../src/index.js';
 import { SERVER_VARIABLES, type ServerVariable } from '../../src/config.js';
 
-/** A valid value of each variable other than its default, the setting it sets, and its value. */
-const VALID: Record<ServerVariable, [value: string, setting: string, parsed: unknown]> = {
+/** Files the Redis settings read: a password, a CA bundle (only its form is read here). */
+const files = mkdtempSync(path.join(tmpdir(), 'vp-config-'));
+afterAll(() => rmSync(files, { recursive: true, force: true }));
+const PASSWORD_FILE = path.join(files, 'redis-password');
+writeFileSync(PASSWORD_FILE, 'file-secret\n');
+const CA_FILE = path.join(files, 'redis-ca.pem');
+writeFileSync(CA_FILE, '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n');
+/** What a Redis setting needs besides itself: Redis (one, behind Sentinel), TLS. */
+const ON_REDIS = { REDIS_URL: 'redis://cache.example:6379' };
+const ON_SENTINELS = { REDIS_SENTINELS: 's1.example:26379', REDIS_SENTINEL_MASTER: 'main' };
+const ON_TLS = { ...ON_REDIS, REDIS_TLS: 'true' };
+
+/**
+ * A valid value of each variable other than its default, the setting it sets, its value, and the
+ * other variables it needs.
+ */
+const VALID: Record<
+  ServerVariable,
+  [value: string, setting: string, parsed: unknown, needs?: Record<string, string>]
+> = {
   PORT: ['8080', 'port', 8080],
   HOST: ['::1', 'host', '::1'],
   REDIS_URL: ['rediss://cache.example:6380/2', 'redisUrl', 'rediss://cache.example:6380/2'],
@@ -18,6 +39,30 @@ const VALID: Record<ServerVariable, [value: string, setting: string, parsed: unk
     'redisClusterNodes',
     ['10.0.0.1:7000', '10.0.0.2:7000'],
   ],
+  REDIS_SENTINELS: [
+    's1.example:26379, s2.example:26379',
+    'redisSentinels',
+    ['s1.example:26379', 's2.example:26379'],
+    { REDIS_SENTINEL_MASTER: 'main' },
+  ],
+  REDIS_SENTINEL_MASTER: [
+    'main',
+    'redisSentinelMaster',
+    'main',
+    { REDIS_SENTINELS: 's1.example:26379' },
+  ],
+  REDIS_SENTINEL_PASSWORD: ['s3cret', 'redisSentinelPassword', 's3cret', ON_SENTINELS],
+  REDIS_USERNAME: ['app', 'redisUsername', 'app', { ...ON_REDIS, REDIS_PASSWORD: 'pw' }],
+  REDIS_PASSWORD: [' pass word ', 'redisPassword', ' pass word ', ON_REDIS],
+  REDIS_PASSWORD_FILE: [PASSWORD_FILE, 'redisPassword', 'file-secret', ON_REDIS],
+  REDIS_TLS: ['true', 'redisTls', true, ON_REDIS],
+  REDIS_TLS_CA_FILE: [
+    CA_FILE,
+    'redisTlsCa',
+    '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----',
+    ON_TLS,
+  ],
+  REDIS_TLS_SERVERNAME: ['redis.example', 'redisTlsServername', 'redis.example', ON_TLS],
   ADAPTER_MODE: ['sharded', 'adapterMode', 'sharded'],
   KEY_PREFIX: ['site_2', 'keyPrefix', 'site_2'],
   PRESENCE_SECRET: ['s'.repeat(32), 'secret', 's'.repeat(32)],
@@ -90,9 +135,11 @@ describe('configuration from the environment', () => {
 
   it.each(SERVER_VARIABLES.map((variable) => [variable, ...VALID[variable]] as const))(
     'should read %s into %s',
-    (variable, value, setting, parsed) => {
+    (variable, value, setting, parsed, needs = {}) => {
       expect(settingsOf(readServerConfig({}))[setting]).not.toEqual(parsed);
-      expect(settingsOf(readServerConfig({ [variable]: value }))[setting]).toEqual(parsed);
+      expect(settingsOf(readServerConfig({ ...needs, [variable]: value }))[setting]).toEqual(
+        parsed,
+      );
     },
   );
 
@@ -143,6 +190,28 @@ describe('configuration from the environment', () => {
     ['LOG_LEVEL', { LOG_LEVEL: 'verbose' }],
     ['LOG_LEVEL', { LOG_LEVEL: 'INFO' }],
     ['REDIS_URL', { REDIS_URL: 'localhost:6379' }],
+    ['REDIS_SENTINELS', { REDIS_SENTINELS: 'sentinel.example' }],
+    ['REDIS_SENTINELS', { ...ON_REDIS, ...ON_SENTINELS }],
+    ['REDIS_SENTINEL_MASTER', { REDIS_SENTINELS: 's1.example:26379' }],
+    ['REDIS_SENTINEL_MASTER', { ...ON_REDIS, REDIS_SENTINEL_MASTER: 'main' }],
+    ['REDIS_SENTINEL_PASSWORD', { ...ON_REDIS, REDIS_SENTINEL_PASSWORD: 's3cret' }],
+    ['REDIS_USERNAME', { ...ON_REDIS, REDIS_USERNAME: 'app' }],
+    [
+      'REDIS_USERNAME',
+      { REDIS_URL: 'redis://u:p@r:6379', REDIS_USERNAME: 'a', REDIS_PASSWORD: 'b' },
+    ],
+    ['REDIS_PASSWORD', { REDIS_PASSWORD: 'pw' }],
+    ['REDIS_PASSWORD', { REDIS_URL: 'redis://:p@r:6379', REDIS_PASSWORD: 'pw' }],
+    ['REDIS_PASSWORD_FILE', { ...ON_REDIS, REDIS_PASSWORD_FILE: '/nonexistent/password' }],
+    [
+      'REDIS_PASSWORD_FILE',
+      { ...ON_REDIS, REDIS_PASSWORD: 'pw', REDIS_PASSWORD_FILE: PASSWORD_FILE },
+    ],
+    ['REDIS_TLS', { ...ON_REDIS, REDIS_TLS: 'yes' }],
+    ['REDIS_TLS', { REDIS_URL: 'rediss://r:6380', REDIS_TLS: 'false' }],
+    ['REDIS_TLS_CA_FILE', { ...ON_REDIS, REDIS_TLS_CA_FILE: CA_FILE }],
+    ['REDIS_TLS_CA_FILE', { ...ON_TLS, REDIS_TLS_CA_FILE: PASSWORD_FILE }],
+    ['REDIS_TLS_SERVERNAME', { ...ON_TLS, REDIS_TLS_SERVERNAME: 'not a name' }],
     ['PRESENCE_SECRET', { PRESENCE_SECRET: 'short' }],
     ['PRESENCE_SECRET', { PRESENCE_SECRET: `${'n'.repeat(32)}, short` }],
     ['ALLOWED_ORIGINS', { ALLOWED_ORIGINS: 'https://a.example/path' }],
