@@ -23,7 +23,7 @@ export interface PostKeys {
   views: string;
   /** STRING integer: sequence of count changes, so readers can drop out-of-order updates. */
   seq: string;
-  /** HASH `count` -> the most viewers the post ever had at once, `at` -> when (ms), first reached. */
+  /** STRING `"<most viewers at once> <when first reached, ms>"`: the post's peak, kept like views. */
   peak: string;
 }
 

@@ -11,7 +11,7 @@
  *   recent   ZSET visitorId -> last seen (ms), trimmed to the view window
  *   views    STRING total views
  *   seq      STRING sequence of count changes (max(seq + 1, now)), so readers drop stale updates
- *   peak     HASH count -> most viewers at once, at -> when first reached (ms)
+ *   peak     STRING "<most viewers at once> <when first reached, ms>" (no expiry, like views)
  *
  * Addresses are digests (`[A-Za-z0-9_-]`), node ids `[A-Za-z0-9_.-]` and visitor ids
  * `[A-Za-z0-9_-]`: none holds '|', '=', ';', '@' or a space, so the formats above cannot be forged.
@@ -103,16 +103,17 @@ local function bump(key, now)
 end
 
 local function peak_of(key)
-  local p = redis.call('HMGET', key, 'count', 'at')
-  return tonumber(p[1]) or 0, tonumber(p[2]) or 0
+  local peak, at = string.match(redis.call('GET', key) or '', '^(%d+) (%d+)$')
+  return tonumber(peak) or 0, tonumber(at) or 0
 end
 
 -- Raises the post's peak to 'count' when it is higher; returns the peak and when it was reached.
+-- A plain string (GET/SET): one key, and no command the other scripts do not already use.
 local function raise_peak(key, count, now)
   local peak, at = peak_of(key)
   if count > peak then
     peak, at = count, now
-    redis.call('HSET', key, 'count', fmt(peak), 'at', fmt(at))
+    redis.call('SET', key, fmt(peak) .. ' ' .. fmt(at))
   end
   return peak, at
 end
