@@ -44,6 +44,7 @@ export const TEMPORARY_ERROR_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>(
   ErrorCodes.Internal,
   ErrorCodes.TooManyPosts,
   ErrorCodes.TooManyConnections,
+  ErrorCodes.TooManyVisitors,
 ]);
 
 /** Refusals of a join that a fresh token from the page's site may cure: fetched once. */

@@ -25,6 +25,8 @@ export const ErrorCodes = {
   InvalidSite: 'invalid_site',
   /** Connection refused: the page's origin is not on the server's allowlist. */
   OriginNotAllowed: 'origin_not_allowed',
+  /** This address already has as many visitors on this post as the server allows: retry later. */
+  TooManyVisitors: 'too_many_visitors',
   /** Connection refused: too many connections from this address. */
   TooManyConnections: 'too_many_connections',
   /** Something went wrong on the server; the request changed nothing. */

@@ -28,6 +28,7 @@ const NUMBER_VARS = {
   eventBurst: 'EVENT_BURST',
   maxPayloadBytes: 'MAX_PAYLOAD_BYTES',
   maxConnectionsPerIp: 'MAX_CONNECTIONS_PER_IP',
+  maxVisitorsPerIpAndPost: 'MAX_VISITORS_PER_IP_AND_POST',
   pingIntervalMs: 'PING_INTERVAL_MS',
   pingTimeoutMs: 'PING_TIMEOUT_MS',
   sweepIntervalMs: 'SWEEP_INTERVAL_MS',

@@ -131,6 +131,14 @@ export interface PresenceServerOptions {
    */
   maxConnectionsPerIp?: number;
   /**
+   * Most visitors from one client address (an IPv6 client's /64) viewing one post at once, over
+   * all the nodes sharing the store (0: no limit). Checked in the join's one store round trip; a
+   * visitor already counted from the address may always join again (tabs, other nodes). Made-up
+   * visitor ids from one machine stop adding "people" here.
+   * @default 100
+   */
+  maxVisitorsPerIpAndPost?: number;
+  /**
    * Which proxies may tell the client address in `X-Forwarded-For` (the client address is then
    * the nearest hop that is not one of them): `false` none (the peer address), a number the
    * nearest N hops (`true`: 1), or a list of addresses, CIDR ranges and the names `loopback`,
@@ -205,6 +213,7 @@ export const DEFAULT_OPTIONS = {
   eventBurst: 40,
   maxPayloadBytes: 16_384,
   maxConnectionsPerIp: 1_000,
+  maxVisitorsPerIpAndPost: 100,
   trustProxy: false as TrustProxy,
   pingIntervalMs: 45_000,
   pingTimeoutMs: 10_000,

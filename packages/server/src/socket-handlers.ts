@@ -125,11 +125,23 @@ export function handleConnection(context: SocketHandlersContext, socket: Socket)
       afterFollowing(
         'join',
         start.follow,
-        () => store.join(postId, visitorId, options.nodeId, options.sessionTtlMs),
+        () =>
+          store.join(postId, visitorId, options.nodeId, options.sessionTtlMs, {
+            address: ip,
+            maxVisitors: options.maxVisitorsPerIpAndPost,
+          }),
         () => core.joinFailed(start),
       ),
     );
     if (!result) return unavailable();
+    if (result.refused) {
+      // Nothing was written: the core forgets the join as after a store failure.
+      void run(core.joinFailed(start));
+      return refuse(
+        ErrorCodes.TooManyVisitors,
+        `at most ${options.maxVisitorsPerIpAndPost} visitors from one address on a post`,
+      );
+    }
     if (!socket.connected) return refuse(ErrorCodes.Unavailable, 'disconnected');
     if (start.firstForVisitor) metrics.joins.inc();
     void run(core.joined(start, result));

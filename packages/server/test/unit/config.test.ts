@@ -83,6 +83,7 @@ const VALID: Record<
   EVENT_BURST: ['6', 'eventBurst', 6],
   MAX_PAYLOAD_BYTES: ['4096', 'maxPayloadBytes', 4_096],
   MAX_CONNECTIONS_PER_IP: ['0', 'maxConnectionsPerIp', 0],
+  MAX_VISITORS_PER_IP_AND_POST: ['25', 'maxVisitorsPerIpAndPost', 25],
   PING_INTERVAL_MS: ['25000', 'pingIntervalMs', 25_000],
   PING_TIMEOUT_MS: ['20000', 'pingTimeoutMs', 20_000],
   SWEEP_INTERVAL_MS: ['1000', 'sweepIntervalMs', 1_000],
