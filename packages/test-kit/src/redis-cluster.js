@@ -33,6 +33,9 @@ const BUS_PORT_OFFSET = 10_000;
  * @property {RedisUser[]} [users] ACL users of every node.
  * @property {TlsCertificates} [tls] TLS only, for clients, the cluster bus (`--tls-cluster`) and
  *   replication, with this certificate on every node.
+ * @property {string[]} [args] More redis-server arguments for every node (such as
+ *   `--cluster-announce-hostname localhost --cluster-preferred-endpoint-type hostname`: nodes
+ *   known to clients by name, as managed clusters announce them).
  */
 
 /**
@@ -52,7 +55,7 @@ const BUS_PORT_OFFSET = 10_000;
  */
 export async function startRedisCluster(options = {}) {
   const { masters = 3, replicas = 0, nodeTimeoutMs = 15_000, timeoutMs = 30_000 } = options;
-  const { password, users, tls } = options;
+  const { password, users, tls, args = [] } = options;
   const access = accessOf({ password, tls });
   const temporary = options.dir === undefined;
   const dir = options.dir ?? mkdtempSync(path.join(tmpdir(), 'vp-redis-cluster-'));
@@ -90,6 +93,7 @@ export async function startRedisCluster(options = {}) {
             'nodes.conf',
             '--cluster-node-timeout',
             String(nodeTimeoutMs),
+            ...args,
           ],
         }),
       );

@@ -205,6 +205,34 @@ describe('a Redis Cluster over TLS with a password', () => {
   });
 });
 
+describe('a Redis Cluster over TLS whose nodes are known by name', () => {
+  it('should verify each node against the name it announces, the seeds connected by name', async () => {
+    // A certificate without addresses, nodes that announce a hostname: as managed clusters.
+    const named = await makeTlsCertificates({ names: ['DNS:localhost'] });
+    const cluster = await startRedisCluster({
+      tls: named,
+      args: [
+        '--cluster-announce-hostname',
+        'localhost',
+        '--cluster-preferred-endpoint-type',
+        'hostname',
+      ],
+    });
+    try {
+      const target = {
+        nodes: cluster.masters.map((master) => `localhost:${master.port}`),
+        tls: { ca: named.ca },
+      };
+      for (const postId of [11, 12, 13]) {
+        expect((await joinAndHear(target, 'sharded', postId)).heard).toMatchObject({ count: 1 });
+      }
+    } finally {
+      await cluster.stop();
+      rmSync(named.dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('the master behind Sentinel', () => {
   it('should connect through the sentinels with their password, and call a wrong one a refusal', async () => {
     const group = await startRedisSentinel({
