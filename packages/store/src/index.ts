@@ -6,6 +6,7 @@ export {
   type PostCount,
   type PostStats,
   type PresenceStore,
+  type SweptPost,
 } from './types.js';
 export { MemoryStore, type MemoryStoreOptions } from './memory-store.js';
 export { RedisStore, type RedisStoreOptions } from './redis-store.js';

@@ -6,6 +6,7 @@ import {
   type PostCount,
   type PostStats,
   type PresenceStore,
+  type SweptPost,
 } from './types.js';
 
 interface PostState {
@@ -56,7 +57,7 @@ export class MemoryStore implements PresenceStore {
       return { ...stats!, refused: JoinRefusals.VisitorsPerAddress };
     }
     const post = this.post(postId);
-    const pruned = this.prune(post, now);
+    const pruned = this.prune(post, now) > 0;
     const changed = this.lease(post, visitorId, nodeId, now + ttlMs) || pruned;
     if (cap) this.holdAddress(post, visitorId, cap.address);
     const seen = post.recent.get(visitorId);
@@ -78,7 +79,7 @@ export class MemoryStore implements PresenceStore {
     const now = this.now();
     const post = this.posts.get(postId);
     if (!post) return { postId, count: 0, seq: 0 };
-    let changed = this.prune(post, now);
+    let changed = this.prune(post, now) > 0;
     const leases = post.leases.get(visitorId);
     if (leases?.delete(nodeId) && leases.size === 0) {
       this.dropVisitor(post, visitorId);
@@ -97,7 +98,7 @@ export class MemoryStore implements PresenceStore {
     const results: PostCount[] = [];
     for (const [postId, visitorIds] of leases) {
       const post = this.post(postId);
-      const changed = this.prune(post, now);
+      const changed = this.prune(post, now) > 0;
       let added = false;
       for (const visitorId of visitorIds) {
         if (this.lease(post, visitorId, nodeId, now + ttlMs)) added = true;
@@ -145,13 +146,14 @@ export class MemoryStore implements PresenceStore {
     // The embedded store's posts map is its own index.
   }
 
-  async sweep(): Promise<PostCount[]> {
+  async sweep(): Promise<SweptPost[]> {
     const now = this.now();
-    const changed: PostCount[] = [];
+    const changed: SweptPost[] = [];
     for (const [postId, post] of this.posts) {
-      if (this.prune(post, now)) {
+      const reclaimed = this.prune(post, now);
+      if (reclaimed > 0) {
         this.bump(post, now);
-        changed.push({ postId, count: post.leases.size, seq: post.seq });
+        changed.push({ postId, count: post.leases.size, seq: post.seq, reclaimed });
       }
       for (const [visitorId, seen] of post.recent) {
         if (seen < now - this.options.viewWindowMs) post.recent.delete(visitorId);
@@ -201,17 +203,17 @@ export class MemoryStore implements PresenceStore {
     return true;
   }
 
-  /** Drops expired leases and visitors left with none; true when a visitor left. */
-  private prune(post: PostState, now: number): boolean {
-    let changed = false;
+  /** Drops expired leases and visitors left with none; returns how many visitors it dropped. */
+  private prune(post: PostState, now: number): number {
+    let dropped = 0;
     for (const [visitorId, leases] of post.leases) {
       for (const [nodeId, expiry] of leases) if (expiry <= now) leases.delete(nodeId);
       if (leases.size === 0) {
         this.dropVisitor(post, visitorId);
-        changed = true;
+        dropped += 1;
       }
     }
-    return changed;
+    return dropped;
   }
 
   /** A visitor with no lease left goes, and with it its place in its address's count. */

@@ -17,6 +17,7 @@ import {
   type PostCount,
   type PostStats,
   type PresenceStore,
+  type SweptPost,
 } from './types.js';
 
 type Args = (string | number)[];
@@ -32,7 +33,7 @@ interface PresenceCommands {
 type Client = (Redis | Cluster) & PresenceCommands;
 /** A post and the visitors (all, or one chunk of a hot post's) whose leases to renew. */
 type RefreshItem = readonly [postId: number, visitors: readonly string[]];
-type Refreshed = PostCount & { changed: boolean };
+type Refreshed = PostCount & { changed: boolean; reclaimed: number };
 
 /** Visitors per refresh call: bounds the time one script holds Redis for a hot post. */
 const REFRESH_CHUNK = 1_000;
@@ -214,9 +215,10 @@ export class RedisStore implements PresenceStore {
         items.forEach(([postId], j) => {
           results.push({
             postId,
-            count: reply[3 * j] ?? 0,
-            seq: reply[3 * j + 1] ?? 0,
-            changed: reply[3 * j + 2] === 1,
+            count: reply[4 * j] ?? 0,
+            seq: reply[4 * j + 1] ?? 0,
+            changed: reply[4 * j + 2] === 1,
+            reclaimed: reply[4 * j + 3] ?? 0,
           });
         });
       });
@@ -296,8 +298,8 @@ export class RedisStore implements PresenceStore {
     await Promise.all(calls);
   }
 
-  async sweep(): Promise<PostCount[]> {
-    const changed: PostCount[] = [];
+  async sweep(): Promise<SweptPost[]> {
+    const changed: SweptPost[] = [];
     for (const key of allTopKeys(this.prefix)) {
       let cursor = '0';
       do {

@@ -83,17 +83,17 @@ local function addresses_of(leases, visitors)
 end
 
 -- Removes visitors whose every lease has expired (and their place in their address's count).
--- Returns true when someone left.
+-- Returns how many visitors it removed.
 local function prune(viewers, leases, now)
   local expired = redis.call('ZRANGEBYSCORE', viewers, '-inf', fmt(now))
-  if #expired == 0 then return false end
+  if #expired == 0 then return 0 end
   local gone = addresses_of(leases, expired)
   redis.call('ZREMRANGEBYSCORE', viewers, '-inf', fmt(now))
   for i = 1, #expired, 500 do
     redis.call('HDEL', leases, unpack(expired, i, math.min(i + 499, #expired)))
   end
   for addr, n in pairs(gone) do count_address(leases, addr, -n) end
-  return true
+  return #expired
 end
 
 local function bump(key, now)
@@ -148,7 +148,7 @@ if cap > 0 then
     end
   end
 end
-local changed = prune(viewers, leases, now)
+local changed = prune(viewers, leases, now) > 0
 local str, max, old = set_lease(redis.call('HGET', leases, visitor), node, now + tonumber(ARGV[3]), now, cap > 0 and addr or nil)
 redis.call('HSET', leases, visitor, str)
 if cap > 0 and old ~= addr then
@@ -176,7 +176,7 @@ return {count, seq, views, peak, at, 0}
 /** KEYS: viewers leases seq. ARGV: visitorId nodeId. */
 export const LEAVE_SCRIPT = `${PRELUDE}
 local now = now_ms()
-local changed = prune(KEYS[1], KEYS[2], now)
+local changed = prune(KEYS[1], KEYS[2], now) > 0
 local visitor, node = ARGV[1], ARGV[2]
 local current = redis.call('HGET', KEYS[2], visitor)
 if current then
@@ -200,7 +200,8 @@ return {redis.call('ZCARD', KEYS[1]), seq}
  * gc's sweep of it. A re-asserted visitor may raise the post's peak. KEYS: viewers leases seq
  * peak, for each post. ARGV: nodeId ttlMs, then for each post its visitor ids in one argument,
  * separated by spaces (ids never contain one; one argument per post, not per visitor, halves
- * what a heartbeat costs the node). Returns {count, seq, changed} for each post.
+ * what a heartbeat costs the node). Returns {count, seq, changed, pruned} for each post: pruned
+ * is how many expired visitors it removed.
  */
 export const REFRESH_SCRIPT = `${PRELUDE}
 local now = now_ms()
@@ -208,7 +209,8 @@ local node, expiry = ARGV[1], now + tonumber(ARGV[2])
 local out, a = {}, 2
 for k = 1, #KEYS, 4 do
   local viewers, leases, seq_key = KEYS[k], KEYS[k + 1], KEYS[k + 2]
-  local changed = prune(viewers, leases, now)
+  local pruned = prune(viewers, leases, now)
+  local changed = pruned > 0
   local added = false
   a = a + 1
   for visitor in string.gmatch(ARGV[a], '%S+') do
@@ -222,6 +224,7 @@ for k = 1, #KEYS, 4 do
   out[#out + 1] = count
   out[#out + 1] = seq
   out[#out + 1] = (changed or added) and 1 or 0
+  out[#out + 1] = pruned
 end
 return out
 `;

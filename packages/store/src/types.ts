@@ -5,6 +5,12 @@ export interface PostCount {
   seq: number;
 }
 
+/** A post whose count a sweep changed: its new count, and how many expired visitors it removed. */
+export interface SweptPost extends PostCount {
+  /** Visitors whose every lease had expired, removed from the post by this sweep (at least 1). */
+  reclaimed: number;
+}
+
 /** A post's live count with its totals: views and the peak of concurrent viewers. */
 export interface PostStats extends PostCount {
   /** Total views of the post (a visitor back within the view window is no new view). */
@@ -84,8 +90,11 @@ export interface PresenceStore {
   top(limit: number): Promise<PostCount[]>;
   /** Keeps the top-posts index (also the gc's list of active posts) up to date. */
   recordCounts(counts: readonly PostCount[]): Promise<void>;
-  /** Reclaims expired leases of every active post; returns the posts whose count changed. */
-  sweep(): Promise<PostCount[]>;
+  /**
+   * Reclaims expired leases of every active post; returns the posts whose count changed, each
+   * with how many visitors it lost.
+   */
+  sweep(): Promise<SweptPost[]>;
   /** Whether the store answers. */
   ping(): Promise<boolean>;
   close(): Promise<void>;

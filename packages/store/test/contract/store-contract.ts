@@ -491,7 +491,7 @@ export function describeStoreContract(name: string, start: () => Promise<Contrac
         await store.recordCounts(await store.counts([1, 2]));
         await new Promise((resolve) => setTimeout(resolve, SHORT_TTL_MS + 100));
         const swept = await store.sweep();
-        expect(swept).toEqual([{ postId: 1, count: 0, seq: expect.any(Number) }]);
+        expect(swept).toEqual([{ postId: 1, count: 0, seq: expect.any(Number), reclaimed: 1 }]);
         expect(swept[0]!.seq).toBeGreaterThan(joined.seq);
         expect(await store.sweep()).toEqual([]);
         expect(await countOf(store, 2)).toBe(1);
@@ -501,7 +501,30 @@ export function describeStoreContract(name: string, start: () => Promise<Contrac
         // A node that died right after a join never published the post's count.
         await store.join(5, 'alice', 'dead-node', SHORT_TTL_MS);
         await new Promise((resolve) => setTimeout(resolve, SHORT_TTL_MS + 100));
-        expect(await store.sweep()).toEqual([{ postId: 5, count: 0, seq: expect.any(Number) }]);
+        expect(await store.sweep()).toEqual([
+          { postId: 5, count: 0, seq: expect.any(Number), reclaimed: 1 },
+        ]);
+      });
+
+      it('should report how many expired visitors each post lost, tabs on several nodes once', async () => {
+        for (const visitor of ['v1', 'v2', 'v3'])
+          await store.join(1, visitor, 'dead', SHORT_TTL_MS);
+        await store.join(1, 'v3', 'dead-too', SHORT_TTL_MS);
+        await store.join(1, 'v4', 'dead', SHORT_TTL_MS);
+        await store.join(1, 'v4', 'node-a', LONG_TTL_MS); // still here on another node
+        await store.join(1, 'v5', 'node-a', LONG_TTL_MS);
+        await store.join(2, 'v1', 'dead', SHORT_TTL_MS);
+        await store.join(3, 'v1', 'node-a', LONG_TTL_MS);
+        await eventually(
+          async () => (await store.counts([1, 2])).map((post) => post.count),
+          (counts) => counts[0] === 2 && counts[1] === 0,
+        );
+        const swept = await store.sweep();
+        expect(swept.sort((a, b) => a.postId - b.postId)).toEqual([
+          { postId: 1, count: 2, seq: expect.any(Number), reclaimed: 3 },
+          { postId: 2, count: 0, seq: expect.any(Number), reclaimed: 1 },
+        ]);
+        expect(await store.sweep()).toEqual([]);
       });
     });
 
