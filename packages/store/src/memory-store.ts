@@ -12,7 +12,10 @@ import {
 interface PostState {
   /** visitorId -> nodeId -> lease expiry (ms). */
   leases: Map<string, Map<string, number>>;
-  /** visitorId -> last seen (ms), for the view window. */
+  /**
+   * visitorId -> last seen (ms), for the view window: its last join or leave, or the expiry of
+   * its last lease when that ran out.
+   */
   recent: Map<string, number>;
   /** visitorId -> the address it joined from under a cap (visitors with a lease only). */
   addressOf: Map<string, string>;
@@ -58,10 +61,12 @@ export class MemoryStore implements PresenceStore {
     }
     const post = this.post(postId);
     const pruned = this.prune(post, now) > 0;
-    const changed = this.lease(post, visitorId, nodeId, now + ttlMs) || pruned;
+    const arrived = this.lease(post, visitorId, nodeId, now + ttlMs);
+    const changed = arrived || pruned;
     if (cap) this.holdAddress(post, visitorId, cap.address);
+    // A view: a visitor not here now (no tab on any node) and not seen within the window.
     const seen = post.recent.get(visitorId);
-    if (seen === undefined || seen < now - this.options.viewWindowMs) post.views += 1;
+    if (arrived && (seen === undefined || seen < now - this.options.viewWindowMs)) post.views += 1;
     post.recent.set(visitorId, now);
     if (changed) this.bump(post, now);
     this.raisePeak(post, now);
@@ -81,6 +86,7 @@ export class MemoryStore implements PresenceStore {
     if (!post) return { postId, count: 0, seq: 0 };
     let changed = this.prune(post, now) > 0;
     const leases = post.leases.get(visitorId);
+    if (leases) this.see(post, visitorId, now, now);
     if (leases?.delete(nodeId) && leases.size === 0) {
       this.dropVisitor(post, visitorId);
       changed = true;
@@ -203,17 +209,31 @@ export class MemoryStore implements PresenceStore {
     return true;
   }
 
-  /** Drops expired leases and visitors left with none; returns how many visitors it dropped. */
+  /**
+   * Drops expired leases and visitors left with none, each seen last when its last lease ran
+   * out; returns how many visitors it dropped.
+   */
   private prune(post: PostState, now: number): number {
     let dropped = 0;
     for (const [visitorId, leases] of post.leases) {
-      for (const [nodeId, expiry] of leases) if (expiry <= now) leases.delete(nodeId);
+      let until = 0;
+      for (const [nodeId, expiry] of leases) {
+        if (expiry > until) until = expiry;
+        if (expiry <= now) leases.delete(nodeId);
+      }
       if (leases.size === 0) {
         this.dropVisitor(post, visitorId);
+        this.see(post, visitorId, until, now);
         dropped += 1;
       }
     }
     return dropped;
+  }
+
+  /** The visitor was on the post at `at`: back within the view window, it is no new view. */
+  private see(post: PostState, visitorId: string, at: number, now: number): void {
+    if (at <= now - this.options.viewWindowMs) return;
+    post.recent.set(visitorId, Math.max(at, post.recent.get(visitorId) ?? 0));
   }
 
   /** A visitor with no lease left goes, and with it its place in its address's count. */

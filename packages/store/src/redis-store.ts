@@ -76,7 +76,7 @@ export class RedisStore implements PresenceStore {
     // Once per connection: a node makes a store per site, all on one connection.
     if (!('vpJoin' in redis)) {
       redis.defineCommand('vpJoin', { numberOfKeys: 6, lua: JOIN_SCRIPT });
-      redis.defineCommand('vpLeave', { numberOfKeys: 3, lua: LEAVE_SCRIPT });
+      redis.defineCommand('vpLeave', { numberOfKeys: 4, lua: LEAVE_SCRIPT });
       redis.defineCommand('vpRefresh', { lua: REFRESH_SCRIPT });
       redis.defineCommand('vpCount', { numberOfKeys: 2, lua: COUNT_SCRIPT });
       redis.defineCommand('vpStats', { numberOfKeys: 4, lua: STATS_SCRIPT });
@@ -139,7 +139,15 @@ export class RedisStore implements PresenceStore {
 
   async leave(postId: number, visitorId: string, nodeId: string): Promise<PostCount> {
     const k = postKeys(postId, this.prefix);
-    const [count, seq] = await this.redis.vpLeave(k.viewers, k.leases, k.seq, visitorId, nodeId);
+    const [count, seq] = await this.redis.vpLeave(
+      k.viewers,
+      k.leases,
+      k.seq,
+      k.recent,
+      visitorId,
+      nodeId,
+      this.options.viewWindowMs,
+    );
     return { postId, count: count ?? 0, seq: seq ?? 0 };
   }
 
@@ -201,10 +209,10 @@ export class RedisStore implements PresenceStore {
       const replies = await Promise.all(
         batch.map((items) => {
           const keys: string[] = [];
-          const args: (string | number)[] = [nodeId, ttlMs];
+          const args: (string | number)[] = [nodeId, ttlMs, this.options.viewWindowMs];
           for (const [postId, ids] of items) {
             const k = postKeys(postId, this.prefix);
-            keys.push(k.viewers, k.leases, k.seq, k.peak);
+            keys.push(k.viewers, k.leases, k.seq, k.peak, k.recent);
             args.push(ids.join(' '));
           }
           return this.redis.vpRefresh(keys.length, ...keys, ...args);

@@ -13,7 +13,10 @@ export interface SweptPost extends PostCount {
 
 /** A post's live count with its totals: views and the peak of concurrent viewers. */
 export interface PostStats extends PostCount {
-  /** Total views of the post (a visitor back within the view window is no new view). */
+  /**
+   * Total views of the post. A join is a view unless the visitor is there now (a tab on any
+   * node) or was last seen within the view window (its last join, leave, or lease expiry).
+   */
   views: number;
   /** The most viewers the post ever had at once (0: none yet). Never below a count reported. */
   peak: number;
@@ -71,7 +74,10 @@ export interface PresenceStore {
     ttlMs: number,
     options?: JoinOptions,
   ): Promise<JoinResult>;
-  /** Drops this node's lease; the visitor leaves when no node holds a live lease. */
+  /**
+   * Drops this node's lease; the visitor leaves when no node holds a live lease. The visitor is
+   * seen now (for the view window).
+   */
   leave(postId: number, visitorId: string, nodeId: string): Promise<PostCount>;
   /**
    * Renews (or re-asserts, after a store restart) this node's leases, prunes expired ones, and

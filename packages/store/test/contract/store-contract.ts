@@ -213,6 +213,57 @@ export function describeStoreContract(name: string, start: () => Promise<Contrac
         await new Promise((resolve) => setTimeout(resolve, SHORT_TTL_MS + 100));
         expect((await short.join(1, 'alice', 'node-a', LONG_TTL_MS)).views).toBe(2);
       });
+
+      it('should count no new view for a visitor who stayed longer than the window and comes back within it', async () => {
+        const short = subject.store({ viewWindowMs: SHORT_TTL_MS });
+        expect((await short.join(1, 'alice', 'node-a', LONG_TTL_MS)).views).toBe(1);
+        // Alice reads on, her node renewing her lease, well past the window since she joined.
+        for (let i = 0; i < 3; i++) {
+          await new Promise((resolve) => setTimeout(resolve, SHORT_TTL_MS / 2));
+          await short.refresh('node-a', LONG_TTL_MS, new Map([[1, ['alice']]]));
+        }
+        // Her tab is hidden (she leaves) and shown again at once: the same visit.
+        await short.leave(1, 'alice', 'node-a');
+        expect((await short.join(1, 'alice', 'node-b', LONG_TTL_MS)).views).toBe(1);
+        // Hidden again, and back only after the window: a new view.
+        await short.leave(1, 'alice', 'node-b');
+        await new Promise((resolve) => setTimeout(resolve, SHORT_TTL_MS + 100));
+        expect((await short.join(1, 'alice', 'node-a', LONG_TTL_MS)).views).toBe(2);
+      });
+
+      it('should count no new view for a visitor still here in another tab, however long ago it joined', async () => {
+        const short = subject.store({ viewWindowMs: SHORT_TTL_MS });
+        await short.join(1, 'alice', 'node-a', LONG_TTL_MS);
+        await new Promise((resolve) => setTimeout(resolve, SHORT_TTL_MS + 100));
+        expect(await short.join(1, 'alice', 'node-b', LONG_TTL_MS)).toMatchObject({
+          count: 1,
+          views: 1,
+        });
+      });
+
+      it('should count no new view for a visitor whose lease ran out within the window, swept or not', async () => {
+        const window = 3 * SHORT_TTL_MS;
+        const short = subject.store({ viewWindowMs: window });
+        // Each joins once and is renewed once, then their node dies: the leases run out more than
+        // the window after the join. Post 1 is swept before they come back; post 2 is not.
+        for (const postId of [1, 2]) await short.join(postId, 'alice', 'node-a', SHORT_TTL_MS);
+        await new Promise((resolve) => setTimeout(resolve, SHORT_TTL_MS / 2));
+        const renewed = new Map([
+          [1, ['alice']],
+          [2, ['alice']],
+        ]);
+        await short.refresh('node-a', 2 * SHORT_TTL_MS, renewed);
+        await eventually(
+          async () => (await short.counts([1, 2])).map((post) => post.count),
+          (counts) => counts.every((count) => count === 0),
+        );
+        expect(await short.sweep()).toEqual(
+          expect.arrayContaining([expect.objectContaining({ postId: 1, reclaimed: 1 })]),
+        );
+        for (const postId of [1, 2]) {
+          expect((await short.join(postId, 'alice', 'node-b', LONG_TTL_MS)).views).toBe(1);
+        }
+      });
     });
 
     describe('peaks', () => {
