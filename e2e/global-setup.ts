@@ -2,20 +2,23 @@
  * Starts what the end-to-end tests talk to, and returns the teardown that stops it all:
  *   - a throwaway redis-server (127.0.0.1, free port, no persistence) and vip-presence-gc, unless
  *     E2E_STORE=memory (the server's embedded store);
- *   - vip-presence-server on 127.0.0.1 with a per-run secret and the WordPress origin allowed;
+ *   - vip-presence-server on 127.0.0.1 with a per-run secret and the WordPress origin allowed (its
+ *     private port, for /metrics and the read API, on 127.0.0.1 too);
  *   - a second vip-presence-server on the embedded (in-memory) store, for the "embedded-store"
  *     project's smoke spec (with E2E_STORE=memory the first server already is one: no second);
  *   - WordPress (wp-env, Playground runtime, instance "e2e", fresh site, core E2E_WP_CORE: see
  *     playwright.config.ts) with the plugin configured
- *     with that server URL and secret (and the helper plugin told the embedded server's URL);
+ *     with that server URL, its private URL for the read API (VIP_PRESENCE_API_URL) and secret
+ *     (and the helper plugin told the embedded server's URL);
  *     with E2E_WP_MULTISITE=1, instance "e2e-multisite": a subdirectory network (scripts/wp-env.mjs)
  *     whose main site is E2E_WP_URL and whose second site "site-b" is E2E_WP_SITE_B_URL, the
  *     plugins network-activated, both sites on the one presence server;
  *   - a control API in this (the runner) process through which tests stop the presence server and
  *     start it again on the same port, with the same Redis (support/stack-control.ts).
  * Tests read the addresses from the environment: E2E_WP_URL, E2E_SERVER_URL,
- * E2E_EMBEDDED_SERVER_URL, E2E_PRESENCE_SECRET, E2E_REDIS_URL, E2E_STORE, E2E_CONTROL_URL (and
- * E2E_WP_SITE_B_URL on a network).
+ * E2E_EMBEDDED_SERVER_URL (and the private ones, E2E_SERVER_PRIVATE_URL and
+ * E2E_EMBEDDED_SERVER_PRIVATE_URL), E2E_PRESENCE_SECRET, E2E_REDIS_URL, E2E_STORE, E2E_CONTROL_URL
+ * (and E2E_WP_SITE_B_URL on a network).
  * Logs go to .cache/logs/e2e/.
  */
 import { existsSync } from 'node:fs';
@@ -36,6 +39,8 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   const wpPort = Number(process.env.E2E_WP_PORT);
   const serverPort = Number(process.env.E2E_SERVER_PORT);
   const embeddedServerPort = Number(process.env.E2E_EMBEDDED_SERVER_PORT);
+  const serverPrivatePort = Number(process.env.E2E_SERVER_PRIVATE_PORT);
+  const embeddedServerPrivatePort = Number(process.env.E2E_EMBEDDED_SERVER_PRIVATE_PORT);
   const wpUrl = `http://localhost:${wpPort}`;
   const multisite = process.env.E2E_WP_MULTISITE === '1';
 
@@ -74,11 +79,14 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     }
 
     const serverUrl = `http://127.0.0.1:${serverPort}`;
+    const serverPrivateUrl = `http://127.0.0.1:${serverPrivatePort}`;
     let embeddedServerUrl = serverUrl;
+    let embeddedServerPrivateUrl = serverPrivateUrl;
     if (existsSync(SERVER_CLI)) {
       const serverEnv = { LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' };
       const server = new RestartablePresenceServer(group, {
         port: serverPort,
+        privatePort: serverPrivatePort,
         host: '127.0.0.1',
         redisUrl,
         secret,
@@ -91,15 +99,19 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
         const embedded = await startPresenceServer(group, {
           name: 'server-embedded',
           port: embeddedServerPort,
+          privatePort: embeddedServerPrivatePort,
           host: '127.0.0.1',
           secret,
           allowedOrigins: [wpUrl],
           env: serverEnv,
         });
         embeddedServerUrl = embedded.url;
+        embeddedServerPrivateUrl = embedded.privateUrl;
       }
       process.env.E2E_SERVER_URL = serverUrl;
       process.env.E2E_EMBEDDED_SERVER_URL = embeddedServerUrl;
+      process.env.E2E_SERVER_PRIVATE_URL = serverPrivateUrl;
+      process.env.E2E_EMBEDDED_SERVER_PRIVATE_URL = embeddedServerPrivateUrl;
       log(
         `presence server at ${serverUrl} (${store} store${redisUrl ? `, ${redisUrl} + gc` : ''})` +
           (redisUrl ? `; embedded-store server at ${embeddedServerUrl}` : ''),
@@ -122,6 +134,8 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
       core: process.env.E2E_WP_CORE,
       config: {
         VIP_PRESENCE_SERVER_URL: serverUrl,
+        // The read API is on the server's private port, apart from the browsers' URL.
+        VIP_PRESENCE_API_URL: serverPrivateUrl,
         VIP_PRESENCE_SECRET: secret,
         // Read by the helper plugin (plugins/vip-presence-e2e-helpers): readers with the cookie
         // vip_presence_e2e_server=embedded connect to this server instead.

@@ -37,6 +37,9 @@ async function choosePort(name: string): Promise<void> {
 await choosePort('E2E_WP_PORT');
 await choosePort('E2E_SERVER_PORT');
 await choosePort('E2E_EMBEDDED_SERVER_PORT');
+// The servers' private ports (PRIVATE_PORT: /metrics and the read API).
+await choosePort('E2E_SERVER_PRIVATE_PORT');
+await choosePort('E2E_EMBEDDED_SERVER_PRIVATE_PORT');
 process.env.E2E_WP_URL = `http://localhost:${process.env.E2E_WP_PORT}`;
 
 const CI = Boolean(process.env.CI);

@@ -2,14 +2,15 @@
 // `npm start`: the whole local stack on its embedded defaults, stopped by Ctrl-C.
 //
 //   1. builds the workspaces (npm run build; skip with --no-build)
-//   2. starts the presence server (packages/server/dist/cli.js) on PORT (3000), embedded store unless
-//      REDIS_URL is set, in which case the gc (packages/gc/dist/cli.js) runs too
+//   2. starts the presence server (packages/server/dist/cli.js) on PORT (3000) and PRIVATE_PORT
+//      (3001, on 127.0.0.1: /metrics and the read API), embedded store unless REDIS_URL is set, in
+//      which case the gc (packages/gc/dist/cli.js) runs too
 //   3. starts WordPress with wp-env's Playground runtime on WP_PORT (8888), the plugin active and
-//      configured with the server's URL and this checkout's secret (.cache/presence-secret); offline
+//      configured with the server's URLs and this checkout's secret (.cache/presence-secret); offline
 //      the core comes from Debian's packages (VIP_PRESENCE_WP_CORE=auto|debian|latest|PATH)
 //   4. creates a sample post over REST and prints its URL: open it in two browsers
 //
-// Environment: PORT, HOST, REDIS_URL, ALLOWED_ORIGINS (passed to the server), WP_PORT,
+// Environment: PORT, PRIVATE_PORT, HOST, REDIS_URL, ALLOWED_ORIGINS (passed to the server), WP_PORT,
 // VIP_PRESENCE_WP_CORE. Logs: .cache/logs/dev/. Ctrl-C (SIGINT) or SIGTERM stops everything it
 // started; a run killed with -9 leaves its processes recorded, and the next run stops them first.
 import { existsSync } from 'node:fs';
@@ -68,6 +69,7 @@ async function main() {
   await reapStaleWordPress({ instance: 'dev', log });
 
   const serverPort = intFromEnv('PORT', 3000);
+  const privatePort = intFromEnv('PRIVATE_PORT', 3001);
   const wpPort = intFromEnv('WP_PORT', intFromEnv('WP_ENV_PORT', DEFAULT_DEV_PORT));
   const host = process.env.HOST?.trim() || undefined;
   const redisUrl = process.env.REDIS_URL?.trim() || undefined;
@@ -75,6 +77,7 @@ async function main() {
     .map((o) => o.trim())
     .filter(Boolean);
   await assertPortFree(serverPort, 'presence server', 'PORT');
+  await assertPortFree(privatePort, "presence server's private port", 'PRIVATE_PORT');
   await assertPortFree(wpPort, 'WordPress', 'WP_PORT');
 
   if (values.build && !values['no-build']) {
@@ -90,6 +93,7 @@ async function main() {
     );
     server = await startPresenceServer(group, {
       port: serverPort,
+      privatePort,
       host,
       redisUrl,
       secret,
@@ -106,11 +110,17 @@ async function main() {
   }
 
   const serverUrl = `http://localhost:${serverPort}`;
+  // WordPress's PHP reads counts from the read API, on the server's private port.
+  const apiUrl = `http://127.0.0.1:${privatePort}`;
   log(`starting WordPress on port ${wpPort}`);
   const wordpress = await startWordPress({
     instance: 'dev',
     port: wpPort,
-    config: { VIP_PRESENCE_SERVER_URL: serverUrl, VIP_PRESENCE_SECRET: secret },
+    config: {
+      VIP_PRESENCE_SERVER_URL: serverUrl,
+      VIP_PRESENCE_API_URL: apiUrl,
+      VIP_PRESENCE_SECRET: secret,
+    },
     log,
   });
   group.addCleanup(() => wordpress.stop());
@@ -130,7 +140,7 @@ async function main() {
       '                   open it in two browsers to see the live count',
       `  WordPress        ${wordpress.url}/  (${wordpress.wordpressVersion}; admin: ${wordpress.url}/wp-admin/, user admin, password password)`,
       server
-        ? `  Presence server  ${serverUrl}  (${redisUrl ? `Redis ${redisUrl}${existsSync(GC_CLI) ? ' + gc' : ''}` : 'embedded store'}; health ${serverUrl}/healthz)`
+        ? `  Presence server  ${serverUrl}  (${redisUrl ? `Redis ${redisUrl}${existsSync(GC_CLI) ? ' + gc' : ''}` : 'embedded store'}; health ${serverUrl}/healthz; metrics ${apiUrl}/metrics)`
         : '  Presence server  NOT RUNNING (packages/server is not built)',
       `  Logs             ${path.relative(ROOT, logDir)}/ and ${wordpress.logFile}`,
       '',

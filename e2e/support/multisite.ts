@@ -150,9 +150,11 @@ export async function siteCounts(
   site: string | undefined,
   postIds: number[],
 ): Promise<Record<string, number>> {
-  const base = process.env.E2E_SERVER_URL;
+  const base = process.env.E2E_SERVER_PRIVATE_URL;
   if (!base)
-    throw new Error('E2E_SERVER_URL is not set: run the tests through playwright.config.ts');
+    throw new Error(
+      'E2E_SERVER_PRIVATE_URL is not set: run the tests through playwright.config.ts',
+    );
   const query = new URLSearchParams({ postIds: postIds.join(',') });
   if (site !== undefined) query.set('site', site);
   const response = await fetch(`${base}/api/v1/counts?${query}`, {

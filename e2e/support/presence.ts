@@ -102,10 +102,21 @@ export async function liveTexts(page: Page): Promise<string[]> {
   return texts;
 }
 
-function serverUrl(base = process.env.E2E_SERVER_URL): string {
-  if (!base)
-    throw new Error('E2E_SERVER_URL is not set: run the tests through playwright.config.ts');
-  return base;
+/**
+ * The private URL (/metrics, the read API) of the server whose public URL is `base` (default:
+ * the main server's).
+ */
+function privateUrl(base = process.env.E2E_SERVER_URL): string {
+  const env = process.env;
+  const url = new Map([
+    [env.E2E_SERVER_URL, env.E2E_SERVER_PRIVATE_URL],
+    [env.E2E_EMBEDDED_SERVER_URL, env.E2E_EMBEDDED_SERVER_PRIVATE_URL],
+  ]).get(base);
+  if (!base || !url)
+    throw new Error(
+      `no private URL for the server at "${base}": run the tests through playwright.config.ts`,
+    );
+  return url;
 }
 
 let siteKey: Promise<string> | undefined;
@@ -139,7 +150,7 @@ export async function liveCounts(
   const key = await wordpressSiteKey();
   const site = key ? `&site=${key}` : '';
   const response = await fetch(
-    `${serverUrl(base)}/api/v1/counts?postIds=${postIds.join(',')}${site}`,
+    `${privateUrl(base)}/api/v1/counts?postIds=${postIds.join(',')}${site}`,
     {
       headers: { authorization: `Bearer ${process.env.E2E_PRESENCE_SECRET ?? ''}` },
       signal: AbortSignal.timeout(5_000),
@@ -158,7 +169,7 @@ export async function metric(
   labels: Record<string, string> = {},
   base?: string,
 ): Promise<number> {
-  const response = await fetch(`${serverUrl(base)}/metrics`, {
+  const response = await fetch(`${privateUrl(base)}/metrics`, {
     signal: AbortSignal.timeout(5_000),
   });
   if (!response.ok) throw new Error(`/metrics answered ${response.status}`);

@@ -8,15 +8,27 @@ export const SERVER_CLI = path.join(ROOT, 'packages/server/dist/cli.js');
 export const GC_CLI = path.join(ROOT, 'packages/gc/dist/cli.js');
 
 /**
- * Starts `vip-presence-server` (packages/server/dist/cli.js) and waits for /healthz.
+ * Starts `vip-presence-server` (packages/server/dist/cli.js) and waits for /healthz on both of its
+ * ports: `port` (public: Socket.IO and the probes) and `privatePort` (on 127.0.0.1: /metrics and
+ * the read API; default PRIVATE_PORT of the environment, else the server's 3001).
  * @param {import('./processes.mjs').ServiceGroup} group
- * @param {{ port: number, host?: string, redisUrl?: string, secret?: string, allowedOrigins?: string[],
- *   env?: Record<string, string>, name?: string, timeoutMs?: number }} options
- * @returns {Promise<{ url: string, port: number, pid: number }>}
+ * @param {{ port: number, privatePort?: number, host?: string, redisUrl?: string, secret?: string,
+ *   allowedOrigins?: string[], env?: Record<string, string>, name?: string, timeoutMs?: number }} options
+ * @returns {Promise<{ url: string, privateUrl: string, port: number, pid: number }>}
  */
 export async function startPresenceServer(
   group,
-  { port, host, redisUrl, secret, allowedOrigins, env = {}, name = 'server', timeoutMs = 30_000 },
+  {
+    port,
+    privatePort,
+    host,
+    redisUrl,
+    secret,
+    allowedOrigins,
+    env = {},
+    name = 'server',
+    timeoutMs = 30_000,
+  },
 ) {
   if (!existsSync(SERVER_CLI)) {
     throw new Error(
@@ -24,24 +36,29 @@ export async function startPresenceServer(
     );
   }
   const childEnv = { ...process.env, ...env, PORT: String(port) };
-  for (const key of ['HOST', 'REDIS_URL', 'PRESENCE_SECRET', 'ALLOWED_ORIGINS'])
+  for (const key of ['HOST', 'PRIVATE_HOST', 'REDIS_URL', 'PRESENCE_SECRET', 'ALLOWED_ORIGINS'])
     delete childEnv[key];
+  if (privatePort !== undefined) childEnv.PRIVATE_PORT = String(privatePort);
+  childEnv.PRIVATE_PORT ??= '3001';
   if (host) childEnv.HOST = host;
   if (redisUrl) childEnv.REDIS_URL = redisUrl;
   if (secret) childEnv.PRESENCE_SECRET = secret;
   if (allowedOrigins?.length) childEnv.ALLOWED_ORIGINS = allowedOrigins.join(',');
   const service = group.spawn(name, process.execPath, [SERVER_CLI], { env: childEnv });
   const base = `http://${host && host !== '0.0.0.0' && host !== '::' ? host : '127.0.0.1'}:${port}`;
-  await waitFor(
-    async () => {
-      if (!isAlive(service.pid))
-        throw new Error(`vip-presence-server exited:\n${group.tail(name)}`);
-      const response = await fetchWithTimeout(`${base}/healthz`, {}, 2_000);
-      return response.ok;
-    },
-    { timeoutMs, what: `vip-presence-server /healthz on port ${port}` },
-  );
-  return { url: base, port, pid: service.pid };
+  const privateBase = `http://127.0.0.1:${childEnv.PRIVATE_PORT}`;
+  for (const url of [base, privateBase]) {
+    await waitFor(
+      async () => {
+        if (!isAlive(service.pid))
+          throw new Error(`vip-presence-server exited:\n${group.tail(name)}`);
+        const response = await fetchWithTimeout(`${url}/healthz`, {}, 2_000);
+        return response.ok;
+      },
+      { timeoutMs, what: `vip-presence-server ${url}/healthz` },
+    );
+  }
+  return { url: base, privateUrl: privateBase, port, pid: service.pid };
 }
 
 /**

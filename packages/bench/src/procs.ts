@@ -119,6 +119,8 @@ export interface NodeProcess {
   name: string;
   port: number;
   url: string;
+  /** Where /metrics is: a presence server's private port (the bare server has one port). */
+  privateUrl: string;
   child: ChildProcess;
   pid: number;
   /** Inspector port (servers run with --inspect so the bench can force a GC before measuring). */
@@ -146,6 +148,7 @@ async function startNodeServer(
   env: Record<string, string>,
   readyPath: string,
   timeoutMs: number,
+  privatePort?: number,
 ): Promise<NodeProcess> {
   const port = await freePort();
   const inspectPort = await freePort();
@@ -156,7 +159,13 @@ async function startNodeServer(
     {
       name,
       logFile: logFile(name),
-      env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', ...env },
+      env: {
+        ...process.env,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        ...(privatePort ? { PRIVATE_PORT: String(privatePort), PRIVATE_HOST: '127.0.0.1' } : {}),
+        ...env,
+      },
     },
   );
   const url = `http://127.0.0.1:${port}`;
@@ -165,7 +174,8 @@ async function startNodeServer(
     timeoutMs,
     signal: started.exitSignal,
   });
-  return { name, port, url, child: started.child, pid: started.pid, inspectPort };
+  const privateUrl = privatePort ? `http://127.0.0.1:${privatePort}` : url;
+  return { name, port, url, privateUrl, child: started.child, pid: started.pid, inspectPort };
 }
 
 export async function startPresenceServer(spec: ServerSpec): Promise<NodeProcess> {
@@ -178,7 +188,7 @@ export async function startPresenceServer(spec: ServerSpec): Promise<NodeProcess
     LOG_LEVEL: 'warn',
     ...spec.env,
   };
-  return startNodeServer(spec.name, cli, env, '/readyz', 15_000);
+  return startNodeServer(spec.name, cli, env, '/readyz', 15_000, await freePort());
 }
 
 export function startBareServer(name: string, env: Record<string, string>): Promise<NodeProcess> {
@@ -210,7 +220,7 @@ export function httpGet(url: string, timeoutMs = 5000): Promise<{ status: number
   });
 }
 
-/** A node's /metrics: name -> value (summed over label sets). Reading it resets the event-loop lag histogram. */
+/** A node's /metrics (`url`: its private port): name -> value (summed over label sets). Reading it resets the event-loop lag histogram. */
 export async function metrics(url: string): Promise<Record<string, number>> {
   const { body } = await httpGet(`${url}/metrics`);
   const out: Record<string, number> = {};

@@ -3,7 +3,8 @@
 import { isConfigError } from '@vip-presence/store';
 import { readServerConfig, type ServerConfig } from './config.js';
 import { createLogger } from './logger.js';
-import { createPresenceServer } from './presence-server.js';
+import { isListenError } from './listen-error.js';
+import { createPresenceServer, type PresenceServer } from './presence-server.js';
 import { redisRefusal } from './redis-target.js';
 
 function readConfig(): ServerConfig {
@@ -46,10 +47,35 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
 
-  const { port, host } = await server.listen(config.port, config.host);
+  const { port, host, privatePort, privateHost } = await listen(server);
   // Where to reach the server: scripts wait for this line, so it shows at every level but silent.
   const start = config.logLevel === 'silent' ? log : log.child({}, { level: 'info' });
-  start.info({ url: urlOf(host, port), store: server.store.kind }, 'listening');
+  start.info(
+    {
+      url: urlOf(host, port),
+      privateUrl: urlOf(privateHost, privatePort),
+      store: server.store.kind,
+    },
+    'listening',
+  );
+}
+
+/** Listens where the configuration says; an address that cannot be bound: one line, exit 1. */
+async function listen(server: PresenceServer) {
+  try {
+    return await server.listen(config.port, config.host, {
+      port: config.privatePort,
+      host: config.privateHost,
+    });
+  } catch (error) {
+    if (!isListenError(error)) throw error;
+    const variables =
+      error.listener === 'public' ? 'PORT and HOST' : 'PRIVATE_PORT and PRIVATE_HOST';
+    process.stderr.write(
+      `vip-presence-server: cannot listen on ${error.host}:${error.port} (${error.code}): check ${variables}\n`,
+    );
+    process.exit(1);
+  }
 }
 
 /** The URL of a server bound to `host` (an address); a wildcard one is reached on localhost. */

@@ -6,8 +6,12 @@ import { resolveOptions, type PresenceServerOptions } from './options.js';
 import { redisConnectionOptions } from './redis-target.js';
 
 export interface ServerConfig {
+  /** The public listener: Socket.IO, `/healthz` and `/readyz`. */
   port: number;
   host: string;
+  /** The private listener: `/metrics` and the read API (and the probes). */
+  privatePort: number;
+  privateHost: string;
   /** Level of the executable's logger. */
   logLevel: string;
   options: PresenceServerOptions;
@@ -47,6 +51,8 @@ const OTHER_VARS: Record<string, ServerVariable | undefined> = {
 export const SERVER_VARIABLES = [
   'PORT',
   'HOST',
+  'PRIVATE_PORT',
+  'PRIVATE_HOST',
   ...REDIS_CONFIG_VARIABLES,
   'PRESENCE_SECRET',
   'READ_API_TOKEN',
@@ -58,6 +64,9 @@ export const SERVER_VARIABLES = [
 ] as const;
 
 export type ServerVariable = (typeof SERVER_VARIABLES)[number];
+
+/** The private listener's port unless PRIVATE_PORT says otherwise. */
+export const DEFAULT_PRIVATE_PORT = 3001;
 
 /** Minimum length of PRESENCE_SECRET: a short secret can be guessed offline from one token. */
 export const MIN_SECRET_LENGTH = 16;
@@ -79,6 +88,21 @@ export function readServerConfig(env: Env): ServerConfig {
       throw new ConfigError(variable, `must be a non-negative integer, got "${raw}"`);
     }
     return Number(raw);
+  };
+  const portOf = (variable: ServerVariable, byDefault: number) => {
+    const port = integer(variable) ?? byDefault;
+    if (port > 65535) throw new ConfigError(variable, 'must be a port number (0-65535)');
+    return port;
+  };
+  const hostOf = (variable: ServerVariable, byDefault: string) => {
+    const host = read(variable) ?? byDefault;
+    if (isIP(host) === 0 && !HOSTNAME.test(host)) {
+      throw new ConfigError(
+        variable,
+        `must be an IPv4 or IPv6 address or a hostname (no scheme, no port), got "${host}"`,
+      );
+    }
+    return host;
   };
 
   const options: PresenceServerOptions = {};
@@ -139,17 +163,18 @@ export function readServerConfig(env: Env): ServerConfig {
     throw error;
   }
 
-  const port = integer('PORT') ?? 3000;
-  if (port > 65535) throw new ConfigError('PORT', 'must be a port number (0-65535)');
-  const host = read('HOST') ?? '0.0.0.0';
-  if (isIP(host) === 0 && !HOSTNAME.test(host)) {
+  const port = portOf('PORT', 3000);
+  const host = hostOf('HOST', '0.0.0.0');
+  const privatePort = portOf('PRIVATE_PORT', DEFAULT_PRIVATE_PORT);
+  if (privatePort !== 0 && privatePort === port) {
     throw new ConfigError(
-      'HOST',
-      `must be an IPv4 or IPv6 address or a hostname (no scheme, no port), got "${host}"`,
+      'PRIVATE_PORT',
+      `must differ from PORT (${port}): the private listener needs a port of its own`,
     );
   }
+  const privateHost = hostOf('PRIVATE_HOST', '127.0.0.1');
   const logLevel = parseLogLevel(read('LOG_LEVEL') ?? 'info');
-  return { port, host, logLevel, options };
+  return { port, host, privatePort, privateHost, logLevel, options };
 }
 
 /**

@@ -29,9 +29,17 @@ export interface PostStatsBody {
 }
 
 /**
- * `/healthz`, `/readyz`, `/metrics` and the read API (`/api/v1/counts`, `/api/v1/top`, with
- * `Authorization: Bearer <readApiToken>`, or a signing secret while no read token is set; `site=`
- * names the site, absent: the default one). Socket.IO's own path never gets here.
+ * Which listener a handler serves. The public one faces readers: Socket.IO (which never reaches
+ * this handler), `/healthz` and `/readyz`. The private one is for Prometheus and WordPress's PHP:
+ * `/metrics`, the read API, and the probes too, so one internal address serves every check.
+ */
+export type Listener = 'public' | 'private';
+
+/**
+ * `/healthz` and `/readyz` on both listeners; `/metrics` and the read API (`/api/v1/counts`,
+ * `/api/v1/top`, with `Authorization: Bearer <readApiToken>`, or a signing secret while no read
+ * token is set; `site=` names the site, absent: the default one) on the private one only: the
+ * public one answers them 404, as any other path.
  *
  *   /api/v1/counts?postIds=1,2  { counts: { "1": 3, "2": 0 },
  *                                 stats: { "1": { count, peak, peakAt, views }, "2": {...} } }
@@ -39,7 +47,7 @@ export interface PostStatsBody {
  *
  * `counts` and the `postId`/`count` of `posts` are the v1 answer, kept for older clients.
  */
-export function createHttpHandler(ctx: HttpApiContext) {
+export function createHttpHandler(ctx: HttpApiContext, listener: Listener) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     try {
       const url = new URL(req.url ?? '/', 'http://localhost');
@@ -56,19 +64,22 @@ export function createHttpHandler(ctx: HttpApiContext) {
           const ready = await ctx.isReady();
           return send(res, ready ? 200 : 503, { ready, store: ctx.storeOf(undefined).kind });
         }
-        case '/metrics':
-          res.writeHead(200, { 'Content-Type': ctx.metrics.registry.contentType });
-          res.end(await ctx.metrics.registry.metrics());
-          return;
-        case '/api/v1/counts':
-        case '/api/v1/top':
-          if (!authorized(req, ctx.readCredentials)) {
-            return send(res, 401, { error: 'unauthorized' }, { 'WWW-Authenticate': 'Bearer' });
-          }
-          return readApi(url, res, ctx);
-        default:
-          return send(res, 404, { error: 'not_found' });
       }
+      if (listener === 'private') {
+        switch (url.pathname) {
+          case '/metrics':
+            res.writeHead(200, { 'Content-Type': ctx.metrics.registry.contentType });
+            res.end(await ctx.metrics.registry.metrics());
+            return;
+          case '/api/v1/counts':
+          case '/api/v1/top':
+            if (!authorized(req, ctx.readCredentials)) {
+              return send(res, 401, { error: 'unauthorized' }, { 'WWW-Authenticate': 'Bearer' });
+            }
+            return readApi(url, res, ctx);
+        }
+      }
+      return send(res, 404, { error: 'not_found' });
     } catch {
       if (!res.headersSent) send(res, 503, { error: 'unavailable' });
       else res.end();

@@ -1,4 +1,10 @@
-export { createPresenceServer, type PresenceServer } from './presence-server.js';
+export {
+  createPresenceServer,
+  type ListenAddress,
+  type PresenceServer,
+} from './presence-server.js';
+export { isListenError, ListenError } from './listen-error.js';
+export type { Listener } from './http-api.js';
 export {
   DEFAULT_OPTIONS,
   resolveOptions,
@@ -7,6 +13,7 @@ export {
 } from './options.js';
 export {
   readServerConfig,
+  DEFAULT_PRIVATE_PORT,
   MIN_SECRET_LENGTH,
   SERVER_VARIABLES,
   type ServerConfig,

@@ -4,7 +4,8 @@ import type { Logger } from 'pino';
 import { Server } from 'socket.io';
 import type { PresenceStore } from '@vip-presence/store';
 import { Handshake } from './handshake.js';
-import { createHttpHandler, readCredentials } from './http-api.js';
+import { createHttpHandler, readCredentials, type HttpApiContext } from './http-api.js';
+import { ListenError } from './listen-error.js';
 import { createLogger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { resolveOptions, type PresenceServerOptions, type ResolvedOptions } from './options.js';
@@ -15,9 +16,18 @@ import { StoreHealth } from './store-health.js';
 import { redisReady } from './store-readiness.js';
 import { setUpStore } from './store-setup.js';
 
+/** Where a listener is bound. */
+export interface ListenAddress {
+  port: number;
+  host: string;
+}
+
 export interface PresenceServer {
   readonly io: Server;
+  /** The public listener: Socket.IO, `/healthz`, `/readyz`. */
   readonly httpServer: HttpServer;
+  /** The private listener: `/metrics`, the read API, `/healthz`, `/readyz`. */
+  readonly privateHttpServer: HttpServer;
   /** The default site's store. */
   readonly store: PresenceStore;
   /** The store of a site's posts (undefined: the default site). */
@@ -25,10 +35,20 @@ export interface PresenceServer {
   readonly nodeId: string;
   readonly options: Readonly<ResolvedOptions>;
   readonly metrics: Metrics;
-  /** `http://host:port` once listening. */
+  /** `http://host:port` of the public listener, once listening. */
   readonly url: string;
-  /** Starts listening (port 0: a free port). Resolves once the store is ready too. */
-  listen(port?: number, host?: string): Promise<{ port: number; host: string }>;
+  /** `http://host:port` of the private listener, once listening. */
+  readonly privateUrl: string;
+  /**
+   * Starts listening (port 0: a free port): the public listener on `port` and `host`, the private
+   * one on `privateListener` (default: a free port on 127.0.0.1). Resolves once the store is
+   * ready too.
+   */
+  listen(
+    port?: number,
+    host?: string,
+    privateListener?: Partial<ListenAddress>,
+  ): Promise<ListenAddress & { privatePort: number; privateHost: string }>;
   /**
    * Renews this node's leases of every site, and its connections per address, now (normally
    * every `heartbeatIntervalMs`).
@@ -58,24 +78,24 @@ export function createPresenceServer(options: PresenceServerOptions = {}): Prese
   let closing = false;
   const isClosing = () => closing;
   let baseUrl = '';
+  let privateBaseUrl = '';
 
   const backend = setUpStore(opts);
   const { client: storeClient } = backend;
   const store = backend.storeFor(undefined);
   const health = new StoreHealth(metrics, log, !storeClient);
 
+  const httpContext: HttpApiContext = {
+    storeOf: (site) => backend.storeFor(site),
+    metrics,
+    readCredentials: readCredentials(opts),
+    isReady: async () => !closing && (await store.ping()) && (await redisReady(storeClient, log)),
+  };
   const httpServer = createServer();
   // Before Socket.IO attaches: it then hands every request off its own path to this handler
   // (a handler added after it would also answer Socket.IO's long-polling requests, with a 404).
-  httpServer.on(
-    'request',
-    createHttpHandler({
-      storeOf: (site) => backend.storeFor(site),
-      metrics,
-      readCredentials: readCredentials(opts),
-      isReady: async () => !closing && (await store.ping()) && (await redisReady(storeClient, log)),
-    }),
-  );
+  httpServer.on('request', createHttpHandler(httpContext, 'public'));
+  const privateHttpServer = createServer(createHttpHandler(httpContext, 'private'));
   const io = new Server(httpServer, {
     maxHttpBufferSize: opts.maxPayloadBytes,
     pingInterval: opts.pingIntervalMs,
@@ -109,6 +129,7 @@ export function createPresenceServer(options: PresenceServerOptions = {}): Prese
   return {
     io,
     httpServer,
+    privateHttpServer,
     store,
     storeOf: (site) => backend.storeFor(site),
     metrics,
@@ -117,7 +138,10 @@ export function createPresenceServer(options: PresenceServerOptions = {}): Prese
     get url() {
       return baseUrl;
     },
-    async listen(port = 0, host = '127.0.0.1') {
+    get privateUrl() {
+      return privateBaseUrl;
+    },
+    async listen(port = 0, host = '127.0.0.1', privateListener = {}) {
       if (storeClient) {
         await storeClient.connect();
         health.answered();
@@ -135,19 +159,36 @@ export function createPresenceServer(options: PresenceServerOptions = {}): Prese
           { trustProxy: 1 },
           "TRUST_PROXY=true trusts one proxy: the client address is the X-Forwarded-For entry the nearest proxy added (before, the leftmost entry, which a client can write); set a hop count or the proxies' addresses",
         );
-      await new Promise<void>((resolve, reject) => {
-        httpServer.once('error', reject);
-        httpServer.listen(port, host, () => {
-          httpServer.off('error', reject);
-          resolve();
-        });
+      const { port: privatePort = 0, host: privateHost = '127.0.0.1' } = privateListener;
+      const address = await listenOn(httpServer, port, host).catch((error: unknown) => {
+        throw new ListenError('public', host, port, error);
       });
+      const privateAddress = await listenOn(privateHttpServer, privatePort, privateHost).catch(
+        async (error: unknown) => {
+          await new Promise((resolve) => httpServer.close(resolve));
+          throw new ListenError('private', privateHost, privatePort, error);
+        },
+      );
       sites.start();
       handshake.start();
-      const address = httpServer.address() as AddressInfo;
-      baseUrl = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
-      log.info({ port: address.port, host: address.address, store: store.kind }, 'listening');
-      return { port: address.port, host: address.address };
+      baseUrl = urlOf(address);
+      privateBaseUrl = urlOf(privateAddress);
+      log.info(
+        {
+          port: address.port,
+          host: address.address,
+          privatePort: privateAddress.port,
+          privateHost: privateAddress.address,
+          store: store.kind,
+        },
+        'listening',
+      );
+      return {
+        port: address.port,
+        host: address.address,
+        privatePort: privateAddress.port,
+        privateHost: privateAddress.address,
+      };
     },
     async heartbeat() {
       await Promise.all([sites.beat(), handshake.renew()]);
@@ -156,11 +197,15 @@ export function createPresenceServer(options: PresenceServerOptions = {}): Prese
       if (closing) return;
       closing = true;
       const stopped = new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      const privateStopped = new Promise<void>((resolve) =>
+        privateHttpServer.close(() => resolve()),
+      );
       // Remove this node's viewers from every count now rather than when their leases run out.
       await sites.close();
       await io.close();
       await handshake.close();
       await stopped.catch(() => undefined);
+      await privateStopped;
       await store.close();
       await Promise.all(
         backend.clients.map((client) => client.quit().catch(() => client.disconnect())),
@@ -168,4 +213,21 @@ export function createPresenceServer(options: PresenceServerOptions = {}): Prese
       log.info('closed');
     },
   };
+}
+
+/** Binds `server` to `port` on `host`; resolves with the address it got (port 0: a free one). */
+function listenOn(server: HttpServer, port: number, host: string): Promise<AddressInfo> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve(server.address() as AddressInfo);
+    });
+  });
+}
+
+/** `http://host:port` of a bound address (an IPv6 one in brackets). */
+function urlOf(address: AddressInfo): string {
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return `http://${host}:${address.port}`;
 }

@@ -79,7 +79,7 @@ export async function scenarioA(
   // The wave: every loader emits all its joins at once. Viewer g views post 1 + g % posts.
   const stats0 = await redis.commandStats();
   const deliveries0 = await Promise.all(
-    servers.map((srv) => metric(srv.url, 'vip_presence_count_deliveries_total')),
+    servers.map((srv) => metric(srv.privateUrl, 'vip_presence_count_deliveries_total')),
   );
   await resetStatsAll(loaders, ['v']);
   await prof.startCpu();
@@ -98,7 +98,7 @@ export async function scenarioA(
   await prof.stopCpu('wave');
   const stats1 = await redis.commandStats();
   const deliveries1 = await Promise.all(
-    servers.map((srv) => metric(srv.url, 'vip_presence_count_deliveries_total')),
+    servers.map((srv) => metric(srv.privateUrl, 'vip_presence_count_deliveries_total')),
   );
   const messages = await statsAll(loaders, ['v']);
   s.log(

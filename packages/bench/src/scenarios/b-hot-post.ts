@@ -92,7 +92,9 @@ export async function scenarioB(
   await prof.startCpu();
   // Reading /metrics also resets the event-loop delay histogram.
   const deliveries0 = await Promise.all(
-    servers.map(async (srv) => (await metrics(srv.url)).vip_presence_count_deliveries_total ?? NaN),
+    servers.map(
+      async (srv) => (await metrics(srv.privateUrl)).vip_presence_count_deliveries_total ?? NaN,
+    ),
   );
   const window = new Window(pids);
   // The two-node run is shorter (the whole bench must stay under 10 minutes).
@@ -131,7 +133,7 @@ export async function scenarioB(
   const countedSeconds = (Date.now() - resetAt) / 1000;
   await prof.stopCpu('churn');
   const stats1 = await commandStats(redis.port);
-  const m1 = await Promise.all(servers.map((srv) => metrics(srv.url)));
+  const m1 = await Promise.all(servers.map((srv) => metrics(srv.privateUrl)));
   const deliveries1 = m1.map((m) => m.vip_presence_count_deliveries_total ?? NaN);
   // prom-client's lag percentiles are the intervals of a sampling timer (the server's is 100 ms,
   // see packages/server/src/metrics.ts): the delay is what exceeds the interval.

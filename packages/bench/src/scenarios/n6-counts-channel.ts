@@ -21,7 +21,7 @@ interface ChannelTotals {
 }
 
 async function channelTotals(nodes: NodeProcess[]): Promise<ChannelTotals> {
-  const all = await Promise.all(nodes.map((n) => metrics(n.url)));
+  const all = await Promise.all(nodes.map((n) => metrics(n.privateUrl)));
   const sum = (name: string) => all.reduce((a, m) => a + (m[name] ?? 0), 0);
   return {
     published: sum('vip_presence_counts_published_total'),

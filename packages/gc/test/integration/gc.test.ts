@@ -45,7 +45,7 @@ afterAll(async () => {
 
 /** Live counts of `posts` as the read API of `reader` sees them (read only: it prunes nothing). */
 async function readCounts(posts: number[]): Promise<Record<string, number>> {
-  const response = await fetch(`${reader.url}/api/v1/counts?postIds=${posts.join(',')}`);
+  const response = await fetch(`${reader.privateUrl}/api/v1/counts?postIds=${posts.join(',')}`);
   return ((await response.json()) as { counts: Record<string, number> }).counts;
 }
 

@@ -10,7 +10,10 @@ export const SERVER_CLI = fileURLToPath(new URL('../../dist/cli.js', import.meta
 
 export interface NodeProcess {
   child: ChildProcess;
+  /** The public listener (Socket.IO, probes); for the gc, what `ready` captured. */
   url: string;
+  /** A server's private listener (`/metrics`, the read API); '' for the gc. */
+  privateUrl: string;
   output(): string;
   /** kill -9: no cleanup at all. */
   crash(): Promise<void>;
@@ -39,6 +42,7 @@ export async function startProcess(
   return {
     child: started.child,
     url: match[1] ?? '',
+    privateUrl: /"privateUrl":"(http:\/\/[^"]+)"/.exec(match[0])?.[1] ?? '',
     output: () => started.output(),
     crash: async () => void (await started.kill()),
     stop: async () => (await started.stop()).code,
@@ -48,8 +52,8 @@ export async function startProcess(
 export function startServerProcess(env: Record<string, string>): Promise<NodeProcess> {
   return startProcess(
     SERVER_CLI,
-    { PORT: '0', HOST: '127.0.0.1', ...env },
-    /"url":"(http:\/\/[^"]+)"/,
+    { PORT: '0', HOST: '127.0.0.1', PRIVATE_PORT: '0', ...env },
+    /"url":"(http:\/\/[^"]+)","privateUrl":"http:\/\/[^"]+"/,
   );
 }
 

@@ -24,7 +24,12 @@ export async function expectRefusedAtStart(
   env: Record<string, string>,
   line: RegExp,
 ): Promise<void> {
-  const { code, output } = await runToExit(SERVER_CLI, { PORT: '0', HOST: '127.0.0.1', ...env });
+  const { code, output } = await runToExit(SERVER_CLI, {
+    PORT: '0',
+    HOST: '127.0.0.1',
+    PRIVATE_PORT: '0',
+    ...env,
+  });
   expect({ code, output }).toEqual({ code: 1, output: expect.stringMatching(/^[^\n]+\n$/) });
   expect(output).toMatch(line);
 }

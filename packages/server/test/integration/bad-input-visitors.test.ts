@@ -38,7 +38,7 @@ const token = signViewToken(SECRET, POST, Math.floor(Date.now() / 1000) + 600);
 const from = (node: number, address: string, visitorId = newVisitorId()) =>
   connectClient(nodes[node]!.url, { localAddress: address, visitorId });
 const refusals = async () => {
-  const text = await (await fetch(`${nodes[1]!.url}/metrics`)).text();
+  const text = await (await fetch(`${nodes[1]!.privateUrl}/metrics`)).text();
   return Number(
     /^vip_presence_refusals_total\{code="too_many_visitors"\} (\d+)$/m.exec(text)?.[1] ?? 0,
   );

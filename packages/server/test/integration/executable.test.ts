@@ -1,12 +1,20 @@
-import { describe, expect, it } from 'vitest';
-import { startProcess } from '@vip-presence/test-kit';
+import { createServer } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { freePort, startProcess } from '@vip-presence/test-kit';
 import { SERVER_VARIABLES, type ServerVariable } from '../../src/config.js';
-import { runToExit, SERVER_CLI } from '../helpers/processes.js';
+import {
+  killAllProcesses,
+  runToExit,
+  SERVER_CLI,
+  startServerProcess,
+} from '../helpers/processes.js';
 
 /** A value of each variable that the executable must refuse at start. */
 const INVALID: Record<ServerVariable, string> = {
   PORT: '70000',
   HOST: 'http://example.com',
+  PRIVATE_PORT: 'ninety',
+  PRIVATE_HOST: 'localhost:3001',
   REDIS_URL: 'localhost:6379',
   REDIS_CLUSTER_NODES: '10.0.0.1',
   // Alone, each of these is refused: it needs Redis (or sentinels) set.
@@ -67,7 +75,13 @@ describe('the vip-presence-server executable', () => {
     const server = startProcess(process.execPath, [SERVER_CLI], {
       name: 'vip-presence-server',
       // warn, as the tests run it: the start line shows at every level but silent.
-      env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
+      env: {
+        PATH: process.env.PATH ?? '',
+        PORT: '0',
+        HOST: '127.0.0.1',
+        PRIVATE_PORT: '0',
+        LOG_LEVEL: 'warn',
+      },
     });
     let stdout = '';
     server.child.stdout?.on('data', (chunk: string) => (stdout += chunk));
@@ -88,5 +102,77 @@ describe('the vip-presence-server executable', () => {
     expect(logged).toContainEqual(
       expect.objectContaining({ msg: 'listening', url: expect.any(String), store: 'memory' }),
     );
+  });
+});
+
+describe('the two listeners of the vip-presence-server executable', () => {
+  afterEach(killAllProcesses);
+
+  /** The status of a GET, or the error code of a connection that failed (ECONNREFUSED). */
+  const status = (url: string) =>
+    fetch(url).then(
+      (response) => response.status,
+      (error: Error) => (error.cause as NodeJS.ErrnoException | undefined)?.code ?? error.message,
+    );
+
+  it('should serve /metrics and the read API on PRIVATE_PORT, on 127.0.0.1 only by default, and 404 them on PORT', async () => {
+    const privatePort = await freePort();
+    const node = await startServerProcess({ PRIVATE_PORT: String(privatePort) });
+    expect(node.privateUrl).toBe(`http://127.0.0.1:${privatePort}`);
+    for (const path of [
+      '/metrics',
+      '/api/v1/counts?postIds=1',
+      '/api/v1/top',
+      '/healthz',
+      '/readyz',
+    ])
+      expect([path, await status(`${node.privateUrl}${path}`)]).toEqual([path, 200]);
+    for (const [path, expected] of [
+      ['/metrics', 404],
+      ['/api/v1/counts?postIds=1', 404],
+      ['/api/v1/top', 404],
+      ['/healthz', 200],
+      ['/readyz', 200],
+    ] as const)
+      expect([path, await status(`${node.url}${path}`)]).toEqual([path, expected]);
+    // Bound to 127.0.0.1 alone, not to every address: another address of the machine (another
+    // loopback one here, which every Linux machine has) gets no answer on that port.
+    expect(await status(`http://127.0.0.2:${privatePort}/metrics`)).toBe('ECONNREFUSED');
+    expect(await node.stop()).toBe(0);
+  });
+
+  it('should bind the private listener to PRIVATE_HOST', async () => {
+    const privatePort = await freePort();
+    const node = await startServerProcess({
+      PRIVATE_PORT: String(privatePort),
+      PRIVATE_HOST: '127.0.0.2',
+    });
+    expect(node.privateUrl).toBe(`http://127.0.0.2:${privatePort}`);
+    expect(await status(`http://127.0.0.2:${privatePort}/metrics`)).toBe(200);
+    expect(await status(`http://127.0.0.1:${privatePort}/metrics`)).toBe('ECONNREFUSED');
+    expect(await node.stop()).toBe(0);
+  });
+
+  it('should exit 1 with one line naming PRIVATE_PORT and PRIVATE_HOST when that port is taken', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const { port } = taken.address() as { port: number };
+    try {
+      const { code, output } = await runToExit(SERVER_CLI, {
+        PORT: '0',
+        HOST: '127.0.0.1',
+        PRIVATE_PORT: String(port),
+        LOG_LEVEL: 'warn',
+      });
+      expect({ code, output: output.split('\n').filter((line) => !line.startsWith('{')) }).toEqual({
+        code: 1,
+        output: [
+          `vip-presence-server: cannot listen on 127.0.0.1:${port} (EADDRINUSE): check PRIVATE_PORT and PRIVATE_HOST`,
+          '',
+        ],
+      });
+    } finally {
+      taken.close();
+    }
   });
 });

@@ -53,7 +53,7 @@ describe('faults (no gc running)', () => {
     await doomed.crash();
     // Nobody renews, prunes or sweeps post 2 now: its lease stays in Redis, past its expiry.
     const count = async () => {
-      const response = await fetch(`${other.url}/api/v1/counts?postIds=2`);
+      const response = await fetch(`${other.privateUrl}/api/v1/counts?postIds=2`);
       return ((await response.json()) as { counts: Record<string, number> }).counts[2];
     };
     expect(await count()).toBe(1);

@@ -23,7 +23,11 @@ afterAll(async () => {
   await redis?.stop();
 });
 
+/** A GET on the private listener (`/metrics`, the read API, the probes). */
 const get = (path: string, headers: Record<string, string> = {}) =>
+  fetch(`${server.privateUrl}${path}`, { headers });
+/** A GET on the public listener (Socket.IO, the probes). */
+const getPublic = (path: string, headers: Record<string, string> = {}) =>
   fetch(`${server.url}${path}`, { headers });
 
 /** The JSON answer the README's HTTP table shows for a route (the row starting `GET <route>`). */
@@ -42,12 +46,24 @@ function shapeOf(value: unknown): unknown {
 }
 
 describe('HTTP endpoints', () => {
-  it('should answer /healthz and /readyz', async () => {
-    expect((await get('/healthz')).status).toBe(200);
-    const ready = await get('/readyz');
+  it.each([
+    ['public', getPublic],
+    ['private', get],
+  ])('should answer /healthz and /readyz on the %s listener', async (_listener, request) => {
+    expect((await request('/healthz')).status).toBe(200);
+    const ready = await request('/readyz');
     expect(ready.status).toBe(200);
     expect(await ready.json()).toEqual({ ready: true, store: 'redis' });
   });
+
+  it.each(['/metrics', '/api/v1/counts?postIds=1', '/api/v1/top', '/api/v1/nope', '/nope'])(
+    'should answer %s with 404 on the public listener, even with the credential',
+    async (path) => {
+      const response = await getPublic(path, auth);
+      expect(response.status).toBe(404);
+      expect(await response.json()).toEqual({ error: 'not_found' });
+    },
+  );
 
   it('should expose Prometheus metrics without any ids', async () => {
     const c = await connectClient(server.url);
@@ -203,7 +219,7 @@ describe('HTTP endpoints', () => {
   });
 
   it('should refuse requests with a body', async () => {
-    const response = await fetch(`${server.url}/api/v1/counts?postIds=1`, {
+    const response = await fetch(`${server.privateUrl}/api/v1/counts?postIds=1`, {
       method: 'POST',
       headers: auth,
       body: 'x'.repeat(1_000_000),

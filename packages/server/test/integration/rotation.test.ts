@@ -78,7 +78,7 @@ describe('rotating the signing secret', () => {
   it('should let the read API answer a bearer of any of the secrets while it has no token of its own', async () => {
     const server = await node([NEW, OLD]);
     const get = (secret: string) =>
-      fetch(`${server.url}/api/v1/counts?postIds=${POST}`, {
+      fetch(`${server.privateUrl}/api/v1/counts?postIds=${POST}`, {
         headers: { authorization: `Bearer ${secret}` },
       });
     expect((await get(NEW)).status).toBe(200);
@@ -90,7 +90,7 @@ describe('rotating the signing secret', () => {
     const reader = 'a-reader-of-counts-only';
     const server = await node([NEW, OLD], reader);
     const get = (credential: string) =>
-      fetch(`${server.url}/api/v1/top?limit=5`, {
+      fetch(`${server.privateUrl}/api/v1/top?limit=5`, {
         headers: { authorization: `Bearer ${credential}` },
       });
     expect((await get(reader)).status).toBe(200);

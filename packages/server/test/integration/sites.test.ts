@@ -46,7 +46,7 @@ const on = (node: number, site?: string) =>
   });
 
 const read = async (path: string) => {
-  const res = await fetch(`${nodes[0]!.url}${path}`, {
+  const res = await fetch(`${nodes[0]!.privateUrl}${path}`, {
     headers: { Authorization: `Bearer ${READ_TOKEN}` },
   });
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
@@ -150,7 +150,7 @@ describe('sites', () => {
 
   it('should forget a site nobody reads on the node any more', async () => {
     const sitesGauge = async () => {
-      const text = await (await fetch(`${nodes[1]!.url}/metrics`)).text();
+      const text = await (await fetch(`${nodes[1]!.privateUrl}/metrics`)).text();
       return Number(/^vip_presence_sites (\d+)$/m.exec(text)?.[1]);
     };
     await expect.poll(sitesGauge).toBe(1); // only the default site

@@ -33,6 +33,8 @@ const VALID: Record<
 > = {
   PORT: ['8080', 'port', 8080],
   HOST: ['::1', 'host', '::1'],
+  PRIVATE_PORT: ['9101', 'privatePort', 9_101],
+  PRIVATE_HOST: ['10.0.0.5', 'privateHost', '10.0.0.5'],
   REDIS_URL: ['rediss://cache.example:6380/2', 'redisUrl', 'rediss://cache.example:6380/2'],
   REDIS_CLUSTER_NODES: [
     '10.0.0.1:7000, 10.0.0.2:7000',
@@ -93,13 +95,15 @@ const VALID: Record<
 };
 
 /** The settings of the executable's own (the rest are options of createPresenceServer). */
-const OWN_SETTINGS = ['port', 'host', 'logLevel'];
+const OWN_SETTINGS = ['port', 'host', 'privatePort', 'privateHost', 'logLevel'];
 
 /** Every setting a configuration ends in: its own and the server's resolved options. */
 const settingsOf = (config: ServerConfig): Record<string, unknown> => ({
   ...resolveOptions(config.options),
   port: config.port,
   host: config.host,
+  privatePort: config.privatePort,
+  privateHost: config.privateHost,
   logLevel: config.logLevel,
 });
 
@@ -125,10 +129,12 @@ describe('configuration from the environment', () => {
     expect(readServerConfig({ PRESENCE_SECRET: `${a}, ${b}` }).options.secret).toEqual([a, b]);
   });
 
-  it('should default to port 3000, level info and the embedded store', () => {
+  it('should default to port 3000, the private listener on 127.0.0.1:3001, level info and the embedded store', () => {
     expect(readServerConfig({})).toEqual({
       port: 3000,
       host: '0.0.0.0',
+      privatePort: 3001,
+      privateHost: '127.0.0.1',
       logLevel: 'info',
       options: { keyPrefix: 'vp' },
     });
@@ -188,6 +194,11 @@ describe('configuration from the environment', () => {
     ['HOST', { HOST: '[::1]' }],
     ['HOST', { HOST: '999.1.1.1' }],
     ['HOST', { HOST: 'under_score.example' }],
+    ['PRIVATE_PORT', { PRIVATE_PORT: '65536' }],
+    ['PRIVATE_PORT', { PRIVATE_PORT: '3000' }],
+    ['PRIVATE_PORT', { PORT: '8080', PRIVATE_PORT: '8080' }],
+    ['PRIVATE_HOST', { PRIVATE_HOST: 'localhost:3001' }],
+    ['PRIVATE_HOST', { PRIVATE_HOST: 'http://127.0.0.1' }],
     ['LOG_LEVEL', { LOG_LEVEL: 'verbose' }],
     ['LOG_LEVEL', { LOG_LEVEL: 'INFO' }],
     ['REDIS_URL', { REDIS_URL: 'localhost:6379' }],
