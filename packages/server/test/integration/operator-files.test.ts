@@ -1,13 +1,19 @@
 /**
  * The operator's files in deploy/ (docs/operating.md): every vip_presence_* metric named by the
- * alert rules and the dashboard is one a real node serves on /metrics, and the systemd units pass
+ * alert rules and the dashboard is one a real node serves on /metrics, nginx reaches the nodes'
+ * public port and Prometheus their private one, and the systemd units pass
  * `systemd-analyze verify` (on machines that have it, as Debian does).
  */
 import { execFile } from 'node:child_process';
 import { readdir, readFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPresenceServer, type PresenceServer } from '../../src/index.js';
+import {
+  createPresenceServer,
+  DEFAULT_PRIVATE_PORT,
+  readServerConfig,
+  type PresenceServer,
+} from '../../src/index.js';
 
 const DEPLOY = new URL('../../../../deploy/', import.meta.url);
 const run = promisify(execFile);
@@ -19,7 +25,7 @@ let served: Map<string, string>;
 beforeAll(async () => {
   server = createPresenceServer({});
   await server.listen();
-  const text = await (await fetch(`${server.url}/metrics`)).text();
+  const text = await (await fetch(`${server.privateUrl}/metrics`)).text();
   served = new Map(
     [...text.matchAll(/^# TYPE (\S+) (\S+)$/gm)].map((m) => [m[1] as string, m[2] as string]),
   );
@@ -56,6 +62,22 @@ describe('operator files', () => {
       for (const { expr } of panel.targets)
         expect(namesIn(expr).length, panel.title).toBeGreaterThan(0);
     }
+  });
+
+  it("should put only the nodes' public port behind nginx, and scrape their private port", async () => {
+    const publicPort = readServerConfig({}).port;
+    const nginx = await readFile(new URL('nginx/vip-presence.conf', DEPLOY), 'utf8');
+    const upstream = [...nginx.matchAll(/^\s*server ([\d.]+):(\d+);/gm)].map((m) => Number(m[2]));
+    expect(upstream.length).toBeGreaterThan(1);
+    expect(new Set(upstream)).toEqual(new Set([publicPort]));
+    const scrape = await readFile(new URL('prometheus/vip-presence-scrape.yml', DEPLOY), 'utf8');
+    expect(scrape).toMatch(/^\s*- job_name: vip-presence-server$/m);
+    const targets = [...scrape.matchAll(/^\s*- ([\d.]+):(\d+)$/gm)].map((m) => Number(m[2]));
+    expect(targets.length).toBeGreaterThan(1);
+    expect(new Set(targets)).toEqual(new Set([DEFAULT_PRIVATE_PORT]));
+    // The alert rules watch the job the scrape configuration names.
+    const alerts = await readFile(new URL('prometheus/vip-presence-alerts.yml', DEPLOY), 'utf8');
+    expect(alerts).toContain('up{job="vip-presence-server"}');
   });
 
   it('should ship systemd units that systemd-analyze verifies without a warning', async () => {
