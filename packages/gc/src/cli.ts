@@ -29,6 +29,7 @@ const sweeper = createSweeper({
   intervalMs: config.intervalMs,
   ...(config.pubSubMode ? { pubSubMode: config.pubSubMode } : {}),
   keyPrefix: config.keyPrefix,
+  viewWindowMs: config.viewWindowMs,
   logger: log,
 });
 
@@ -48,7 +49,10 @@ const stop = (signal: string) => {
 process.on('SIGTERM', () => stop('SIGTERM'));
 process.on('SIGINT', () => stop('SIGINT'));
 
-log.info({ intervalMs: config.intervalMs, keyPrefix: config.keyPrefix }, 'sweeping');
+log.info(
+  { viewWindowMs: config.viewWindowMs, intervalMs: config.intervalMs, keyPrefix: config.keyPrefix },
+  'sweeping',
+);
 // Until Redis answers, sweeps fail (and are logged) and the connection keeps retrying.
 redis.connect().then(
   () => sweeper.start(),

@@ -13,12 +13,19 @@ export interface GcConfig {
   /** Unset: sharded on a Cluster, classic on one Redis (as the servers). */
   pubSubMode?: PubSubMode;
   intervalMs: number;
+  /** The servers' view window: a sweep writes when the visitors it removes were last seen. */
+  viewWindowMs: number;
   keyPrefix: string;
   logLevel: string;
 }
 
 /** Every environment variable the gc reads, in the order of its README's table. */
-export const GC_VARIABLES = [...REDIS_CONFIG_VARIABLES, 'GC_INTERVAL_MS', 'LOG_LEVEL'] as const;
+export const GC_VARIABLES = [
+  ...REDIS_CONFIG_VARIABLES,
+  'GC_INTERVAL_MS',
+  'VIEW_WINDOW_MS',
+  'LOG_LEVEL',
+] as const;
 
 /** Reads the gc's configuration from the environment; throws a ConfigError naming the variable. */
 export function readGcConfig(env: Record<string, string | undefined>): GcConfig {
@@ -36,6 +43,13 @@ export function readGcConfig(env: Record<string, string | undefined>): GcConfig 
       `must be an integer of at least 100 (ms), got "${rawInterval}"`,
     );
   }
+  const rawWindow = env.VIEW_WINDOW_MS?.trim() || '1800000';
+  if (!/^\d+$/.test(rawWindow) || !Number.isSafeInteger(Number(rawWindow))) {
+    throw new ConfigError(
+      'VIEW_WINDOW_MS',
+      `must be a non-negative integer (ms), the servers' VIEW_WINDOW_MS, got "${rawWindow}"`,
+    );
+  }
   const logLevel = env.LOG_LEVEL?.trim() || 'info';
   if (!(logLevel in pino.levels.values) && logLevel !== 'silent') {
     throw new ConfigError(
@@ -47,6 +61,7 @@ export function readGcConfig(env: Record<string, string | undefined>): GcConfig 
     target: redis.target,
     ...(redis.pubSubMode ? { pubSubMode: redis.pubSubMode } : {}),
     intervalMs: Number(rawInterval),
+    viewWindowMs: Number(rawWindow),
     keyPrefix: redis.keyPrefix,
     logLevel,
   };

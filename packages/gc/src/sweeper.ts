@@ -30,6 +30,12 @@ export interface SweeperOptions {
    * @default "vp"
    */
   keyPrefix?: string;
+  /**
+   * The servers' view window (their VIEW_WINDOW_MS): a sweep writes when the visitors it removes
+   * were last seen (their lease's expiry), so that one back within the window is no new view.
+   * @default 1_800_000
+   */
+  viewWindowMs?: number;
   logger: Logger;
 }
 
@@ -55,6 +61,7 @@ export function createSweeper(options: SweeperOptions): Sweeper {
   const prefix = options.keyPrefix ?? DEFAULT_KEY_PREFIX;
   const intervalMs = options.intervalMs ?? 5_000;
   const mode = options.pubSubMode ?? defaultPubSubMode(options.redis.isCluster);
+  const viewWindowMs = options.viewWindowMs ?? 1_800_000;
   const log = options.logger.child({ module: 'gc' });
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<SweptCount[]> | undefined;
@@ -62,8 +69,7 @@ export function createSweeper(options: SweeperOptions): Sweeper {
 
   /** One site's sweep, its changes published on its own counts channel. */
   async function sweepSite(site: string | undefined): Promise<SweptCount[]> {
-    // The store only reads viewWindowMs on joins, which the gc never makes.
-    const store = new RedisStore(options.redis, { viewWindowMs: 0, keyPrefix: prefix, site });
+    const store = new RedisStore(options.redis, { viewWindowMs, keyPrefix: prefix, site });
     const changed = await store.sweep();
     await publishCounts(options.redis, mode, siteKeyPrefix(prefix, site), changed);
     return site === undefined ? changed : changed.map((count) => ({ ...count, site }));

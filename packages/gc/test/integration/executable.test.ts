@@ -29,6 +29,18 @@ async function leaveExpiredLease(target: RedisTarget, keyPrefix: string, postId:
   client.disconnect();
 }
 
+/** When `visitor` was last seen in the recent set `key`, and how long that set lives on. */
+async function lastSeen(target: RedisTarget, key: string, visitor: string) {
+  const client = createStoreConnection(target);
+  await client.connect();
+  try {
+    const [seen, ttlMs] = await Promise.all([client.zscore(key, visitor), client.pttl(key)]);
+    return { seen: Number(seen), ttlMs };
+  } finally {
+    client.disconnect();
+  }
+}
+
 /** Resolves with the first count published for `postId` under `keyPrefix` in `mode`. */
 async function listen(target: RedisTarget, mode: PubSubMode, keyPrefix: string, postId: number) {
   const subscriber: RedisClient = createPubSubConnection(target);
@@ -67,6 +79,11 @@ describe('the vip-presence-gc executable', () => {
       { REDIS_URL: 'redis://127.0.0.1:1', GC_INTERVAL_MS: '5' },
       'GC_INTERVAL_MS:',
     ],
+    [
+      'VIEW_WINDOW_MS',
+      { REDIS_URL: 'redis://127.0.0.1:1', VIEW_WINDOW_MS: '30 min' },
+      'VIEW_WINDOW_MS: must be a non-negative integer',
+    ],
     ['LOG_LEVEL', { REDIS_URL: 'redis://127.0.0.1:1', LOG_LEVEL: 'chatty' }, 'LOG_LEVEL:'],
   ])('should exit 1 naming %s when it is wrong', async (_variable, env, message) => {
     const { code, output } = await runToExit(GC_CLI, env);
@@ -74,7 +91,7 @@ describe('the vip-presence-gc executable', () => {
     expect(output).toContain(`vip-presence-gc: invalid configuration: ${message}`);
   });
 
-  it('should honour REDIS_URL, KEY_PREFIX, ADAPTER_MODE, GC_INTERVAL_MS and LOG_LEVEL', async () => {
+  it('should honour REDIS_URL, KEY_PREFIX, ADAPTER_MODE, GC_INTERVAL_MS, VIEW_WINDOW_MS and LOG_LEVEL', async () => {
     const target = { url: redis.url };
     await leaveExpiredLease(target, 'custom', 7);
     // Sharded pub/sub on one Redis: a classic subscriber would never hear it.
@@ -86,12 +103,18 @@ describe('the vip-presence-gc executable', () => {
         KEY_PREFIX: 'custom',
         ADAPTER_MODE: 'sharded',
         GC_INTERVAL_MS: '150',
+        VIEW_WINDOW_MS: '600000',
         LOG_LEVEL: 'debug',
       },
-      /"intervalMs":150,"keyPrefix":"custom","msg":"sweeping"/,
+      /"viewWindowMs":600000,"intervalMs":150,"keyPrefix":"custom","msg":"sweeping"/,
     );
     try {
       expect(await announced.count).toMatchObject({ postId: 7, count: 0 });
+      // The visitor it removed is last seen at its lease's expiry, kept for VIEW_WINDOW_MS.
+      const { seen, ttlMs } = await lastSeen(target, 'custom:{p7}:recent', 'gone');
+      expect(seen).toBeGreaterThan(Date.now() - 60_000);
+      expect(ttlMs).toBeGreaterThan(500_000);
+      expect(ttlMs).toBeLessThanOrEqual(600_000);
       // Debug lines ("swept") only at LOG_LEVEL=debug; several of them only at a short interval.
       await expect
         .poll(() => gc.output().match(/"msg":"swept"/g)?.length ?? 0, { timeout: 5_000 })

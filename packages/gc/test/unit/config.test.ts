@@ -16,6 +16,7 @@ describe('the gc configuration', () => {
         ADAPTER_MODE: 'classic',
         KEY_PREFIX: 'site1',
         GC_INTERVAL_MS: '250',
+        VIEW_WINDOW_MS: '600000',
         LOG_LEVEL: 'warn',
       }),
     ).toEqual({
@@ -23,6 +24,7 @@ describe('the gc configuration', () => {
       pubSubMode: 'classic',
       keyPrefix: 'site1',
       intervalMs: 250,
+      viewWindowMs: 600_000,
       logLevel: 'warn',
     });
   });
@@ -32,6 +34,7 @@ describe('the gc configuration', () => {
       target: { url: 'redis://r:6379' },
       keyPrefix: 'vp',
       intervalMs: 5_000,
+      viewWindowMs: 1_800_000,
       logLevel: 'info',
     });
   });
