@@ -3,6 +3,9 @@
 import { pino } from 'pino';
 import { createStoreConnection, isConfigError, probeRedis } from '@vip-presence/store';
 import { readGcConfig } from './config.js';
+import { SweepHealth } from './health.js';
+import { createGcHttpServer } from './http-server.js';
+import { createGcMetrics } from './metrics.js';
 import { createSweeper } from './sweeper.js';
 
 let config;
@@ -24,20 +27,48 @@ if (!probe.ok && probe.reason !== 'unreachable') {
 const log = pino({ name: 'vip-presence', level: config.logLevel });
 const redis = createStoreConnection(config.target);
 redis.on('error', () => undefined); // sweep failures are logged by the sweeper
+const health = new SweepHealth({ unhealthyAfterMs: config.unhealthyAfterMs });
+const metrics = createGcMetrics(health);
 const sweeper = createSweeper({
   redis,
   intervalMs: config.intervalMs,
   ...(config.pubSubMode ? { pubSubMode: config.pubSubMode } : {}),
   keyPrefix: config.keyPrefix,
   viewWindowMs: config.viewWindowMs,
+  onSweep(report) {
+    if (report.ok) health.swept();
+    metrics.record(report);
+  },
   logger: log,
 });
+
+// /healthz and /metrics. A port that cannot be had ends the gc: a gc nobody can watch is the
+// outage this listener is there to reveal.
+const http = createGcHttpServer(health, metrics);
+await new Promise<void>((resolve) => {
+  http.once('error', (error: NodeJS.ErrnoException) => {
+    process.stderr.write(
+      `vip-presence-gc: cannot listen on ${config.host}:${config.port} (${error.code ?? error.message}): check GC_PORT and GC_HOST\n`,
+    );
+    process.exit(1);
+  });
+  http.listen(config.port, config.host, resolve);
+});
+const bound = http.address();
+const port = typeof bound === 'object' && bound ? bound.port : config.port;
+const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+// Where to reach it: scripts wait for this line, so it shows at every level but silent.
+const start = config.logLevel === 'silent' ? log : log.child({}, { level: 'info' });
+start.info({ url: `http://${host}:${port}` }, 'listening');
 
 let stopping = false;
 const stop = (signal: string) => {
   if (stopping) return;
   stopping = true;
   log.info({ signal }, 'stopping');
+  // A sweep stuck on a Redis that stopped answering must not keep the gc from exiting.
+  setTimeout(() => process.exit(1), 10_000).unref();
+  http.close();
   sweeper
     .stop()
     .then(() => redis.quit().catch(() => redis.disconnect()))
@@ -50,7 +81,12 @@ process.on('SIGTERM', () => stop('SIGTERM'));
 process.on('SIGINT', () => stop('SIGINT'));
 
 log.info(
-  { viewWindowMs: config.viewWindowMs, intervalMs: config.intervalMs, keyPrefix: config.keyPrefix },
+  {
+    unhealthyAfterMs: config.unhealthyAfterMs,
+    viewWindowMs: config.viewWindowMs,
+    intervalMs: config.intervalMs,
+    keyPrefix: config.keyPrefix,
+  },
   'sweeping',
 );
 // Until Redis answers, sweeps fail (and are logged) and the connection keeps retrying.

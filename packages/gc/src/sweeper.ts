@@ -6,9 +6,9 @@ import {
   publishCounts,
   siteKeyPrefix,
   RedisStore,
-  type PostCount,
   type PubSubMode,
   type RedisClient,
+  type SweptPost,
 } from '@vip-presence/store';
 
 export interface SweeperOptions {
@@ -36,14 +36,34 @@ export interface SweeperOptions {
    * @default 1_800_000
    */
   viewWindowMs?: number;
+  /** Told of every sweep, good or not (metrics, health). */
+  onSweep?: (report: SweepReport) => void;
   logger: Logger;
 }
 
-/** A count the gc changed, and the site of its post (unset: the default site). */
-export type SweptCount = PostCount & { site?: string };
+/** A count the gc changed, with how many visitors it removed, and the site of its post. */
+export type SweptCount = SweptPost & { site?: string };
+
+/** What one sweep did. */
+export interface SweepReport {
+  /** Every site was swept without an error. */
+  ok: boolean;
+  /** Sites walked, the default one included (0 when the list of sites could not be read). */
+  sites: number;
+  /** Steps that failed: reading the list of sites, or one site's sweep (the others still run). */
+  errors: number;
+  /** Posts whose count changed, each published. */
+  changed: number;
+  /** Expired visitors removed (a visitor counts once per post, whatever its tabs and nodes). */
+  reclaimed: number;
+  durationMs: number;
+}
 
 export interface Sweeper {
-  /** Runs one sweep now, of every site; resolves with the posts whose count changed. */
+  /**
+   * Runs one sweep now, of every site; resolves with the posts whose count changed. A site whose
+   * sweep fails does not stop the others; the sweep then rejects with the first error.
+   */
   sweepOnce(): Promise<SweptCount[]>;
   start(): void;
   stop(): Promise<void>;
@@ -76,11 +96,42 @@ export function createSweeper(options: SweeperOptions): Sweeper {
   }
 
   async function sweepOnce(): Promise<SweptCount[]> {
-    const started = Date.now();
-    const sites = [undefined, ...(await listSites(options.redis, prefix))];
+    const started = performance.now();
     const changed: SweptCount[] = [];
-    for (const site of sites) changed.push(...(await sweepSite(site)));
-    log.debug({ sites: sites.length, changed: changed.length, ms: Date.now() - started }, 'swept');
+    const failures: unknown[] = [];
+    let sites = 0;
+    try {
+      const named = await listSites(options.redis, prefix);
+      for (const site of [undefined, ...named]) {
+        sites += 1;
+        try {
+          changed.push(...(await sweepSite(site)));
+        } catch (error) {
+          failures.push(error); // logged by tick(), once until sweeps succeed again
+        }
+      }
+    } catch (error) {
+      failures.push(error);
+    }
+    const report: SweepReport = {
+      ok: failures.length === 0,
+      sites,
+      errors: failures.length,
+      changed: changed.length,
+      reclaimed: changed.reduce((sum, count) => sum + count.reclaimed, 0),
+      durationMs: performance.now() - started,
+    };
+    options.onSweep?.(report);
+    if (failures.length > 0) throw failures[0];
+    log.debug(
+      {
+        sites,
+        changed: report.changed,
+        reclaimed: report.reclaimed,
+        ms: Math.round(report.durationMs),
+      },
+      'swept',
+    );
     return changed;
   }
 

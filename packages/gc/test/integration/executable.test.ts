@@ -1,6 +1,12 @@
+import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startRedisCluster, startRedisServer, type RedisServer } from '@vip-presence/test-kit';
+import {
+  freePort,
+  startRedisCluster,
+  startRedisServer,
+  type RedisServer,
+} from '@vip-presence/test-kit';
 import {
   CountsSubscriber,
   createPubSubConnection,
@@ -80,6 +86,21 @@ describe('the vip-presence-gc executable', () => {
       'GC_INTERVAL_MS:',
     ],
     [
+      'GC_UNHEALTHY_AFTER_MS',
+      { REDIS_URL: 'redis://127.0.0.1:1', GC_INTERVAL_MS: '1000', GC_UNHEALTHY_AFTER_MS: '1500' },
+      'GC_UNHEALTHY_AFTER_MS: must be an integer of at least 2 × GC_INTERVAL_MS',
+    ],
+    [
+      'GC_PORT',
+      { REDIS_URL: 'redis://127.0.0.1:1', GC_PORT: '70000' },
+      'GC_PORT: must be a port number',
+    ],
+    [
+      'GC_HOST',
+      { REDIS_URL: 'redis://127.0.0.1:1', GC_HOST: 'localhost:3002' },
+      'GC_HOST: must be an IPv4 or IPv6 address or a hostname',
+    ],
+    [
       'VIEW_WINDOW_MS',
       { REDIS_URL: 'redis://127.0.0.1:1', VIEW_WINDOW_MS: '30 min' },
       'VIEW_WINDOW_MS: must be a non-negative integer',
@@ -103,6 +124,7 @@ describe('the vip-presence-gc executable', () => {
         KEY_PREFIX: 'custom',
         ADAPTER_MODE: 'sharded',
         GC_INTERVAL_MS: '150',
+        GC_PORT: '0',
         VIEW_WINDOW_MS: '600000',
         LOG_LEVEL: 'debug',
       },
@@ -125,10 +147,44 @@ describe('the vip-presence-gc executable', () => {
     expect(await gc.stop()).toBe(0);
   });
 
+  it('should serve /healthz and /metrics on GC_HOST:GC_PORT, and say where', async () => {
+    const port = await freePort();
+    const gc = await startProcess(
+      GC_CLI,
+      { REDIS_URL: redis.url, GC_PORT: String(port), GC_HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
+      /"url":"(http:\/\/[^"]+)","msg":"listening"/,
+    );
+    expect(gc.url).toBe(`http://127.0.0.1:${port}`);
+    expect((await fetch(`${gc.url}/healthz`)).status).toBe(200);
+    expect(await (await fetch(`${gc.url}/metrics`)).text()).toMatch(
+      /^vip_presence_gc_sweeps_total/m,
+    );
+    expect(await gc.stop()).toBe(0);
+  });
+
+  it('should exit 1 naming GC_PORT and GC_HOST when the port is taken', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const { port } = taken.address() as { port: number };
+    try {
+      const { code, output } = await runToExit(GC_CLI, {
+        REDIS_URL: redis.url,
+        GC_PORT: String(port),
+        LOG_LEVEL: 'warn',
+      });
+      expect({ code, output }).toEqual({
+        code: 1,
+        output: `vip-presence-gc: cannot listen on 127.0.0.1:${port} (EADDRINUSE): check GC_PORT and GC_HOST\n`,
+      });
+    } finally {
+      taken.close();
+    }
+  });
+
   it('should log JSON lines only, at LOG_LEVEL=info no debug lines', async () => {
     const gc = await startProcess(
       GC_CLI,
-      { REDIS_URL: redis.url, GC_INTERVAL_MS: '100', LOG_LEVEL: 'info' },
+      { REDIS_URL: redis.url, GC_INTERVAL_MS: '100', GC_PORT: '0', LOG_LEVEL: 'info' },
       /"msg":"sweeping"/,
     );
     expect(await gc.stop()).toBe(0);
@@ -156,7 +212,7 @@ describe('the vip-presence-gc executable on a Redis Cluster', () => {
       });
       await startProcess(
         GC_CLI,
-        { ...env, GC_INTERVAL_MS: '200', LOG_LEVEL: 'info' },
+        { ...env, GC_INTERVAL_MS: '200', GC_PORT: '0', LOG_LEVEL: 'info' },
         /"msg":"sweeping"/,
       );
       const watcher = await connectClient(node.url);

@@ -71,7 +71,7 @@ describe('the vip-presence-gc executable on a Redis over TLS with an ACL user', 
       await new CountsSubscriber({ subscriber, mode: 'classic', onCount: heard }).follow(7);
       const gc = await startProcess(
         GC_CLI,
-        { ...env, GC_INTERVAL_MS: '150', LOG_LEVEL: 'info' },
+        { ...env, GC_INTERVAL_MS: '150', GC_PORT: '0', LOG_LEVEL: 'info' },
         /"msg":"sweeping"/,
       );
       expect(await announced).toMatchObject({ postId: 7, count: 0 });
