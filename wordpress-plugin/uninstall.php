@@ -24,6 +24,7 @@ function vip_presence_uninstall_site() {
 
 	$options = array(
 		'vip_presence_server_url',
+		'vip_presence_api_url',
 		'vip_presence_secret',
 		'vip_presence_auto_insert',
 		'vip_presence_post_types',

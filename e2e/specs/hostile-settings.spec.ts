@@ -23,6 +23,7 @@ const DEFAULTS = {
 };
 /** Every option the plugin registers in its settings group (a new one must be added here). */
 const OPTION_NAMES = [
+  'vip_presence_api_url',
   'vip_presence_auto_insert',
   'vip_presence_hidden_tabs_minutes',
   'vip_presence_hide_below',

@@ -27,22 +27,34 @@ if ( ! defined( 'ABSPATH' ) ) {
 }
 
 /**
- * Returns the base URL WordPress uses to reach the server's HTTP API.
+ * Returns the base URL WordPress uses to reach the server's read API (/api/v1/*): the
+ * VIP_PRESENCE_API_URL constant, else the "Read API URL" setting, else the server URL (servers
+ * before 0.2.0 serve the read API on the port browsers connect to; from 0.2.0 on it is on the
+ * server's private port, PRIVATE_HOST:PRIVATE_PORT, 127.0.0.1:3001 by default). Never sent to browsers.
  *
  * @since 0.1.0
+ * @since 0.2.0 The VIP_PRESENCE_API_URL constant and the vip_presence_api_url option.
  *
  * @return string URL without trailing slash, or '' when the plugin is not configured.
  */
 function vip_presence_get_api_url() {
+	$url = '';
+	if ( vip_presence_is_configured() ) {
+		$url = vip_presence_get_api_url_setting();
+		$url = '' === $url ? vip_presence_get_server_url() : $url;
+	}
+
 	/**
-	 * Filters the base URL of the server's HTTP API, as seen from this WordPress server. Useful when
+	 * Filters the base URL of the server's read API, as seen from this WordPress server. Useful when
 	 * WordPress reaches the server on an internal address while browsers use the public one.
 	 *
 	 * @since 0.1.0
+	 * @since 0.2.0 Given the VIP_PRESENCE_API_URL constant or the vip_presence_api_url option when set.
 	 *
-	 * @param string $url The server URL in effect (setting or constant).
+	 * @param string $url The read API URL in effect (constant, setting, else the server URL), or ''
+	 *                    when the plugin is not configured.
 	 */
-	$url = apply_filters( 'vip_presence_api_url', vip_presence_get_server_url() );
+	$url = apply_filters( 'vip_presence_api_url', $url );
 	return is_string( $url ) ? rtrim( $url, '/' ) : '';
 }
 
@@ -181,7 +193,8 @@ function vip_presence_api_get( $path ) {
  * @return array{status: string, message: string} status is 'ok', 'warning', 'error' or 'unconfigured'.
  */
 function vip_presence_check_connection() {
-	$base = vip_presence_get_api_url();
+	// What browsers reach: the server URL, not the read API's (a private port from server 0.2.0 on).
+	$base = vip_presence_get_server_url();
 	if ( '' === $base ) {
 		return array(
 			'status'  => 'unconfigured',

@@ -101,6 +101,39 @@ function vip_presence_render_server_url_field() {
 }
 
 /**
+ * Prints the read API URL field: where WordPress itself reads counts (the server's private port).
+ *
+ * @since 0.2.0
+ */
+function vip_presence_render_api_url_field() {
+	$locked = vip_presence_is_api_url_locked();
+	$value  = $locked ? (string) VIP_PRESENCE_API_URL : (string) get_option( 'vip_presence_api_url', '' );
+	printf(
+		'<input type="text" inputmode="url" spellcheck="false" autocomplete="off" id="vip_presence_api_url" %1$s value="%2$s" class="regular-text code" placeholder="%3$s" aria-describedby="vip-presence-api-url-description" %4$s />',
+		$locked ? '' : 'name="vip_presence_api_url"',
+		esc_attr( $value ),
+		esc_attr( vip_presence_get_server_url() ),
+		disabled( $locked, true, false )
+	);
+	echo '<div id="vip-presence-api-url-description">';
+	if ( $locked ) {
+		vip_presence_render_locked_note( 'VIP_PRESENCE_API_URL' );
+		if ( '' !== trim( $value ) && '' === vip_presence_get_api_url_setting() ) {
+			printf(
+				'<p class="description"><strong>%s</strong></p>',
+				esc_html__( 'This value is not a valid URL, so WordPress reads counts at the server URL. Use an http:// or https:// address with a host name and no path.', 'vip-presence' )
+			);
+		}
+	} else {
+		printf(
+			'<p class="description">%s</p>',
+			esc_html__( 'Where WordPress itself reads counts (the Reading now column and the dashboard widget): the presence server\'s private port, its PRIVATE_HOST and PRIVATE_PORT (http://127.0.0.1:3001 when it runs on this machine with its defaults). Browsers never see it. Leave it empty to use the server URL, as servers before 0.2.0 need.', 'vip-presence' )
+		);
+	}
+	echo '</div>';
+}
+
+/**
  * Prints the shared secret field. The secret itself is never printed back: only whether it is set.
  *
  * @since 0.1.0
@@ -300,6 +333,14 @@ function vip_presence_add_settings_fields() {
 		'vip-presence',
 		'vip_presence_connection',
 		array( 'label_for' => 'vip_presence_server_url' )
+	);
+	add_settings_field(
+		'vip_presence_api_url',
+		__( 'Read API URL', 'vip-presence' ),
+		'vip_presence_render_api_url_field',
+		'vip-presence',
+		'vip_presence_connection',
+		array( 'label_for' => 'vip_presence_api_url' )
 	);
 	add_settings_field(
 		'vip_presence_secret',

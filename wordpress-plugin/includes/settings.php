@@ -22,6 +22,7 @@ if ( ! defined( 'ABSPATH' ) ) {
 function vip_presence_get_setting_defaults() {
 	return array(
 		'vip_presence_server_url'          => '',
+		'vip_presence_api_url'             => '',
 		'vip_presence_secret'              => '',
 		'vip_presence_auto_insert'         => 'after',
 		'vip_presence_post_types'          => array( 'post' ),
@@ -142,6 +143,17 @@ function vip_presence_is_server_url_locked() {
 }
 
 /**
+ * Tells whether wp-config.php sets the read API URL (the settings field is then locked).
+ *
+ * @since 0.2.0
+ *
+ * @return bool
+ */
+function vip_presence_is_api_url_locked() {
+	return defined( 'VIP_PRESENCE_API_URL' );
+}
+
+/**
  * Tells whether wp-config.php sets the shared secret (the settings field is then locked).
  *
  * @since 0.1.0
@@ -174,6 +186,23 @@ function vip_presence_get_server_url() {
 	 */
 	$url = apply_filters( 'vip_presence_server_url', null === $url ? '' : $url );
 	return is_string( $url ) ? $url : '';
+}
+
+/**
+ * Returns the read API URL that is set: the VIP_PRESENCE_API_URL constant, else the option. Where
+ * WordPress itself reads counts (the server's private port, apart from the URL browsers connect to);
+ * vip_presence_get_api_url() falls back to the server URL when none is set.
+ *
+ * @since 0.2.0
+ *
+ * @return string Normalized URL without trailing slash, or '' when none (or an invalid one) is set.
+ */
+function vip_presence_get_api_url_setting() {
+	$raw = vip_presence_is_api_url_locked()
+		? VIP_PRESENCE_API_URL
+		: get_option( 'vip_presence_api_url', '' );
+	$url = vip_presence_parse_server_url( $raw );
+	return null === $url ? '' : $url;
 }
 
 /**
@@ -327,6 +356,48 @@ function vip_presence_sanitize_server_url( $value ) {
 					/* translators: 1: constant name, 2: wp-config.php */
 					__( 'The server URL was not saved: it is set by the %1$s constant in %2$s; change it there.', 'vip-presence' ),
 					'VIP_PRESENCE_SERVER_URL',
+					'wp-config.php'
+				)
+			);
+		}
+		return $previous;
+	}
+	return $url;
+}
+
+/**
+ * Sanitizes the read API URL option, like the server URL: a bad value is refused with a message and
+ * the previous one kept; '' (the server URL) is allowed. While the VIP_PRESENCE_API_URL constant
+ * locks the field, the stored option never changes.
+ *
+ * @since 0.2.0
+ *
+ * @param mixed $value Submitted value; null when the field was not submitted (locked by a constant).
+ * @return string The value to store.
+ */
+function vip_presence_sanitize_api_url( $value ) {
+	$previous = get_option( 'vip_presence_api_url', '' );
+	$previous = is_string( $previous ) ? $previous : '';
+	if ( null === $value ) {
+		return $previous;
+	}
+	$url = is_string( $value ) && '' === trim( $value ) ? '' : vip_presence_parse_server_url( $value );
+	if ( null === $url ) {
+		vip_presence_add_settings_error(
+			'vip_presence_api_url',
+			'vip_presence_invalid_api_url',
+			__( 'The read API URL was not saved: enter an http:// or https:// address with a host name and no path, such as http://127.0.0.1:3001, or leave it empty to use the server URL. The previous value was kept.', 'vip-presence' )
+		);
+		return $previous;
+	}
+	if ( vip_presence_is_api_url_locked() ) {
+		if ( $url !== $previous ) {
+			vip_presence_refuse_locked_value(
+				'vip_presence_api_url',
+				sprintf(
+					/* translators: 1: constant name, 2: wp-config.php */
+					__( 'The read API URL was not saved: it is set by the %1$s constant in %2$s; change it there.', 'vip-presence' ),
+					'VIP_PRESENCE_API_URL',
 					'wp-config.php'
 				)
 			);
@@ -519,6 +590,17 @@ function vip_presence_register_settings() {
 			'description'       => __( 'URL of the presence server.', 'vip-presence' ),
 			'sanitize_callback' => 'vip_presence_sanitize_server_url',
 			'default'           => $defaults['vip_presence_server_url'],
+			'show_in_rest'      => true,
+		)
+	);
+	register_setting(
+		'vip_presence',
+		'vip_presence_api_url',
+		array(
+			'type'              => 'string',
+			'description'       => __( 'URL at which WordPress reads counts from the presence server (its private port); empty: the server URL.', 'vip-presence' ),
+			'sanitize_callback' => 'vip_presence_sanitize_api_url',
+			'default'           => $defaults['vip_presence_api_url'],
 			'show_in_rest'      => true,
 		)
 	);

@@ -78,6 +78,47 @@ class VIP_Presence_Hostile_Settings_Test extends VIP_Presence_Test_Case {
 	}
 
 	/**
+	 * @dataProvider hostile_server_urls
+	 *
+	 * @param string $input Submitted URL.
+	 */
+	public function test_refuses_a_hostile_api_url_and_keeps_the_previous_one( $input ) {
+		update_option( 'vip_presence_api_url', 'http://10.0.0.5:3001' );
+		$this->assertSame( 'http://10.0.0.5:3001', vip_presence_sanitize_api_url( $input ) );
+		$this->assertSame( array( 'vip_presence_invalid_api_url' ), array_column( $this->settings_errors(), 'code' ) );
+		$this->assertStringNotContainsString( $input, $this->settings_errors()[0]['message'], 'the message does not echo the input' );
+	}
+
+	/**
+	 * @dataProvider hostile_server_urls
+	 *
+	 * @param string $input A URL stored around the sanitize callback.
+	 */
+	public function test_never_asks_a_hostile_stored_api_url( $input ) {
+		$this->configure();
+		$this->store_option( 'vip_presence_api_url', $input );
+		$this->assertSame( self::SERVER_URL, vip_presence_get_api_url() );
+	}
+
+	/**
+	 * @dataProvider hostile_markup
+	 *
+	 * @param string $input A URL stored around the sanitize callback.
+	 */
+	public function test_prints_a_hostile_stored_api_url_back_as_text_in_its_field( $input ) {
+		$stored = 'http://10.0.0.5:3001' . $input;
+		$this->store_option( 'vip_presence_api_url', $stored );
+		$this->store_option( 'vip_presence_server_url', 'https://presence.example.com' . $input );
+		$html = $this->render( 'vip_presence_render_api_url_field' );
+		$this->assertSame( 0, $this->count_elements( $html, 'script' ) + $this->count_elements( $html, 'img' ) );
+		$input_element = $this->first_element( $html );
+		$this->assertSame( 'input', $input_element->tagName );
+		$this->assertSame( $stored, $input_element->getAttribute( 'value' ), 'the attribute holds the value, escaped' );
+		$this->assertSame( '', $input_element->getAttribute( 'placeholder' ), 'a stored server URL that is not valid is not used' );
+		$this->assertFalse( $input_element->hasAttribute( 'onmouseover' ) );
+	}
+
+	/**
 	 * @dataProvider hostile_markup
 	 *
 	 * @param string $input Submitted value.

@@ -371,4 +371,23 @@ class VIP_Presence_Http_Client_Test extends VIP_Presence_Test_Case {
 		$this->assertSame( '/api/v1/top?limit=5&site=' . vip_presence_get_site_key(), self::presence_server()->requests()[0]['uri'] );
 		$this->assertSame( self::SERVER_URL, vip_presence_get_client_settings( array() )['url'], 'browsers keep the public URL' );
 	}
+
+	public function test_reads_the_api_at_the_api_url_and_asks_readyz_at_the_server_url() {
+		$this->connect_to_presence_server();
+		// The same local server under another name, so that the requests tell which URL they went to.
+		$api = str_replace( '//127.0.0.1:', '//localhost:', self::presence_server()->url() );
+		update_option( 'vip_presence_api_url', $api );
+		self::presence_server()->answer( 200, '{"posts":[{"postId":5,"count":2}]}' );
+		$this->assertSame( 2, vip_presence_get_top_posts( 5 )[0]['count'] );
+		$this->assertSame( array( $api . '/api/v1/top?limit=5&site=' . vip_presence_get_site_key() ), array_column( $this->http_requests(), 'url' ) );
+		$this->assertSame( 'Bearer ' . self::SECRET, self::presence_server()->requests()[0]['headers']['authorization'] );
+
+		self::presence_server()->answer( 200, '{"ready":true}' );
+		self::presence_server()->answer( 200, '{"posts":[]}' );
+		vip_presence_check_connection();
+		$this->assertSame(
+			array( self::presence_server()->url() . '/readyz', $api . '/api/v1/top?limit=1&site=' . vip_presence_get_site_key() ),
+			array_column( array_slice( $this->http_requests(), 1 ), 'url' )
+		);
+	}
 }

@@ -131,7 +131,7 @@ class VIP_Presence_Settings_Page_Test extends VIP_Presence_Test_Case {
 			$fields[ $input->getAttribute( 'name' ) ] = $input->getAttribute( 'value' );
 		}
 		$this->assertSame( 'vip_presence', $fields['option_page'] );
-		foreach ( array( 'vip_presence_server_url', 'vip_presence_secret[value]', 'vip_presence_auto_insert', 'vip_presence_post_types[]', 'vip_presence_hide_below', 'vip_presence_hidden_tabs_minutes' ) as $name ) {
+		foreach ( array( 'vip_presence_server_url', 'vip_presence_api_url', 'vip_presence_secret[value]', 'vip_presence_auto_insert', 'vip_presence_post_types[]', 'vip_presence_hide_below', 'vip_presence_hidden_tabs_minutes' ) as $name ) {
 			$this->assertArrayHasKey( $name, $fields );
 		}
 		$this->assertSame( 1, wp_verify_nonce( $fields['_wpnonce'], 'vip_presence-options' ), 'options.php accepts the nonce' );
@@ -158,6 +158,18 @@ class VIP_Presence_Settings_Page_Test extends VIP_Presence_Test_Case {
 		);
 	}
 
+	public function test_prints_the_api_url_field_with_the_server_url_as_its_placeholder() {
+		$this->configure();
+		$html  = $this->render( 'vip_presence_render_api_url_field' );
+		$field = $this->first_element( $html );
+		$this->assertSame( 'vip_presence_api_url', $field->getAttribute( 'name' ) );
+		$this->assertSame( '', $field->getAttribute( 'value' ) );
+		$this->assertSame( self::SERVER_URL, $field->getAttribute( 'placeholder' ), 'empty: the server URL' );
+		$this->assertStringContainsString( 'PRIVATE_HOST and PRIVATE_PORT', $html );
+		update_option( 'vip_presence_api_url', 'http://127.0.0.1:3001' );
+		$this->assertSame( 'http://127.0.0.1:3001', $this->first_element( $this->render( 'vip_presence_render_api_url_field' ) )->getAttribute( 'value' ) );
+	}
+
 	/**
 	 * @runInSeparateProcess
 	 * @preserveGlobalState disabled
@@ -165,6 +177,7 @@ class VIP_Presence_Settings_Page_Test extends VIP_Presence_Test_Case {
 	public function test_locks_the_fields_set_in_wp_config() {
 		define( 'VIP_PRESENCE_SERVER_URL', 'https://constant.example.com' );
 		define( 'VIP_PRESENCE_SECRET', 'constant-secret-never-shown' );
+		define( 'VIP_PRESENCE_API_URL', 'http://10.0.0.5:3001' );
 		$url = $this->render( 'vip_presence_render_server_url_field' );
 		$this->assertStringContainsString( "disabled='disabled'", $url );
 		$this->assertStringNotContainsString( 'name="vip_presence_server_url"', $url, 'a locked field is not submitted' );
@@ -177,5 +190,12 @@ class VIP_Presence_Settings_Page_Test extends VIP_Presence_Test_Case {
 		$this->assertStringNotContainsString( 'constant-secret-never-shown', $secret );
 		$this->assertStringContainsString( '<code>VIP_PRESENCE_SECRET</code>', $secret );
 		$this->assertStringContainsString( 'Status: set', $secret );
+
+		$api = $this->render( 'vip_presence_render_api_url_field' );
+		$this->assertStringContainsString( "disabled='disabled'", $api );
+		$this->assertStringNotContainsString( 'name="vip_presence_api_url"', $api );
+		$this->assertStringContainsString( '<code>VIP_PRESENCE_API_URL</code>', $api );
+		$this->assertStringContainsString( 'value="http://10.0.0.5:3001"', $api );
+		$this->assertStringNotContainsString( 'not a valid URL', $api );
 	}
 }

@@ -340,4 +340,97 @@ class VIP_Presence_Settings_Test extends VIP_Presence_Test_Case {
 		$this->assertSame( '', vip_presence_get_server_url() );
 		$this->assertFalse( vip_presence_is_configured() );
 	}
+
+	public function test_reads_the_api_at_the_server_url_until_an_api_url_is_set() {
+		$this->assertSame( '', vip_presence_get_api_url(), 'nothing while unconfigured' );
+		update_option( 'vip_presence_api_url', 'http://127.0.0.1:3001' );
+		$this->assertSame( 'http://127.0.0.1:3001', get_option( 'vip_presence_api_url' ) );
+		$this->assertSame( '', vip_presence_get_api_url(), 'nor with an API URL alone: the plugin needs its server' );
+		$this->configure();
+		$this->assertSame( 'http://127.0.0.1:3001', vip_presence_get_api_url() );
+		$this->assertSame( self::SERVER_URL, vip_presence_get_client_settings( array() )['url'], 'browsers keep the server URL' );
+		update_option( 'vip_presence_api_url', '' );
+		$this->assertSame( self::SERVER_URL, vip_presence_get_api_url(), 'servers before 0.2.0 serve the API at the server URL' );
+	}
+
+	/**
+	 * @dataProvider accepted_server_urls
+	 *
+	 * @param string $input    Submitted URL.
+	 * @param string $expected Stored URL.
+	 */
+	public function test_accepts_and_normalizes_an_api_url_as_a_server_url( $input, $expected ) {
+		$this->assertSame( $expected, vip_presence_sanitize_api_url( $input ) );
+		$this->assertSame( array(), $this->settings_errors() );
+	}
+
+	/**
+	 * @dataProvider refused_server_urls
+	 *
+	 * @param mixed $input Submitted value.
+	 */
+	public function test_refuses_a_bad_api_url_with_a_message_and_keeps_the_previous_one( $input ) {
+		update_option( 'vip_presence_api_url', 'http://10.0.0.5:3001' );
+		$this->assertSame( 'http://10.0.0.5:3001', vip_presence_sanitize_api_url( $input ) );
+		$errors = $this->settings_errors();
+		$this->assertSame( array( 'vip_presence_invalid_api_url' ), array_column( $errors, 'code' ) );
+		$this->assertSame( 'vip_presence_api_url', $errors[0]['setting'] );
+		$this->assertStringContainsString( 'previous value was kept', $errors[0]['message'] );
+	}
+
+	public function test_lets_an_admin_clear_the_api_url_or_leave_it_as_it_is() {
+		update_option( 'vip_presence_api_url', 'http://10.0.0.5:3001' );
+		$this->assertSame( 'http://10.0.0.5:3001', vip_presence_sanitize_api_url( null ) );
+		$this->assertSame( '', vip_presence_sanitize_api_url( ' ' ) );
+		$this->assertSame( array(), $this->settings_errors() );
+	}
+
+	public function test_ignores_a_stored_api_url_that_is_not_valid() {
+		$this->configure();
+		$this->store_option( 'vip_presence_api_url', 'javascript:alert(1)' );
+		$this->assertSame( self::SERVER_URL, vip_presence_get_api_url() );
+	}
+
+	/**
+	 * @runInSeparateProcess
+	 * @preserveGlobalState disabled
+	 */
+	public function test_lets_the_api_url_constant_override_and_lock_the_setting_under_the_filter() {
+		define( 'VIP_PRESENCE_API_URL', 'http://10.0.0.5:3001/' );
+		$this->configure();
+		$this->store_option( 'vip_presence_api_url', 'http://option.example.com:3001' );
+
+		$this->assertTrue( vip_presence_is_api_url_locked() );
+		$this->assertSame( 'http://10.0.0.5:3001', vip_presence_get_api_url() );
+		$this->assertSame( self::SERVER_URL, vip_presence_get_client_settings( array() )['url'], 'browsers keep the server URL' );
+		// The locked field is not submitted; a crafted request is refused and stores nothing.
+		$this->assertSame( 'http://option.example.com:3001', vip_presence_sanitize_api_url( null ) );
+		$this->assertSame( 'http://option.example.com:3001', vip_presence_sanitize_api_url( 'http://other.example.com:3001' ) );
+		$errors = $this->settings_errors();
+		$this->assertSame( array( 'vip_presence_api_url_locked' ), array_column( $errors, 'code' ) );
+		$this->assertStringContainsString( 'set by the VIP_PRESENCE_API_URL constant in wp-config.php', $errors[0]['message'] );
+
+		add_filter(
+			'vip_presence_api_url',
+			function ( $url ) {
+				$this->assertSame( 'http://10.0.0.5:3001', $url, 'the filter gets the constant' );
+				return 'http://filtered.example.com:3001/';
+			}
+		);
+		$this->assertSame( 'http://filtered.example.com:3001', vip_presence_get_api_url() );
+	}
+
+	/**
+	 * @runInSeparateProcess
+	 * @preserveGlobalState disabled
+	 */
+	public function test_reads_the_api_at_the_server_url_when_the_api_url_constant_is_not_valid() {
+		define( 'VIP_PRESENCE_API_URL', '10.0.0.5:3001' );
+		$this->configure();
+		$this->store_option( 'vip_presence_api_url', 'http://option.example.com:3001' );
+		$this->assertSame( self::SERVER_URL, vip_presence_get_api_url(), 'not the option: the constant locks it' );
+		$field = $this->render( 'vip_presence_render_api_url_field' );
+		$this->assertStringContainsString( '<code>VIP_PRESENCE_API_URL</code>', $field );
+		$this->assertStringContainsString( 'This value is not a valid URL, so WordPress reads counts at the server URL.', $field );
+	}
 }

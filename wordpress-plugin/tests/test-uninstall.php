@@ -62,6 +62,7 @@ class VIP_Presence_Uninstall_Test extends VIP_Presence_Test_Case {
 				$site_id,
 				function () {
 					$this->connect_to_presence_server();
+					update_option( 'vip_presence_api_url', self::presence_server()->url() );
 					update_option( 'vip_presence_auto_insert', 'before' );
 					update_option( 'vip_presence_post_types', array( 'post', 'page' ) );
 					update_option( 'vip_presence_hide_below', 3 );
@@ -72,7 +73,7 @@ class VIP_Presence_Uninstall_Test extends VIP_Presence_Test_Case {
 					vip_presence_get_top_posts( 10 );
 					vip_presence_get_live_counts( array( 1 ) );
 					vip_presence_get_post_stats( array( 1 ) );
-					$this->assertCount( 12, $this->plugin_rows(), 'six options, three transients and their timeouts' );
+					$this->assertCount( 13, $this->plugin_rows(), 'seven options, three transients and their timeouts' );
 				}
 			);
 		}
