@@ -2,7 +2,7 @@
 /* The `vip-presence-gc` executable: configuration from the environment, then sweep. */
 import { pino } from 'pino';
 import { createStoreConnection, isConfigError, probeRedis } from '@vip-presence/store';
-import { readGcConfig } from './config.js';
+import { readGcConfig, STOP_GRACE_MS } from './config.js';
 import { SweepHealth } from './health.js';
 import { createGcHttpServer } from './http-server.js';
 import { createGcMetrics } from './metrics.js';
@@ -67,7 +67,7 @@ const stop = (signal: string) => {
   stopping = true;
   log.info({ signal }, 'stopping');
   // A sweep stuck on a Redis that stopped answering must not keep the gc from exiting.
-  setTimeout(() => process.exit(1), 10_000).unref();
+  setTimeout(() => process.exit(1), STOP_GRACE_MS).unref();
   http.close();
   sweeper
     .stop()

@@ -48,6 +48,9 @@ export const GC_DEFAULTS = {
   viewWindowMs: 1_800_000,
 } as const;
 
+/** How long SIGTERM waits for a sweep in progress (one stuck on Redis) before exiting 1. */
+export const STOP_GRACE_MS = 10_000;
+
 /**
  * The liveness rule of `/healthz`: unhealthy after `max(30 s, 6 × interval)` without a good
  * sweep by default, and never sooner than two intervals (one failed sweep is no outage).

@@ -10,6 +10,7 @@ export {
   defaultUnhealthyAfterMs,
   GC_DEFAULTS,
   GC_VARIABLES,
+  STOP_GRACE_MS,
   type GcConfig,
 } from './config.js';
 export { SweepHealth, type HealthStatus, type SweepHealthOptions } from './health.js';
