@@ -40,6 +40,8 @@ export async function startPresenceServer(
     delete childEnv[key];
   if (privatePort !== undefined) childEnv.PRIVATE_PORT = String(privatePort);
   childEnv.PRIVATE_PORT ??= '3001';
+  // No balancer in front to drain from: SIGTERM closes at once (unless the environment says).
+  childEnv.DRAIN_SECONDS ??= '0';
   if (host) childEnv.HOST = host;
   if (redisUrl) childEnv.REDIS_URL = redisUrl;
   if (secret) childEnv.PRESENCE_SECRET = secret;

@@ -185,6 +185,8 @@ export async function startPresenceServer(spec: ServerSpec): Promise<NodeProcess
     ...redisEnv(spec.redis),
     NODE_ID: spec.name,
     MAX_CONNECTIONS_PER_IP: '0',
+    // No balancer to drain from: a SIGTERM'd node closes at once (the soak's fault).
+    DRAIN_SECONDS: '0',
     LOG_LEVEL: 'warn',
     ...spec.env,
   };

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /* The `vip-presence-server` executable: configuration from the environment, then serve. */
 import { isConfigError } from '@vip-presence/store';
-import { readServerConfig, type ServerConfig } from './config.js';
+import { CLOSE_TIMEOUT_SECONDS, readServerConfig, type ServerConfig } from './config.js';
 import { createLogger } from './logger.js';
 import { isListenError } from './listen-error.js';
 import { createPresenceServer, type PresenceServer } from './presence-server.js';
@@ -29,23 +29,7 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const server = createPresenceServer({ ...config.options, logger: log });
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log.info({ signal }, 'shutting down');
-    const force = setTimeout(() => process.exit(1), 10_000);
-    force.unref();
-    server.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        log.error({ err: error }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGTERM', () => stop('SIGTERM'));
-  process.on('SIGINT', () => stop('SIGINT'));
+  followSignals(server);
 
   const { port, host, privatePort, privateHost } = await listen(server);
   // Where to reach the server: scripts wait for this line, so it shows at every level but silent.
@@ -58,6 +42,48 @@ async function main(): Promise<void> {
     },
     'listening',
   );
+}
+
+/**
+ * SIGTERM (what systemd, Docker and Kubernetes send) drains first: `/readyz` turns 503 at once,
+ * so load balancers take the node out, while its readers, joins and counts are served as before,
+ * for DRAIN_SECONDS; then it closes: no new connections, its viewers leave every count at once,
+ * exit 0. SIGINT (Ctrl-C: nobody balancing a terminal) closes at once, and so does a second
+ * SIGTERM or a SIGINT during the drain. A close that takes over CLOSE_TIMEOUT_SECONDS exits 1.
+ */
+function followSignals(server: PresenceServer): void {
+  let phase: 'serving' | 'draining' | 'closing' = 'serving';
+  let drainTimer: NodeJS.Timeout | undefined;
+  const close = (why: { signal: NodeJS.Signals } | { drainedSeconds: number }) => {
+    phase = 'closing';
+    clearTimeout(drainTimer);
+    log.info(why, 'shutting down');
+    setTimeout(() => process.exit(1), CLOSE_TIMEOUT_SECONDS * 1_000).unref();
+    server.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        log.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (phase === 'closing') return;
+    if (phase === 'serving' && signal === 'SIGTERM' && config.drainSeconds > 0) {
+      phase = 'draining';
+      log.info({ signal, drainSeconds: config.drainSeconds }, 'draining');
+      server.drain();
+      drainTimer = setTimeout(
+        () => close({ drainedSeconds: config.drainSeconds }),
+        config.drainSeconds * 1_000,
+      );
+      return;
+    }
+    if (phase === 'draining') log.info({ signal }, 'drain cut short');
+    close({ signal });
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
 }
 
 /** Listens where the configuration says; an address that cannot be bound: one line, exit 1. */

@@ -13,6 +13,8 @@ export {
 } from './options.js';
 export {
   readServerConfig,
+  CLOSE_TIMEOUT_SECONDS,
+  DEFAULT_DRAIN_SECONDS,
   DEFAULT_PRIVATE_PORT,
   MIN_SECRET_LENGTH,
   SERVER_VARIABLES,

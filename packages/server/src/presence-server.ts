@@ -54,6 +54,12 @@ export interface PresenceServer {
    * every `heartbeatIntervalMs`).
    */
   heartbeat(): Promise<void>;
+  /**
+   * Starts a drain: `/readyz` answers 503 from now on, so load balancers stop sending readers
+   * here, while everything else is served as before (sockets, joins, counts, new connections).
+   * `close()` ends it.
+   */
+  drain(): void;
   /** Graceful shutdown: stop accepting, remove this node's viewers from every count, close. */
   close(): Promise<void>;
 }
@@ -76,6 +82,7 @@ export function createPresenceServer(options: PresenceServerOptions = {}): Prese
     sites: () => sites.size,
   });
   let closing = false;
+  let draining = false;
   const isClosing = () => closing;
   let baseUrl = '';
   let privateBaseUrl = '';
@@ -89,7 +96,8 @@ export function createPresenceServer(options: PresenceServerOptions = {}): Prese
     storeOf: (site) => backend.storeFor(site),
     metrics,
     readCredentials: readCredentials(opts),
-    isReady: async () => !closing && (await store.ping()) && (await redisReady(storeClient, log)),
+    isReady: async () =>
+      !closing && !draining && (await store.ping()) && (await redisReady(storeClient, log)),
   };
   const httpServer = createServer();
   // Before Socket.IO attaches: it then hands every request off its own path to this handler
@@ -192,6 +200,9 @@ export function createPresenceServer(options: PresenceServerOptions = {}): Prese
     },
     async heartbeat() {
       await Promise.all([sites.beat(), handshake.renew()]);
+    },
+    drain() {
+      draining = true;
     },
     async close() {
       if (closing) return;

@@ -15,6 +15,10 @@ export interface NodeProcess {
   /** A server's private listener (`/metrics`, the read API); '' for the gc. */
   privateUrl: string;
   output(): string;
+  /** Resolves once its output matches `pattern`; fails at once if it exits first. */
+  waitForOutput(pattern: RegExp): Promise<RegExpMatchArray>;
+  /** Its exit, whenever it comes. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** kill -9: no cleanup at all. */
   crash(): Promise<void>;
   /** SIGTERM and wait for exit (kill -9 after 5 s); resolves with the exit code. */
@@ -44,6 +48,8 @@ export async function startProcess(
     url: match[1] ?? '',
     privateUrl: /"privateUrl":"(http:\/\/[^"]+)"/.exec(match[0])?.[1] ?? '',
     output: () => started.output(),
+    waitForOutput: (pattern) => started.waitForOutput(pattern, { timeoutMs: 5_000 }),
+    exited: started.exited,
     crash: async () => void (await started.kill()),
     stop: async () => (await started.stop()).code,
   };
@@ -52,7 +58,9 @@ export async function startProcess(
 export function startServerProcess(env: Record<string, string>): Promise<NodeProcess> {
   return startProcess(
     SERVER_CLI,
-    { PORT: '0', HOST: '127.0.0.1', PRIVATE_PORT: '0', ...env },
+    // No drain: SIGTERM closes at once, as the tests stop nodes (test/integration/drain.test.ts
+    // sets its own).
+    { PORT: '0', HOST: '127.0.0.1', PRIVATE_PORT: '0', DRAIN_SECONDS: '0', ...env },
     /"url":"(http:\/\/[^"]+)","privateUrl":"http:\/\/[^"]+"/,
   );
 }

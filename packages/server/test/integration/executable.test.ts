@@ -15,6 +15,7 @@ const INVALID: Record<ServerVariable, string> = {
   HOST: 'http://example.com',
   PRIVATE_PORT: 'ninety',
   PRIVATE_HOST: 'localhost:3001',
+  DRAIN_SECONDS: '15s',
   REDIS_URL: 'localhost:6379',
   REDIS_CLUSTER_NODES: '10.0.0.1',
   // Alone, each of these is refused: it needs Redis (or sentinels) set.
@@ -80,6 +81,7 @@ describe('the vip-presence-server executable', () => {
         PORT: '0',
         HOST: '127.0.0.1',
         PRIVATE_PORT: '0',
+        DRAIN_SECONDS: '0',
         LOG_LEVEL: 'warn',
       },
     });

@@ -9,7 +9,9 @@ import { readdir, readFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  CLOSE_TIMEOUT_SECONDS,
   createPresenceServer,
+  DEFAULT_DRAIN_SECONDS,
   DEFAULT_PRIVATE_PORT,
   readServerConfig,
   type PresenceServer,
@@ -59,9 +61,7 @@ describe('operator files', () => {
   it('should keep the dashboard a Grafana dashboard of Prometheus queries', async () => {
     const dashboard = JSON.parse(
       await readFile(new URL('grafana/vip-presence-dashboard.json', DEPLOY), 'utf8'),
-    ) as {
-      panels: { type: string; title: string; targets: { expr: string }[] }[];
-    };
+    ) as { panels: { type: string; title: string; targets: { expr: string }[] }[] };
     expect(dashboard.panels.length).toBeGreaterThan(5);
     // A row only heads the panels under it (the gc's).
     for (const panel of dashboard.panels.filter(({ type }) => type !== 'row')) {
@@ -105,6 +105,11 @@ describe('operator files', () => {
         /^ExecStart=\/usr\/bin\/node \/opt\/vip-presence\/node_modules\/@vip-presence\/(server|gc)\/dist\/cli\.js$/m,
       );
       expect(text).toMatch(/^KillSignal=SIGTERM$/m);
+      // systemd kills (SIGKILL) a unit still running after TimeoutStopSec: the server's drain and
+      // its close must fit in it, with time to spare.
+      const timeout = Number(/^TimeoutStopSec=(\d+)$/m.exec(text)?.[1]);
+      if (unit === 'vip-presence-server.service')
+        expect(timeout).toBeGreaterThan(DEFAULT_DRAIN_SECONDS + CLOSE_TIMEOUT_SECONDS);
       if (!analyze) continue; // not a systemd machine: the lines above are what can be checked
       const { stderr } = await run(analyze, ['verify', '--man=no', new URL(unit, folder).pathname]);
       expect(stderr, unit).toBe('');

@@ -35,6 +35,7 @@ const VALID: Record<
   HOST: ['::1', 'host', '::1'],
   PRIVATE_PORT: ['9101', 'privatePort', 9_101],
   PRIVATE_HOST: ['10.0.0.5', 'privateHost', '10.0.0.5'],
+  DRAIN_SECONDS: ['65', 'drainSeconds', 65],
   REDIS_URL: ['rediss://cache.example:6380/2', 'redisUrl', 'rediss://cache.example:6380/2'],
   REDIS_CLUSTER_NODES: [
     '10.0.0.1:7000, 10.0.0.2:7000',
@@ -95,7 +96,7 @@ const VALID: Record<
 };
 
 /** The settings of the executable's own (the rest are options of createPresenceServer). */
-const OWN_SETTINGS = ['port', 'host', 'privatePort', 'privateHost', 'logLevel'];
+const OWN_SETTINGS = ['port', 'host', 'privatePort', 'privateHost', 'drainSeconds', 'logLevel'];
 
 /** Every setting a configuration ends in: its own and the server's resolved options. */
 const settingsOf = (config: ServerConfig): Record<string, unknown> => ({
@@ -104,6 +105,7 @@ const settingsOf = (config: ServerConfig): Record<string, unknown> => ({
   host: config.host,
   privatePort: config.privatePort,
   privateHost: config.privateHost,
+  drainSeconds: config.drainSeconds,
   logLevel: config.logLevel,
 });
 
@@ -129,12 +131,13 @@ describe('configuration from the environment', () => {
     expect(readServerConfig({ PRESENCE_SECRET: `${a}, ${b}` }).options.secret).toEqual([a, b]);
   });
 
-  it('should default to port 3000, the private listener on 127.0.0.1:3001, level info and the embedded store', () => {
+  it('should default to port 3000, the private listener on 127.0.0.1:3001, a 15 s drain, level info and the embedded store', () => {
     expect(readServerConfig({})).toEqual({
       port: 3000,
       host: '0.0.0.0',
       privatePort: 3001,
       privateHost: '127.0.0.1',
+      drainSeconds: 15,
       logLevel: 'info',
       options: { keyPrefix: 'vp' },
     });
@@ -199,6 +202,9 @@ describe('configuration from the environment', () => {
     ['PRIVATE_PORT', { PORT: '8080', PRIVATE_PORT: '8080' }],
     ['PRIVATE_HOST', { PRIVATE_HOST: 'localhost:3001' }],
     ['PRIVATE_HOST', { PRIVATE_HOST: 'http://127.0.0.1' }],
+    ['DRAIN_SECONDS', { DRAIN_SECONDS: '3601' }],
+    ['DRAIN_SECONDS', { DRAIN_SECONDS: '1.5' }],
+    ['DRAIN_SECONDS', { DRAIN_SECONDS: '-1' }],
     ['LOG_LEVEL', { LOG_LEVEL: 'verbose' }],
     ['LOG_LEVEL', { LOG_LEVEL: 'INFO' }],
     ['REDIS_URL', { REDIS_URL: 'localhost:6379' }],
