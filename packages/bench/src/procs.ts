@@ -184,7 +184,9 @@ export async function startPresenceServer(spec: ServerSpec): Promise<NodeProcess
   const env = {
     ...redisEnv(spec.redis),
     NODE_ID: spec.name,
+    // Every load process connects from 127.0.0.1: one address for thousands of "people".
     MAX_CONNECTIONS_PER_IP: '0',
+    MAX_VISITORS_PER_IP_AND_POST: '0',
     // No balancer to drain from: a SIGTERM'd node closes at once (the soak's fault).
     DRAIN_SECONDS: '0',
     LOG_LEVEL: 'warn',

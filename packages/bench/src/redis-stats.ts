@@ -29,19 +29,25 @@ const INNER_ONLY = new Set([
   'pexpire',
   'zcard',
   'zcount',
+  'pttl',
+  'hincrby',
+  'hmget',
 ]);
 
 /**
- * INFO commandstats counts commands run inside scripts too. Separating them: every script calls
- * TIME once; only the join script calls PEXPIRE (so PEXPIRE = join scripts); only the count
- * script calls ZCOUNT; inside scripts every HSET comes with one ZADD, and the join script does
- * one more ZADD (the `recent` set), so top-level ZADDs = ZADD - HSET - PEXPIRE; a leave that
- * removes a visitor does one HDEL and one ZREM (prunes HDEL too), so leave scripts ~ ZREM and
- * top-level ZREMs (top-posts index, count 0) >= ZREM - HDEL.
+ * INFO commandstats counts commands run inside scripts too. Separating them (scripts.ts):
+ * every script calls TIME once; the join script always calls PEXPIRE once (its `recent` set),
+ * and `keep_recent` (a leave's or a prune's last seen) calls PTTL once and then PEXPIRE, but
+ * for a set whose expiry was just set (under a millisecond), so join scripts = PEXPIRE - PTTL;
+ * only count and stats scripts call ZCOUNT outside a capped join; inside scripts every HSET comes
+ * with one ZADD, the join adds one more (`recent`) and every `keep_recent` follows one ZADD to
+ * `recent`, so top-level ZADDs = ZADD - HSET - join scripts - PTTL; a leave that removes a
+ * visitor does one HDEL and one ZREM (prunes HDEL too), so leave scripts ~ ZREM and top-level
+ * ZREMs (top-posts index, count 0) >= ZREM - HDEL.
  */
 export function redisPerJoin(d: Record<string, number>, joins: number) {
   const scripts = (d.evalsha ?? 0) + (d.eval ?? 0);
-  const joinScripts = d.pexpire ?? 0;
+  const joinScripts = Math.max(0, (d.pexpire ?? 0) - (d.pttl ?? 0));
   const countScripts = d.zcount ?? 0;
   const topZrem = Math.max(0, (d.zrem ?? 0) - (d.hdel ?? 0));
   const leaveScripts = Math.min((d.zrem ?? 0) - topZrem, scripts - joinScripts - countScripts);
@@ -50,7 +56,10 @@ export function redisPerJoin(d: Record<string, number>, joins: number) {
     'leave scripts': leaveScripts,
     'refresh/sweep scripts': scripts - joinScripts - countScripts - leaveScripts,
     'count scripts': countScripts,
-    'zadd (index, top posts)': Math.max(0, (d.zadd ?? 0) - (d.hset ?? 0) - joinScripts),
+    'zadd (index, top posts)': Math.max(
+      0,
+      (d.zadd ?? 0) - (d.hset ?? 0) - joinScripts - (d.pttl ?? 0),
+    ),
     'zrem (top posts)': topZrem,
   };
   let all = 0;
