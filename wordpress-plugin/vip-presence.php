@@ -32,6 +32,7 @@ require_once __DIR__ . '/includes/site-health.php';
 require_once __DIR__ . '/includes/tokens.php';
 require_once __DIR__ . '/includes/rest-tokens.php';
 require_once __DIR__ . '/includes/http-client.php';
+require_once __DIR__ . '/includes/server-checks.php';
 require_once __DIR__ . '/includes/assets.php';
 require_once __DIR__ . '/includes/widget.php';
 require_once __DIR__ . '/includes/auto-insert.php';

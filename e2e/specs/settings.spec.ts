@@ -36,10 +36,12 @@ test.describe('Settings page', () => {
       'Set by the VIP_PRESENCE_SECRET constant in wp-config.php; change it there.',
     );
     const connection = adminPage.locator('#vip-presence-connection-status');
+    // Checked from WordPress's PHP: ready, version, this site's origin allowed, the read API.
     await expect(connection).toHaveAttribute('data-vip-presence-connection', 'ok');
     await expect(connection).toContainText(
-      `Connected: the presence server at ${serverUrl} is ready`,
+      `The presence server at ${serverUrl} is ready and lets browsers on this site connect`,
     );
+    await expect(connection).not.toContainText('Connected');
 
     // A browser never submits a disabled field; a crafted request does, and is still checked.
     await url.evaluate((input: HTMLInputElement) => {

@@ -1,8 +1,8 @@
 <?php
 /**
- * HTTP client for the presence server's API, called from this server (never from browsers):
+ * HTTP client for the presence server's read API, called from this server (never from browsers), at
+ * the read API URL (vip_presence_get_api_url(): the server's private port from server 0.2.0 on):
  *
- *   GET /readyz                        200 when the server (and its store) is ready
  *   GET /api/v1/top?limit=10&site=<key>           { "posts": [ { "postId": 123, "count": 4, "peak": 9,
  *                                                   "peakAt": 1764300000123, "views": 120 } ] }
  *   GET /api/v1/counts?postIds=1,2,3&site=<key>   { "counts": { "1": 3, "2": 0 },
@@ -183,67 +183,6 @@ function vip_presence_api_get( $path ) {
 		return new WP_Error( 'vip_presence_bad_response', __( 'The presence server sent an answer that is not JSON.', 'vip-presence' ) );
 	}
 	return $data;
-}
-
-/**
- * Checks whether the server answers /readyz (and, with a secret, accepts it).
- *
- * @since 0.1.0
- *
- * @return array{status: string, message: string} status is 'ok', 'warning', 'error' or 'unconfigured'.
- */
-function vip_presence_check_connection() {
-	// What browsers reach: the server URL, not the read API's (a private port from server 0.2.0 on).
-	$base = vip_presence_get_server_url();
-	if ( '' === $base ) {
-		return array(
-			'status'  => 'unconfigured',
-			'message' => __( 'Not connected: enter the URL of your presence server below. Until then the plugin shows nothing to readers.', 'vip-presence' ),
-		);
-	}
-	$started  = microtime( true );
-	$response = wp_remote_get(
-		$base . '/readyz',
-		array(
-			'timeout'     => 3,
-			'redirection' => 0,
-		)
-	);
-	$elapsed  = (int) round( ( microtime( true ) - $started ) * 1000 );
-	if ( is_wp_error( $response ) ) {
-		return array(
-			'status'  => 'error',
-			/* translators: 1: server URL, 2: error message */
-			'message' => sprintf( __( 'The presence server at %1$s did not answer: %2$s', 'vip-presence' ), $base, $response->get_error_message() ),
-		);
-	}
-	$status = (int) wp_remote_retrieve_response_code( $response );
-	if ( 200 !== $status ) {
-		return array(
-			'status'  => 'error',
-			/* translators: 1: server URL, 2: HTTP status code */
-			'message' => sprintf( __( 'The presence server at %1$s answered /readyz with HTTP status %2$d: it runs but is not ready (can it reach its Redis?).', 'vip-presence' ), $base, $status ),
-		);
-	}
-	/* translators: 1: server URL, 2: milliseconds */
-	$message = sprintf( __( 'Connected: the presence server at %1$s is ready (it answered /readyz in %2$d ms).', 'vip-presence' ), $base, $elapsed );
-	if ( '' === vip_presence_get_secret() ) {
-		return array(
-			'status'  => 'warning',
-			'message' => $message . ' ' . __( 'No shared secret is set, so the server must run in its development mode, where anyone can inflate counts.', 'vip-presence' ),
-		);
-	}
-	$auth = vip_presence_api_get( vip_presence_read_api_path( '/api/v1/top?limit=1', vip_presence_get_site_key() ) );
-	if ( is_wp_error( $auth ) && 'vip_presence_unauthorized' === $auth->get_error_code() ) {
-		return array(
-			'status'  => 'warning',
-			'message' => $message . ' ' . $auth->get_error_message(),
-		);
-	}
-	return array(
-		'status'  => 'ok',
-		'message' => $message,
-	);
 }
 
 /**

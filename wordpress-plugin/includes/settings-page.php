@@ -398,26 +398,91 @@ function vip_presence_add_settings_fields() {
 add_action( 'admin_init', 'vip_presence_add_settings_fields' );
 
 /**
- * Prints the result of the connection check (the server's /readyz, asked from this server).
+ * Prints the checks of the presence server made from WordPress's server (server-checks.php): the
+ * last one, kept five minutes, with a button that checks again. It tells what was checked, and
+ * leaves to the browser what only a browser can tell.
  *
  * @since 0.1.0
+ * @since 0.2.0 Every check of server-checks.php, cached, with "Check again".
  */
 function vip_presence_render_connection_status() {
-	$check   = vip_presence_check_connection();
+	$check   = vip_presence_get_connection_check();
+	$url     = vip_presence_get_server_url();
 	$classes = array(
 		'ok'           => 'notice-success',
 		'warning'      => 'notice-warning',
 		'error'        => 'notice-error',
 		'unconfigured' => 'notice-info',
 	);
-	$class   = isset( $classes[ $check['status'] ] ) ? $classes[ $check['status'] ] : 'notice-info';
+	$status  = isset( $classes[ $check['status'] ] ) ? $check['status'] : 'unconfigured';
 	printf(
-		'<div id="vip-presence-connection-status" class="notice inline %1$s" data-vip-presence-connection="%2$s"><p>%3$s</p></div>',
-		esc_attr( $class ),
-		esc_attr( $check['status'] ),
-		esc_html( $check['message'] )
+		'<div id="vip-presence-connection-status" class="notice inline %1$s" data-vip-presence-connection="%2$s" data-vip-presence-checked-at="%3$d">',
+		esc_attr( $classes[ $status ] ),
+		esc_attr( $status ),
+		(int) $check['checked_at']
+	);
+	if ( 'unconfigured' === $status ) {
+		printf( '<p>%s</p></div>', esc_html__( 'Not connected: enter the URL of your presence server below. Until then the plugin shows nothing to readers.', 'vip-presence' ) );
+		return;
+	}
+	$headlines = array(
+		/* translators: %s: server URL */
+		'ok'      => __( 'The presence server at %s is ready and lets browsers on this site connect, as checked from WordPress\'s server.', 'vip-presence' ),
+		/* translators: %s: server URL */
+		'warning' => __( 'The presence server at %s works, but some checks from WordPress\'s server need a look.', 'vip-presence' ),
+		/* translators: %s: server URL */
+		'error'   => __( 'Readers may not get live counts from the presence server at %s: see below what to fix.', 'vip-presence' ),
+	);
+	$words     = array(
+		'good'        => __( 'OK', 'vip-presence' ),
+		'recommended' => __( 'Recommended', 'vip-presence' ),
+		'critical'    => __( 'Critical', 'vip-presence' ),
+	);
+	printf( '<p><strong>%s</strong></p><ul class="vip-presence-checks">', esc_html( sprintf( $headlines[ $status ], $url ) ) );
+	foreach ( $check['checks'] as $result ) {
+		$word = isset( $words[ $result['status'] ] ) ? $words[ $result['status'] ] : $result['status'];
+		printf(
+			'<li data-vip-presence-check="%1$s" data-vip-presence-check-status="%2$s"><strong>%3$s</strong> %4$s</li>',
+			esc_attr( $result['test'] ),
+			esc_attr( $result['status'] ),
+			/* translators: 1: OK, Recommended or Critical, 2: what the check found */
+			esc_html( sprintf( __( '%1$s: %2$s.', 'vip-presence' ), $word, $result['label'] ) ),
+			esc_html( implode( ' ', $result['description'] ) )
+		);
+	}
+	printf( '</ul><p>%s</p>', esc_html( vip_presence_browser_only_note() ) );
+	printf( '<form method="post" action="%s">', esc_url( admin_url( 'admin-post.php' ) ) );
+	echo '<input type="hidden" name="action" value="vip_presence_check_connection" />';
+	wp_nonce_field( 'vip_presence_check_connection' );
+	printf(
+		'<p>%1$s <button type="submit" class="button" id="vip-presence-check-again">%2$s</button></p></form></div>',
+		esc_html(
+			sprintf(
+				/* translators: %s: how long ago, e.g. "3 mins" */
+				__( 'Checked %s ago.', 'vip-presence' ),
+				human_time_diff( (int) $check['checked_at'] )
+			)
+		),
+		esc_html__( 'Check again', 'vip-presence' )
 	);
 }
+
+/**
+ * Checks the presence server again (the "Check again" button of Settings > VIP Presence), then goes
+ * back to the settings screen, which shows the new check.
+ *
+ * @since 0.2.0
+ */
+function vip_presence_handle_check_again() {
+	if ( ! current_user_can( 'manage_options' ) ) {
+		wp_die( esc_html__( 'Sorry, you are not allowed to check the presence server.', 'vip-presence' ), '', array( 'response' => 403 ) );
+	}
+	check_admin_referer( 'vip_presence_check_connection' );
+	vip_presence_get_connection_check( true );
+	wp_safe_redirect( admin_url( 'options-general.php?page=vip-presence#vip-presence-connection-status' ) );
+	exit;
+}
+add_action( 'admin_post_vip_presence_check_connection', 'vip_presence_handle_check_again' );
 
 /**
  * Prints the settings screen.

@@ -97,8 +97,8 @@ final class VIP_Presence_Test_Server {
 	/**
 	 * Returns the requests that arrived, in order.
 	 *
-	 * @return array<int, array{method: string, uri: string, headers: array<string, string>}> Header
-	 *         names are lowercase.
+	 * @return array<int, array{method: string, uri: string, headers: array<string, string>, body: string}>
+	 *         Header names are lowercase.
 	 */
 	public function requests() {
 		return $this->read( 'requests' );

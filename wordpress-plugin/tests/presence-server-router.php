@@ -15,6 +15,7 @@ $vip_presence_requests[] = array(
 	'method'  => $_SERVER['REQUEST_METHOD'],
 	'uri'     => $_SERVER['REQUEST_URI'],
 	'headers' => array_change_key_case( getallheaders(), CASE_LOWER ),
+	'body'    => (string) file_get_contents( 'php://input' ),
 );
 $vip_presence_answer     = array_shift( $vip_presence_answers );
 file_put_contents( $vip_presence_folder . '/requests.json', json_encode( $vip_presence_requests ), LOCK_EX );

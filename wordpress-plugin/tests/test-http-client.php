@@ -1,6 +1,6 @@
 <?php
 /**
- * The server API client and the connection check, over real HTTP to the local presence server.
+ * The read API client, over real HTTP to the local presence server.
  *
  * @package vip-presence
  */
@@ -288,7 +288,6 @@ class VIP_Presence_Http_Client_Test extends VIP_Presence_Test_Case {
 	public function test_asks_nothing_while_unconfigured() {
 		$result = vip_presence_get_top_posts();
 		$this->assertSame( 'vip_presence_not_configured', $result->get_error_code() );
-		$this->assertSame( 'unconfigured', vip_presence_check_connection()['status'] );
 		$this->assertSame( array(), $this->http_requests() );
 		$this->assertSame( array(), self::presence_server()->requests() );
 	}
@@ -309,54 +308,6 @@ class VIP_Presence_Http_Client_Test extends VIP_Presence_Test_Case {
 		$this->assertSame( '/api/v1/counts?postIds=1,2,3&site=' . vip_presence_get_site_key(), $requests[0]['uri'] );
 	}
 
-	public function test_reports_a_ready_server() {
-		$this->connect_to_presence_server();
-		self::presence_server()->answer( 200, 'ok' );
-		self::presence_server()->answer( 200, '{"posts":[]}' );
-		$check = vip_presence_check_connection();
-		$this->assertSame( 'ok', $check['status'] );
-		$this->assertStringContainsString( self::presence_server()->url(), $check['message'] );
-		$requests = self::presence_server()->requests();
-		$this->assertSame( array( '/readyz', '/api/v1/top?limit=1&site=' . vip_presence_get_site_key() ), array_column( $requests, 'uri' ) );
-		$this->assertArrayNotHasKey( 'authorization', $requests[0]['headers'], '/readyz needs no secret' );
-		$this->assertSame( 'Bearer ' . self::SECRET, $requests[1]['headers']['authorization'], 'the secret is checked' );
-	}
-
-	public function test_reports_a_server_that_is_down_or_not_ready() {
-		$down_url = VIP_Presence_Test_Server::unreachable_url();
-		$this->configure( self::SECRET, $down_url );
-		$down = vip_presence_check_connection();
-		$this->assertSame( 'error', $down['status'] );
-		$this->assertStringContainsString( $down_url, $down['message'] );
-		$refused = $this->http_requests()[0]['response'];
-		$this->assertInstanceOf( WP_Error::class, $refused );
-		$this->assertStringContainsString( $refused->get_error_message(), $down['message'], 'what the connection attempt said' );
-
-		$this->connect_to_presence_server();
-		self::presence_server()->answer( 503, '' );
-		$not_ready = vip_presence_check_connection();
-		$this->assertSame( 'error', $not_ready['status'] );
-		$this->assertStringContainsString( '503', $not_ready['message'] );
-	}
-
-	public function test_warns_when_the_server_refuses_the_secret() {
-		$this->connect_to_presence_server();
-		self::presence_server()->answer( 200, 'ok' );
-		self::presence_server()->answer( 401, '' );
-		$check = vip_presence_check_connection();
-		$this->assertSame( 'warning', $check['status'] );
-		$this->assertStringContainsString( 'PRESENCE_SECRET', $check['message'] );
-	}
-
-	public function test_warns_when_no_secret_is_set_without_asking_the_api() {
-		$this->connect_to_presence_server( '' );
-		self::presence_server()->answer( 200, 'ok' );
-		$check = vip_presence_check_connection();
-		$this->assertSame( 'warning', $check['status'] );
-		$this->assertStringContainsString( 'development mode', $check['message'] );
-		$this->assertSame( array( '/readyz' ), array_column( self::presence_server()->requests(), 'uri' ) );
-	}
-
 	public function test_asks_the_api_url_a_filter_gives() {
 		$this->configure();
 		$internal = self::presence_server()->url();
@@ -372,7 +323,7 @@ class VIP_Presence_Http_Client_Test extends VIP_Presence_Test_Case {
 		$this->assertSame( self::SERVER_URL, vip_presence_get_client_settings( array() )['url'], 'browsers keep the public URL' );
 	}
 
-	public function test_reads_the_api_at_the_api_url_and_asks_readyz_at_the_server_url() {
+	public function test_reads_the_api_at_the_api_url() {
 		$this->connect_to_presence_server();
 		// The same local server under another name, so that the requests tell which URL they went to.
 		$api = str_replace( '//127.0.0.1:', '//localhost:', self::presence_server()->url() );
@@ -381,13 +332,5 @@ class VIP_Presence_Http_Client_Test extends VIP_Presence_Test_Case {
 		$this->assertSame( 2, vip_presence_get_top_posts( 5 )[0]['count'] );
 		$this->assertSame( array( $api . '/api/v1/top?limit=5&site=' . vip_presence_get_site_key() ), array_column( $this->http_requests(), 'url' ) );
 		$this->assertSame( 'Bearer ' . self::SECRET, self::presence_server()->requests()[0]['headers']['authorization'] );
-
-		self::presence_server()->answer( 200, '{"ready":true}' );
-		self::presence_server()->answer( 200, '{"posts":[]}' );
-		vip_presence_check_connection();
-		$this->assertSame(
-			array( self::presence_server()->url() . '/readyz', $api . '/api/v1/top?limit=1&site=' . vip_presence_get_site_key() ),
-			array_column( array_slice( $this->http_requests(), 1 ), 'url' )
-		);
 	}
 }

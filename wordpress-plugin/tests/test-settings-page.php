@@ -108,14 +108,142 @@ class VIP_Presence_Settings_Page_Test extends VIP_Presence_Test_Case {
 		$this->assertSame( array(), self::presence_server()->requests() );
 	}
 
-	public function test_shows_the_status_of_a_ready_server() {
+	/**
+	 * Queues the answers of a whole check (server-checks.php) of a server that is fine, as
+	 * vip-presence-server answers, but for the answer to the test connection.
+	 *
+	 * @param string $connection What the server answers the test connection with.
+	 */
+	private function queue_whole_check( $connection = '40{"sid":"MpA-QQ_qhm9JwvC0AAAA"}' ) {
+		$server = self::presence_server();
+		$server->answer( 200, '{"ready":true,"store":"redis"}' );
+		$server->answer( 200, '{"status":"ok","version":"0.2.0"}' );
+		$server->answer( 200, '0{"sid":"rxe7QQ2Qn_BKwCSwAAAA","upgrades":["websocket"],"pingInterval":45000,"pingTimeout":10000,"maxPayload":16384}' );
+		$server->answer( 200, 'ok' );
+		$server->answer( 200, $connection );
+		$server->answer( 200, 'ok' );
+		$server->answer( 200, '{"posts":[]}' );
+	}
+
+	/**
+	 * Sends the "Check again" form to admin-post.php as the current user, and returns where it
+	 * redirects to.
+	 *
+	 * @param string|null $nonce The form's nonce (null: none).
+	 * @return string The redirect's location, or "died: <message>" when WordPress refused.
+	 */
+	private function check_again( $nonce ) {
+		$_POST = array( 'action' => 'vip_presence_check_connection' );
+		if ( null !== $nonce ) {
+			$_POST['_wpnonce'] = $nonce;
+		}
+		$_REQUEST = $_POST;
+		add_filter(
+			'wp_redirect',
+			function ( $location ) {
+				throw new RuntimeException( 'redirect: ' . $location );
+			}
+		);
+		add_filter(
+			'wp_die_handler',
+			function () {
+				return function ( $message ) {
+					throw new RuntimeException( 'died: ' . ( is_string( $message ) ? $message : '' ) );
+				};
+			}
+		);
+		$this->assertSame( 10, has_action( 'admin_post_vip_presence_check_connection', 'vip_presence_handle_check_again' ) );
+		try {
+			do_action( 'admin_post_vip_presence_check_connection' );
+		} catch ( RuntimeException $stop ) {
+			return $stop->getMessage();
+		}
+		$this->fail( 'admin-post.php went on after the handler' );
+	}
+
+	public function test_says_what_was_checked_from_wordpress_and_what_only_a_browser_can_tell() {
 		$this->connect_to_presence_server();
-		self::presence_server()->answer( 200, 'ok' );
-		self::presence_server()->answer( 200, '{"posts":[]}' );
-		$status = $this->first_element( $this->render( 'vip_presence_render_connection_status' ) );
+		$this->queue_whole_check();
+		$html   = $this->render( 'vip_presence_render_connection_status' );
+		$status = $this->first_element( $html );
 		$this->assertSame( 'ok', $status->getAttribute( 'data-vip-presence-connection' ) );
 		$this->assertStringContainsString( 'notice-success', $status->getAttribute( 'class' ) );
-		$this->assertStringStartsWith( 'Connected: the presence server at ' . self::presence_server()->url(), $status->textContent );
+		$this->assertStringStartsWith( 'The presence server at ' . self::presence_server()->url() . ' is ready and lets browsers on this site connect, as checked from WordPress\'s server.', trim( $status->textContent ) );
+		$this->assertStringNotContainsString( 'Connected', $status->textContent, 'WordPress cannot know that browsers connect' );
+		$checks = array();
+		foreach ( $status->getElementsByTagName( 'li' ) as $item ) {
+			$checks[ $item->getAttribute( 'data-vip-presence-check' ) ] = $item->getAttribute( 'data-vip-presence-check-status' );
+		}
+		$this->assertSame(
+			array(
+				'vip_presence_server'         => 'good',
+				'vip_presence_server_version' => 'good',
+				'vip_presence_origin'         => 'good',
+				'vip_presence_read_api'       => 'good',
+			),
+			$checks
+		);
+		$this->assertStringContainsString( 'OK: The presence server lets browsers on this site connect.', $status->textContent );
+		$this->assertStringContainsString( 'What only a browser can tell: whether it gets through to the presence server.', $status->textContent );
+		$this->assertStringContainsString( 'must pass the WebSocket upgrade', $status->textContent );
+		$this->assertStringContainsString( 'Checked 1 second ago.', $status->textContent );
+		$this->assertEqualsWithDelta( time(), (int) $status->getAttribute( 'data-vip-presence-checked-at' ), 2 );
+		$this->assertStringNotContainsString( self::SECRET, $html );
+	}
+
+	public function test_does_not_say_the_browser_can_connect_when_the_server_refuses_the_sites_origin() {
+		$this->connect_to_presence_server();
+		$this->queue_whole_check( '44{"message":"this origin may not connect","data":{"code":"origin_not_allowed"}}' );
+		$status = $this->first_element( $this->render( 'vip_presence_render_connection_status' ) );
+		$this->assertSame( 'error', $status->getAttribute( 'data-vip-presence-connection' ) );
+		$this->assertStringContainsString( 'notice-error', $status->getAttribute( 'class' ) );
+		$this->assertStringStartsWith( 'Readers may not get live counts from the presence server at', trim( $status->textContent ) );
+		$this->assertStringContainsString( 'Critical: Browsers on this site cannot connect to the presence server.', $status->textContent );
+		$this->assertStringContainsString( 'Add http://example.org to the server\'s ALLOWED_ORIGINS', $status->textContent );
+		$this->assertStringContainsString( 'OK: The presence server is ready.', $status->textContent, 'ready, yet refused' );
+	}
+
+	public function test_asks_the_server_once_per_five_minutes_not_on_every_load() {
+		$this->connect_to_presence_server();
+		$this->queue_whole_check();
+		$first = $this->render( 'vip_presence_render_connection_status' );
+		$this->assertSame( $first, $this->render( 'vip_presence_render_connection_status' ) );
+		$this->assertCount( 7, self::presence_server()->requests() );
+	}
+
+	public function test_checks_again_with_the_button_and_its_nonce() {
+		$this->log_in_as( 'administrator' );
+		$this->connect_to_presence_server();
+		$this->queue_whole_check();
+		$html = $this->render( 'vip_presence_render_connection_status' );
+		$form = $this->parse_html( $html )->getElementsByTagName( 'form' )->item( 0 );
+		$this->assertSame( admin_url( 'admin-post.php' ), $form->getAttribute( 'action' ) );
+		$this->assertSame( 'post', $form->getAttribute( 'method' ) );
+		$fields = array();
+		foreach ( $form->getElementsByTagName( 'input' ) as $input ) {
+			$fields[ $input->getAttribute( 'name' ) ] = $input->getAttribute( 'value' );
+		}
+		$this->assertSame( 'vip_presence_check_connection', $fields['action'] );
+		$this->assertSame( 1, wp_verify_nonce( $fields['_wpnonce'], 'vip_presence_check_connection' ) );
+		$this->assertSame( 'Check again', trim( $form->getElementsByTagName( 'button' )->item( 0 )->textContent ) );
+
+		// The server now refuses the origin: the button checks again, and the screen shows it.
+		$this->queue_whole_check( '44{"message":"this origin may not connect","data":{"code":"origin_not_allowed"}}' );
+		$this->assertSame( 'redirect: ' . admin_url( 'options-general.php?page=vip-presence#vip-presence-connection-status' ), $this->check_again( $fields['_wpnonce'] ) );
+		$this->assertCount( 14, self::presence_server()->requests() );
+		$status = $this->first_element( $this->render( 'vip_presence_render_connection_status' ) );
+		$this->assertSame( 'error', $status->getAttribute( 'data-vip-presence-connection' ) );
+		$this->assertCount( 14, self::presence_server()->requests(), 'the screen shows the check just made' );
+	}
+
+	public function test_checks_again_only_for_administrators_with_the_nonce() {
+		$this->connect_to_presence_server();
+		$this->log_in_as( 'administrator' );
+		$this->assertStringStartsWith( 'died: ', $this->check_again( null ), 'no nonce' );
+		$this->assertStringStartsWith( 'died: ', $this->check_again( wp_create_nonce( 'vip_presence-options' ) ), 'a nonce of another action' );
+		$this->log_in_as( 'editor' );
+		$this->assertSame( 'died: Sorry, you are not allowed to check the presence server.', $this->check_again( wp_create_nonce( 'vip_presence_check_connection' ) ) );
+		$this->assertSame( array(), self::presence_server()->requests(), 'nothing asked' );
 	}
 
 	public function test_prints_the_form_with_the_nonce_of_its_option_group_for_administrators() {

@@ -184,6 +184,46 @@ class VIP_Presence_Network_Test extends VIP_Presence_Test_Case {
 		);
 	}
 
+	public function test_checks_that_the_server_lets_in_browsers_of_each_site_by_its_own_origin() {
+		$open     = '0{"sid":"rxe7QQ2Qn_BKwCSwAAAA","upgrades":["websocket"],"pingInterval":45000,"pingTimeout":10000,"maxPayload":16384}';
+		$admitted = '40{"sid":"MpA-QQ_qhm9JwvC0AAAA"}';
+		$refused  = '44{"message":"this origin may not connect","data":{"code":"origin_not_allowed"}}';
+
+		switch_to_blog( $this->second );
+		$this->connect_to_presence_server();
+		// The second site's pages on a domain of their own (domain mapping); wp-admin stays on the network's.
+		update_option( 'home', 'https://news.example.net' );
+		$second_key = vip_presence_get_site_key();
+		foreach ( array( $refused, $admitted ) as $answer ) {
+			self::presence_server()->answer( 200, $open );
+			self::presence_server()->answer( 200, 'ok' );
+			self::presence_server()->answer( 200, $answer );
+			self::presence_server()->answer( 200, 'ok' );
+		}
+		$second = vip_presence_check_server_origins();
+		restore_current_blog();
+
+		$this->connect_to_presence_server();
+		self::presence_server()->answer( 200, $open );
+		self::presence_server()->answer( 200, 'ok' );
+		self::presence_server()->answer( 200, $admitted );
+		self::presence_server()->answer( 200, 'ok' );
+		$main = vip_presence_check_server_origins();
+
+		$this->assertSame( 'critical', $second['status'] );
+		$this->assertStringContainsString( 'refuses browsers on pages of https://news.example.net (origin_not_allowed): readers', implode( ' ', $second['description'] ) );
+		$this->assertSame( 'good', $main['status'] );
+		$requests = self::presence_server()->requests();
+		$this->assertSame(
+			array( 'https://news.example.net', 'http://example.org', 'http://example.org' ),
+			array( $requests[0]['headers']['origin'], $requests[4]['headers']['origin'], $requests[8]['headers']['origin'] ),
+			'the second site\'s pages, then its wp-admin, then the main site'
+		);
+		$this->assertSame( '40{"visitorId":"vip-presence-site-health","site":"' . $second_key . '"}', $requests[1]['body'] );
+		$this->assertSame( '40{"visitorId":"vip-presence-site-health","site":"' . vip_presence_get_site_key() . '"}', $requests[9]['body'] );
+		$this->assertNotSame( $second_key, vip_presence_get_site_key() );
+	}
+
 	/**
 	 * @runInSeparateProcess
 	 * @preserveGlobalState disabled
