@@ -452,8 +452,11 @@ function vip_presence_render_connection_status() {
 	}
 	printf( '</ul><p>%s</p>', esc_html( vip_presence_browser_only_note() ) );
 	printf( '<form method="post" action="%s">', esc_url( admin_url( 'admin-post.php' ) ) );
-	echo '<input type="hidden" name="action" value="vip_presence_check_connection" />';
-	wp_nonce_field( 'vip_presence_check_connection' );
+	// Not wp_nonce_field(): its id="_wpnonce" is the settings form's too, further down the screen.
+	printf(
+		'<input type="hidden" name="action" value="vip_presence_check_connection" /><input type="hidden" name="_wpnonce" value="%s" />',
+		esc_attr( wp_create_nonce( 'vip_presence_check_connection' ) )
+	);
 	printf(
 		'<p>%1$s <button type="submit" class="button" id="vip-presence-check-again">%2$s</button></p></form></div>',
 		esc_html(

@@ -226,6 +226,7 @@ class VIP_Presence_Settings_Page_Test extends VIP_Presence_Test_Case {
 		$this->assertSame( 'vip_presence_check_connection', $fields['action'] );
 		$this->assertSame( 1, wp_verify_nonce( $fields['_wpnonce'], 'vip_presence_check_connection' ) );
 		$this->assertSame( 'Check again', trim( $form->getElementsByTagName( 'button' )->item( 0 )->textContent ) );
+		$this->assertStringNotContainsString( 'id="_wpnonce"', $html, 'the settings form below has that id' );
 
 		// The server now refuses the origin: the button checks again, and the screen shows it.
 		$this->queue_whole_check( '44{"message":"this origin may not connect","data":{"code":"origin_not_allowed"}}' );
