@@ -46,14 +46,19 @@ const sweeper = createSweeper({
 // outage this listener is there to reveal.
 const http = createGcHttpServer(health, metrics);
 await new Promise<void>((resolve) => {
-  http.once('error', (error: NodeJS.ErrnoException) => {
+  const refused = (error: NodeJS.ErrnoException) => {
     process.stderr.write(
       `vip-presence-gc: cannot listen on ${config.host}:${config.port} (${error.code ?? error.message}): check GC_PORT and GC_HOST\n`,
     );
     process.exit(1);
+  };
+  http.once('error', refused);
+  http.listen(config.port, config.host, () => {
+    http.off('error', refused);
+    resolve();
   });
-  http.listen(config.port, config.host, resolve);
 });
+http.on('error', (error) => log.error({ err: error }, 'HTTP listener failed'));
 const bound = http.address();
 const port = typeof bound === 'object' && bound ? bound.port : config.port;
 const host = config.host.includes(':') ? `[${config.host}]` : config.host;
