@@ -1,12 +1,22 @@
 #!/usr/bin/env node
-/* The `vip-presence-gc` executable: configuration from the environment, then sweep. */
+/*
+ * The `vip-presence-gc` executable: `--help` and `--version`, else configuration from the
+ * environment, then sweep.
+ */
 import { pino } from 'pino';
-import { createStoreConnection, isConfigError, probeRedis } from '@vip-presence/store';
+import {
+  createStoreConnection,
+  handleCommandLine,
+  isConfigError,
+  probeRedis,
+} from '@vip-presence/store';
 import { readGcConfig, STOP_GRACE_MS } from './config.js';
 import { SweepHealth } from './health.js';
 import { createGcHttpServer } from './http-server.js';
 import { createGcMetrics } from './metrics.js';
 import { createSweeper } from './sweeper.js';
+
+await handleCommandLine('vip-presence-gc', new URL('../', import.meta.url));
 
 let config;
 try {

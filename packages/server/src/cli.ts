@@ -1,6 +1,9 @@
 #!/usr/bin/env node
-/* The `vip-presence-server` executable: configuration from the environment, then serve. */
-import { isConfigError } from '@vip-presence/store';
+/*
+ * The `vip-presence-server` executable: `--help` and `--version`, else configuration from the
+ * environment, then serve.
+ */
+import { handleCommandLine, isConfigError } from '@vip-presence/store';
 import { CLOSE_TIMEOUT_SECONDS, readServerConfig, type ServerConfig } from './config.js';
 import { createLogger } from './logger.js';
 import { isListenError } from './listen-error.js';
@@ -18,6 +21,7 @@ function readConfig(): ServerConfig {
   }
 }
 
+await handleCommandLine('vip-presence-server', new URL('../', import.meta.url));
 const config = readConfig();
 const log = createLogger(config.logLevel);
 

@@ -54,6 +54,19 @@ export {
 export { probeRedis, type RedisProbeOptions, type RedisProbeResult } from './redis-probe.js';
 export { ConfigError, isConfigError } from './config-error.js';
 export {
+  answerCommandLine,
+  documentedVariables,
+  handleCommandLine,
+  helpText,
+  parseArguments,
+  readExecutablePackage,
+  usageLine,
+  type Command,
+  type CommandLineAnswer,
+  type DocumentedVariable,
+  type ExecutablePackage,
+} from './command-line.js';
+export {
   addressConnectionsKey,
   MemoryAddressConnections,
   RedisAddressConnections,

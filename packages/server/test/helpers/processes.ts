@@ -65,12 +65,13 @@ export function startServerProcess(env: Record<string, string>): Promise<NodePro
   );
 }
 
-/** Runs an executable to its exit; resolves with its code and output. */
+/** Runs an executable (with `args`) to its exit; resolves with its code and output. */
 export async function runToExit(
   cli: string,
   env: Record<string, string>,
+  args: string[] = [],
 ): Promise<{ code: number | null; output: string }> {
-  const { code, output } = await run(process.execPath, [cli], {
+  const { code, output } = await run(process.execPath, [cli, ...args], {
     name: cli,
     env: environment(env),
     timeoutMs: 15_000,

@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { documentedVariables } from '@vip-presence/store';
 import { freePort, startProcess } from '@vip-presence/test-kit';
 import { SERVER_VARIABLES, type ServerVariable } from '../../src/config.js';
 import {
@@ -105,6 +107,57 @@ describe('the vip-presence-server executable', () => {
       expect.objectContaining({ msg: 'listening', url: expect.any(String), store: 'memory' }),
     );
   });
+});
+
+describe('the command line of the vip-presence-server executable', () => {
+  const README = new URL('../../README.md', import.meta.url);
+  const { version, description } = JSON.parse(
+    readFileSync(new URL('../../package.json', import.meta.url), 'utf8'),
+  ) as { version: string; description: string };
+  // A bad setting too: the command line is answered before the environment is read.
+  const env = { PORT: 'eighty' };
+
+  it('should print its version on --version and -v, and exit 0', async () => {
+    for (const flag of ['--version', '-v'])
+      expect(await runToExit(SERVER_CLI, env, [flag])).toEqual({ code: 0, output: `${version}\n` });
+  });
+
+  it('should print what it is, every variable with its default and meaning, and where its README is, on --help', async () => {
+    const { code, output } = await runToExit(SERVER_CLI, env, ['--help']);
+    expect(code).toBe(0);
+    expect(output.startsWith(`vip-presence-server ${version}: ${description}\n`)).toBe(true);
+    const documented = documentedVariables(readFileSync(README, 'utf8'));
+    expect(documented.map((row) => row.name)).toEqual([...SERVER_VARIABLES]);
+    for (const row of documented) {
+      const at = output.indexOf(`\n  ${row.name} `);
+      expect(at, row.name).toBeGreaterThan(0);
+      // Name and default on one line, then the meaning, wrapped and indented.
+      const [line = '', ...meaning] = output.slice(at + 1).split('\n');
+      expect(line.trim().split(/ {2,}/), row.name).toEqual([row.name, row.default]);
+      const next = meaning.findIndex((text) => !text.startsWith('      '));
+      expect(
+        meaning
+          .slice(0, next)
+          .map((text) => text.trim())
+          .join(' '),
+        row.name,
+      ).toBe(row.meaning);
+    }
+    expect(output).toContain(`Documentation:\n  ${README.href}\n`);
+  });
+
+  it.each([['--port=3000'], ['serve'], ['--help', '--version']])(
+    'should exit 2 with a usage line on %s',
+    async (...args) => {
+      const { code, output } = await runToExit(SERVER_CLI, env, args);
+      expect({ code, output }).toEqual({
+        code: 2,
+        output: expect.stringMatching(
+          /^vip-presence-server: unknown argument "[^"]+"; usage: vip-presence-server \[--help \| --version\] [^\n]+\n$/,
+        ),
+      });
+    },
+  );
 });
 
 describe('the two listeners of the vip-presence-server executable', () => {
