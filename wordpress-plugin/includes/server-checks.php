@@ -229,17 +229,18 @@ function vip_presence_check_server_version() {
 	$needed   = vip_presence_min_server_version();
 	$response = vip_presence_check_request( 'GET', $url . '/healthz' );
 	if ( is_wp_error( $response ) || 200 !== (int) wp_remote_retrieve_response_code( $response ) ) {
+		if ( is_wp_error( $response ) ) {
+			/* translators: 1: server URL, 2: error message of the request */
+			$why = sprintf( __( 'WordPress asked %1$s/healthz and got no answer: %2$s', 'vip-presence' ), $url, $response->get_error_message() );
+		} else {
+			/* translators: 1: server URL, 2: HTTP status code */
+			$why = sprintf( __( '%1$s/healthz answered with HTTP status %2$d.', 'vip-presence' ), $url, (int) wp_remote_retrieve_response_code( $response ) );
+		}
 		return vip_presence_check_result(
 			'vip_presence_server_version',
 			'recommended',
 			__( 'The presence server\'s version could not be checked', 'vip-presence' ),
-			array(
-				is_wp_error( $response )
-					/* translators: 1: server URL, 2: error message of the request */
-					? sprintf( __( 'WordPress asked %1$s/healthz and got no answer: %2$s', 'vip-presence' ), $url, $response->get_error_message() )
-					/* translators: 1: server URL, 2: HTTP status code */
-					: sprintf( __( '%1$s/healthz answered with HTTP status %2$d.', 'vip-presence' ), $url, (int) wp_remote_retrieve_response_code( $response ) ),
-			)
+			array( $why )
 		);
 	}
 	$health  = json_decode( (string) wp_remote_retrieve_body( $response ), true );
@@ -340,11 +341,13 @@ function vip_presence_probe_origin( $url, $origin, $site ) {
 		'body'    => '40' . wp_json_encode( $auth ),
 	);
 	$sent      = vip_presence_check_request( 'POST', $session, $post_args );
-	if ( is_wp_error( $sent ) || 200 !== (int) wp_remote_retrieve_response_code( $sent ) ) {
-		$result['detail'] = is_wp_error( $sent )
-			? $sent->get_error_message()
-			/* translators: %d: HTTP status code */
-			: sprintf( __( 'the second request of the connection was answered with HTTP status %d (several server nodes behind a load balancer without sticky sessions?)', 'vip-presence' ), (int) wp_remote_retrieve_response_code( $sent ) );
+	if ( is_wp_error( $sent ) ) {
+		$result['detail'] = $sent->get_error_message();
+		return $result;
+	}
+	if ( 200 !== (int) wp_remote_retrieve_response_code( $sent ) ) {
+		/* translators: %d: HTTP status code */
+		$result['detail'] = sprintf( __( 'the second request of the connection was answered with HTTP status %d (several server nodes behind a load balancer without sticky sessions?)', 'vip-presence' ), (int) wp_remote_retrieve_response_code( $sent ) );
 		return $result;
 	}
 
@@ -544,17 +547,18 @@ function vip_presence_check_read_api() {
 			)
 		);
 	}
+	if ( $token ) {
+		/* translators: %s: the read API URL */
+		$took = sprintf( __( 'The read API at %s took VIP_PRESENCE_READ_TOKEN: the Reading now column and the Most read right now dashboard widget get their figures from it.', 'vip-presence' ), $base );
+	} else {
+		/* translators: %s: the read API URL */
+		$took = sprintf( __( 'The read API at %s took the shared secret: the Reading now column and the Most read right now dashboard widget get their figures from it.', 'vip-presence' ), $base );
+	}
 	return vip_presence_check_result(
 		'vip_presence_read_api',
 		'good',
 		__( 'WordPress reads counts from the presence server', 'vip-presence' ),
-		array(
-			$token
-				/* translators: %s: the read API URL */
-				? sprintf( __( 'The read API at %s took VIP_PRESENCE_READ_TOKEN: the Reading now column and the Most read right now dashboard widget get their figures from it.', 'vip-presence' ), $base )
-				/* translators: %s: the read API URL */
-				: sprintf( __( 'The read API at %s took the shared secret: the Reading now column and the Most read right now dashboard widget get their figures from it.', 'vip-presence' ), $base ),
-		)
+		array( $took )
 	);
 }
 

@@ -441,12 +441,13 @@ function vip_presence_render_connection_status() {
 	printf( '<p><strong>%s</strong></p><ul class="vip-presence-checks">', esc_html( sprintf( $headlines[ $status ], $url ) ) );
 	foreach ( $check['checks'] as $result ) {
 		$word = isset( $words[ $result['status'] ] ) ? $words[ $result['status'] ] : $result['status'];
+		/* translators: 1: OK, Recommended or Critical, 2: what the check found */
+		$heading = sprintf( __( '%1$s: %2$s.', 'vip-presence' ), $word, $result['label'] );
 		printf(
 			'<li data-vip-presence-check="%1$s" data-vip-presence-check-status="%2$s"><strong>%3$s</strong> %4$s</li>',
 			esc_attr( $result['test'] ),
 			esc_attr( $result['status'] ),
-			/* translators: 1: OK, Recommended or Critical, 2: what the check found */
-			esc_html( sprintf( __( '%1$s: %2$s.', 'vip-presence' ), $word, $result['label'] ) ),
+			esc_html( $heading ),
 			esc_html( implode( ' ', $result['description'] ) )
 		);
 	}
