@@ -36,18 +36,18 @@ const INNER_ONLY = new Set([
 
 /**
  * INFO commandstats counts commands run inside scripts too. Separating them (scripts.ts):
- * every script calls TIME once; the join script always calls PEXPIRE once (its `recent` set),
- * and `keep_recent` (a leave's or a prune's last seen) calls PTTL once and then PEXPIRE, but
- * for a set whose expiry was just set (under a millisecond), so join scripts = PEXPIRE - PTTL;
- * only count and stats scripts call ZCOUNT outside a capped join; inside scripts every HSET comes
- * with one ZADD, the join adds one more (`recent`) and every `keep_recent` follows one ZADD to
- * `recent`, so top-level ZADDs = ZADD - HSET - join scripts - PTTL; a leave that removes a
- * visitor does one HDEL and one ZREM (prunes HDEL too), so leave scripts ~ ZREM and top-level
- * ZREMs (top-posts index, count 0) >= ZREM - HDEL.
+ * every script calls TIME once; the join script always calls ZREMRANGEBYSCORE once (trimming
+ * its `recent` set), and a prune calls it only when it removes expired visitors (rare), so join
+ * scripts <= ZREMRANGEBYSCORE, an upper bound (a round trip per join can only look higher);
+ * only count and stats scripts call ZCOUNT outside a capped join; inside scripts every HSET
+ * comes with one ZADD, the join adds one more (`recent`) and every `keep_recent` (a leave's or a
+ * prune's last seen: one PTTL each) follows one ZADD to `recent`, so top-level ZADDs = ZADD -
+ * HSET - join scripts - PTTL; a leave that removes a visitor does one HDEL and one ZREM (prunes
+ * HDEL too), so leave scripts ~ ZREM and top-level ZREMs (top-posts index, count 0) >= ZREM - HDEL.
  */
 export function redisPerJoin(d: Record<string, number>, joins: number) {
   const scripts = (d.evalsha ?? 0) + (d.eval ?? 0);
-  const joinScripts = Math.max(0, (d.pexpire ?? 0) - (d.pttl ?? 0));
+  const joinScripts = d.zremrangebyscore ?? 0;
   const countScripts = d.zcount ?? 0;
   const topZrem = Math.max(0, (d.zrem ?? 0) - (d.hdel ?? 0));
   const leaveScripts = Math.min((d.zrem ?? 0) - topZrem, scripts - joinScripts - countScripts);
