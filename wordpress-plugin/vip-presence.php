@@ -4,7 +4,7 @@
  * Description: Shows readers, live, how many other people are viewing the same post.
  * Requires at least: 6.1
  * Requires PHP: 7.4
- * Version: 0.1.0
+ * Version: 0.2.0
  * Author: vip-presence contributors
  * License: GPL-2.0-or-later
  * License URI: https://www.gnu.org/licenses/gpl-2.0.html
@@ -18,7 +18,7 @@ if ( ! defined( 'ABSPATH' ) ) {
 	exit; // Exit if accessed directly.
 }
 
-define( 'VIP_PRESENCE_VERSION', '0.1.0' );
+define( 'VIP_PRESENCE_VERSION', '0.2.0' );
 define( 'VIP_PRESENCE_PLUGIN_FILE', __FILE__ );
 define( 'VIP_PRESENCE_PLUGIN_DIR', __DIR__ );
 

@@ -4,6 +4,7 @@ import { isPostId, isSiteKey } from '@vip-presence/protocol';
 import type { Metrics } from './metrics.js';
 import type { ResolvedOptions } from './options.js';
 import type { PostStats, PresenceStore } from '@vip-presence/store';
+import { SERVER_VERSION } from './version.js';
 
 /** Most post ids one counts request may ask for. */
 export const MAX_API_POST_IDS = 500;
@@ -59,7 +60,7 @@ export function createHttpHandler(ctx: HttpApiContext, listener: Listener) {
       }
       switch (url.pathname) {
         case '/healthz':
-          return send(res, 200, { status: 'ok' });
+          return send(res, 200, { status: 'ok', version: SERVER_VERSION });
         case '/readyz': {
           const ready = await ctx.isReady();
           return send(res, ready ? 200 : 503, { ready, store: ctx.storeOf(undefined).kind });

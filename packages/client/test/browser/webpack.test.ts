@@ -63,7 +63,7 @@ describe('the browser entry bundled by webpack', () => {
       site.postUrl({ serverUrl: server.url, view: 11, sdk: '/plugin.js' }),
     );
     await waitForState(reader, '11', { status: 'live', count: 1, self: true });
-    expect(await reader.page.evaluate(() => window.vipPresence?.version)).toBe('0.1.0');
+    expect(await reader.page.evaluate(() => window.vipPresence?.version)).toBe('0.2.0');
     expect(reader.pageErrors).toEqual([]);
   });
 });

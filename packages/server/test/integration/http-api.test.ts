@@ -50,7 +50,15 @@ describe('HTTP endpoints', () => {
     ['public', getPublic],
     ['private', get],
   ])('should answer /healthz and /readyz on the %s listener', async (_listener, request) => {
-    expect((await request('/healthz')).status).toBe(200);
+    const health = await request('/healthz');
+    expect(health.status).toBe(200);
+    // The version WordPress's Site Health compares with what its tokens need.
+    const { version } = JSON.parse(
+      await readFile(new URL('../../package.json', import.meta.url), 'utf8'),
+    ) as {
+      version: string;
+    };
+    expect(await health.json()).toEqual({ status: 'ok', version });
     const ready = await request('/readyz');
     expect(ready.status).toBe(200);
     expect(await ready.json()).toEqual({ ready: true, store: 'redis' });
