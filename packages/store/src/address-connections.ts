@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { addressDigest } from './address-digest.js';
 import type { Cluster, Redis } from 'ioredis';
 import { DEFAULT_KEY_PREFIX } from './keys.js';
 
@@ -57,8 +57,7 @@ export function addressConnectionsKey(
   address: string,
   prefix: string = DEFAULT_KEY_PREFIX,
 ): string {
-  const digest = createHash('sha256').update(address).digest('base64url').slice(0, 22);
-  return `${prefix}:conn:{a${digest}}`;
+  return `${prefix}:conn:{a${addressDigest(address)}}`;
 }
 
 const PRELUDE = `

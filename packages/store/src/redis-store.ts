@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import type { Cluster, Redis } from 'ioredis';
+import { addressDigest } from './address-digest.js';
 import { joinCap } from './join-cap.js';
 import { allTopKeys, DEFAULT_KEY_PREFIX, postKeys, topKey, topShardOf } from './keys.js';
 import { siteKeyPrefix, sitesKey } from './sites.js';
@@ -339,12 +339,4 @@ export class RedisStore implements PresenceStore {
   async close(): Promise<void> {
     // The connection belongs to whoever created it.
   }
-}
-
-/**
- * What the store keeps of a client address: a digest (132 bits of SHA-256, base64url), so Redis
- * holds no readable address and the lease format needs no escaping.
- */
-function addressDigest(address: string): string {
-  return createHash('sha256').update(address).digest('base64url').slice(0, 22);
 }
