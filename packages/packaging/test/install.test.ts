@@ -277,7 +277,8 @@ describe('the published packages', () => {
       const health = await fetch(`${url}/healthz`);
       expect({ status: health.status, body: await health.json() }).toEqual({
         status: 200,
-        body: { status: 'ok' },
+        // The installed server's own version (Site Health compares it).
+        body: { status: 'ok', version: manifestOf('server').version },
       });
       expect((await fetch(`${url}/readyz`)).status).toBe(200);
       expect(await (await fetch(`${privateUrl}/metrics`)).text()).toMatch(
