@@ -264,8 +264,10 @@ describe('connections per address while Redis is away', () => {
       expect(during).toMatchObject({ admitted: true, open: 2 });
       expect(during.storeError).toBeInstanceOf(Error);
       expect(await node.acquire('198.51.100.7')).toMatchObject({ admitted: false, open: 2 });
+      // Listening before the restart: the client may be ready again before start() resolves.
+      const ready = once(client, 'ready');
       await redis.start();
-      await once(client, 'ready');
+      await ready;
       await node.renew();
       expect(await client.hget(addressConnectionsKey('198.51.100.7'), 'node-a')).toMatch(/^2:\d+$/);
     } finally {
