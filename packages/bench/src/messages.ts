@@ -138,15 +138,22 @@ export interface ChurnResult {
 export interface ProbeArgs {
   group: string;
   postId: number;
+  /** Posts joined in turn, one per probe (scenario Q); default `[postId]`. */
+  postIds?: number[];
   perSecond: number;
   durationMs: number;
   /** How long a probe stays before leaving. */
   holdMs: number;
+  /** Probes stay joined (no leave: each probe is one change of its post, on a socket of its own). */
+  stay?: boolean;
+  /** Each probe waits a random 0..jitterMs before its join, so probes meet other changes at any phase. */
+  jitterMs?: number;
   timeoutMs: number;
 }
 
 /** One probe: emitted at t0, acked at t1; `seq` when the ack carries one (-1 otherwise). */
 export interface Probe {
+  postId: number;
   t0: number;
   t1: number;
   ok: boolean;

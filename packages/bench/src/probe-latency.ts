@@ -1,6 +1,52 @@
-/** Join-to-visible latency of scenario B's probes, from the watchers' records. */
+/** Join-to-visible latency of the probes (scenarios B and Q), from the watchers' records. */
 import type { Probe } from './messages.js';
 import { summarize } from './stats.js';
+
+/**
+ * Latency of each probe until every watcher got an update with seq >= threshold(probe), from
+ * the probe's emit (t0); probes no watcher saw are `missing`.
+ */
+function measure(probes: Probe[], records: number[][], threshold: (p: Probe) => number) {
+  const samples: number[] = [];
+  let missing = 0;
+  for (const probe of probes) {
+    if (!probe.ok) continue;
+    const min = threshold(probe);
+    let worst = -1;
+    for (const rec of records) {
+      let seen = -1;
+      for (let i = 0; i + 2 < rec.length; i += 3) {
+        if ((rec[i + 1] as number) < probe.t0) continue;
+        if ((rec[i] as number) >= min) {
+          seen = (rec[i + 1] as number) - probe.t0;
+          break;
+        }
+      }
+      if (seen < 0) {
+        worst = -1;
+        break;
+      }
+      worst = Math.max(worst, seen);
+    }
+    if (worst < 0) missing += 1;
+    else samples.push(worst);
+  }
+  return { samples, missing };
+}
+
+/** Upper bound (or exact when the ack carries seq): see probeLatency. */
+const ackSeq = (p: Probe) => (p.seq >= 0 ? p.seq : p.t1);
+
+/**
+ * Join-to-visible samples (ms) of probes of one post, as probeLatency measures them, so that
+ * several posts' samples can be summarized together.
+ */
+export function probeSamples(
+  probes: Probe[],
+  records: number[][],
+): { samples: number[]; missing: number } {
+  return measure(probes, records, ackSeq);
+}
 
 /**
  * Join-to-visible latency. A probe emits its join at t0 and gets the ack at t1. The watcher (a
@@ -17,43 +63,14 @@ export function probeLatency(probes: Probe[], records: number[][]) {
     for (let i = 0; i + 2 < rec.length; i += 3)
       seqAheadMs = Math.max(seqAheadMs, (rec[i] as number) - (rec[i + 1] as number));
   }
-  /** Latency of each probe until every watcher got an update with seq >= threshold(probe). */
-  const measure = (threshold: (p: Probe) => number) => {
-    const samples: number[] = [];
-    let missing = 0;
-    for (const probe of probes) {
-      if (!probe.ok) continue;
-      const min = threshold(probe);
-      let worst = -1;
-      for (const rec of records) {
-        let seen = -1;
-        for (let i = 0; i + 2 < rec.length; i += 3) {
-          if ((rec[i + 1] as number) < probe.t0) continue;
-          if ((rec[i] as number) >= min) {
-            seen = (rec[i + 1] as number) - probe.t0;
-            break;
-          }
-        }
-        if (seen < 0) {
-          worst = -1;
-          break;
-        }
-        worst = Math.max(worst, seen);
-      }
-      if (worst < 0) missing += 1;
-      else samples.push(worst);
-    }
-    return { summary: summarize(samples), missing };
-  };
   const exact = probes.filter((p) => p.ok && p.seq >= 0).length;
-  // Upper bound (or exact when the ack carries seq): see the comment above.
-  const main = measure((p) => (p.seq >= 0 ? p.seq : p.t1));
+  const main = measure(probes, records, ackSeq);
   // Lower bound: the join's seq is at least Redis TIME at the join, which is after t0.
-  const lower = measure((p) => p.t0);
+  const lower = measure(probes, records, (p) => p.t0);
   return {
-    summary: main.summary,
+    summary: summarize(main.samples),
     missing: main.missing,
-    lowerBound: lower.summary,
+    lowerBound: summarize(lower.samples),
     seqAheadMs: Number.isFinite(seqAheadMs) ? seqAheadMs : 0,
     method:
       exact > 0

@@ -6,7 +6,7 @@
  *
  *   npm run bench                    full run (~6-8 minutes on 2 cores)
  *   npm run bench -- --quick         ~1/10 of the load, for smoke runs
- *   npm run bench -- --only=A,B      some scenarios (E F A I A2 S15 B B2 C D AC N6; FO and SOAK only so)
+ *   npm run bench -- --only=A,B      some scenarios (E F A B C D S15 Q I A2 B2 AC N6; FO and SOAK only so)
  *   npm run bench -- --only=SOAK --soak-seconds=300   faults one after another under churn
  *   npm run bench -- --profile       CPU profiles of the measured windows, heap profile of the
  *                                    join wave (results/profiles/; see profile-top.js)
@@ -33,6 +33,7 @@ import { scenarioF } from './scenarios/f-bare-baseline.js';
 import { scenarioFO } from './scenarios/fo-cluster-failover.js';
 import { scenarioI } from './scenarios/i-idle-ping.js';
 import { scenarioN6 } from './scenarios/n6-counts-channel.js';
+import { scenarioQ } from './scenarios/q-fan-out-shape.js';
 import { scenarioSoak } from './scenarios/soak-faults.js';
 import { Scope } from './scope.js';
 
@@ -44,6 +45,7 @@ const ALL = [
   'C',
   'D',
   'S15',
+  'Q',
   'I',
   'A2',
   'B2',
@@ -77,7 +79,7 @@ const { values } = parseArgs({
 });
 if (values.help) {
   print(
-    'Usage: npm run bench -- [--quick] [--only=E,F,A,I,A2,S15,B,B2,C,D,AC,N6,FO,SOAK] [--profile] [--churn-seconds=N] [--soak-seconds=N] [--server-env=K=V ...] [--server-cli=PATH] [--idle-ping=MS,...] [--out=FILE]',
+    'Usage: npm run bench -- [--quick] [--only=E,F,A,I,A2,S15,Q,B,B2,C,D,AC,N6,FO,SOAK] [--profile] [--churn-seconds=N] [--soak-seconds=N] [--server-env=K=V ...] [--server-cli=PATH] [--idle-ping=MS,...] [--out=FILE]',
   );
   process.exit(0);
 }
@@ -260,6 +262,8 @@ async function main(): Promise<void> {
   await scenario('D', scenarioD);
   const s15Label = `${Math.round(15_000 * settings.scale)} viewers, 1 node`;
   await scenario('S15', site({ label: s15Label, viewers: 15_000, nodes: 1, targets: false }));
+  // The fan-out's shape: join-to-visible on quiet and on warm posts (~40 s).
+  await scenario('Q', scenarioQ);
   // Extras (idle evidence, two-node runs): skipped when the time budget is short.
   // --idle-ping=20000,30000,45000: scenario I once per ping interval (the trade-off in one run).
   const idlePings = (values['idle-ping'] ?? '10000').split(',').map(Number);

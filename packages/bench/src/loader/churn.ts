@@ -104,6 +104,7 @@ export async function churn(args: ChurnArgs): Promise<ChurnResult> {
 
 export async function probe(args: ProbeArgs): Promise<Probe[]> {
   const clients = group(args.group).filter((c) => c.connected);
+  const posts = args.postIds ?? [args.postId];
   const probes: Probe[] = [];
   const inFlight = new Set<Promise<void>>();
   const started = Date.now();
@@ -112,6 +113,7 @@ export async function probe(args: ProbeArgs): Promise<Probe[]> {
   while (Date.now() - started < args.durationMs) {
     const due = Math.floor(((Date.now() - started) * args.perSecond) / 1000);
     while (sent < due) {
+      const postId = posts[sent % posts.length] as number;
       sent += 1;
       let c: Client | undefined;
       for (let tries = 0; tries < clients.length && !c; tries++) {
@@ -121,15 +123,25 @@ export async function probe(args: ProbeArgs): Promise<Probe[]> {
       if (!c) continue; // every probe socket busy: skip this probe
       const probeClient = c;
       probeClient.busy = true;
-      probeClient.post = args.postId;
-      const t0 = Date.now();
-      const p = emitJoin(probeClient, args.postId, args.timeoutMs).then(async ({ ack }) => {
+      probeClient.post = postId;
+      const wait = args.jitterMs ? sleep(Math.random() * args.jitterMs) : Promise.resolve();
+      const p = wait.then(async () => {
+        const t0 = Date.now();
+        const { ack } = await emitJoin(probeClient, postId, args.timeoutMs);
         const t1 = Date.now();
-        probes.push({ t0, t1, ok: !!ack, seq: typeof ack?.seq === 'number' ? ack.seq : -1 });
+        probes.push({
+          postId,
+          t0,
+          t1,
+          ok: !!ack,
+          seq: typeof ack?.seq === 'number' ? ack.seq : -1,
+        });
         if (ack) {
           probeClient.joined = true;
-          await sleep(args.holdMs);
-          await leave(probeClient, args.timeoutMs);
+          if (!args.stay) {
+            await sleep(args.holdMs);
+            await leave(probeClient, args.timeoutMs);
+          }
         } else probeClient.post = 0;
         probeClient.busy = false;
       });
@@ -138,7 +150,7 @@ export async function probe(args: ProbeArgs): Promise<Probe[]> {
     }
     await sleep(5);
   }
-  const drainUntil = Date.now() + args.timeoutMs + args.holdMs;
+  const drainUntil = Date.now() + args.timeoutMs + args.holdMs + (args.jitterMs ?? 0);
   while (inFlight.size > 0 && Date.now() < drainUntil) await sleep(20);
   return probes.sort((a, b) => a.t0 - b.t0);
 }
