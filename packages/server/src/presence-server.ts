@@ -11,7 +11,7 @@ import { createMetrics, type Metrics } from './metrics.js';
 import { resolveOptions, type PresenceServerOptions, type ResolvedOptions } from './options.js';
 import { createRefusals } from './refusals.js';
 import { Sites } from './sites.js';
-import { handleConnection } from './socket-handlers.js';
+import { SocketHandlers } from './socket-handlers.js';
 import { StoreHealth } from './store-health.js';
 import { redisReady } from './store-readiness.js';
 import { setUpStore } from './store-setup.js';
@@ -124,8 +124,16 @@ export function createPresenceServer(options: PresenceServerOptions = {}): Prese
     isClosing,
   });
   io.use(handshake.check);
-  const handlers = { sites, health, handshake, refusals, metrics, log, options: opts };
-  io.on('connection', (socket) => handleConnection(handlers, socket));
+  const handlers = new SocketHandlers({
+    sites,
+    health,
+    handshake,
+    refusals,
+    metrics,
+    log,
+    options: opts,
+  });
+  io.on('connection', handlers.connect);
 
   // After a reconnect (Redis restarted?), re-assert every lease and connection at once.
   if (storeClient)
