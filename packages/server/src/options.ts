@@ -87,8 +87,9 @@ export interface PresenceServerOptions {
   coalesceWindowMs?: number;
   /**
    * Most count deliveries per second a node sends for one post; the coalescing window of a post
-   * grows with its room so a hot post stays within this (10,000 readers: one update every 500 ms).
-   * @default 20_000
+   * grows with its room so a hot post stays within this (10,000 readers: one update every 400 ms,
+   * which is also about how long a change takes to reach the last of them).
+   * @default 25_000
    */
   maxDeliveriesPerSecond?: number;
   /**
@@ -205,7 +206,7 @@ export const DEFAULT_OPTIONS = {
   heartbeatIntervalMs: 5_000,
   sessionTtlMs: 15_000,
   coalesceWindowMs: 250,
-  maxDeliveriesPerSecond: 20_000,
+  maxDeliveriesPerSecond: 25_000,
   fanOutChunkSize: 1_000,
   viewWindowMs: 1_800_000,
   maxPostsPerSocket: 200,
