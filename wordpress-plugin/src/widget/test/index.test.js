@@ -34,11 +34,21 @@ describe('widget script', () => {
 		jest.resetModules();
 		client = fakeClient();
 		window.vipPresence = client;
+		// What WordPress prints in English (includes/assets.php): the forms in the order _n() gave them from 0.
+		window.vipPresenceWidgetText = {
+			alone: "You're the only one here",
+			others: [
+				'%s other people are viewing',
+				'%s other person is viewing',
+			],
+			plural: '01' + '0'.repeat(198),
+		};
 		document.documentElement.lang = 'en-US';
 	});
 
 	afterEach(() => {
 		delete window.vipPresence;
+		delete window.vipPresenceWidgetText;
 		document.body.innerHTML = '';
 	});
 
