@@ -16,7 +16,7 @@ function fakeClient() {
 }
 
 const widget = (postId, hideBelow = 0, mode = 'view') =>
-	`<div class="vip-presence-widget" data-vip-presence-post-id="${postId}" data-vip-presence-mode="${mode}" data-vip-presence-hide-below="${hideBelow}" aria-live="polite" aria-atomic="true" style="min-height:1.5em;"></div>`;
+	`<div class="vip-presence-widget" data-vip-presence-post-id="${postId}" data-vip-presence-mode="${mode}" data-vip-presence-hide-below="${hideBelow}" aria-live="polite" aria-atomic="true" style="min-height:1.5em;min-height:1lh;"></div>`;
 
 const state = (others, status = 'live') => ({
 	postId: 42,
