@@ -146,8 +146,8 @@ function processStartedAt(pid: number): { startedAt: number; ppid: number; cmdli
 }
 
 /**
- * When the command of this run began: the earliest ancestor that is an `npm run bench` (the
- * root's builds first, then starts the bench's), so that the time budget counts the build.
+ * When the command of this run began: the earliest ancestor that is an `npm run bench` process
+ * (the root's builds first, then starts the bench's), so that the time budget counts the build.
  * This process's start when there is none.
  */
 function commandStartedAt(): number {
@@ -156,7 +156,12 @@ function commandStartedAt(): number {
   for (let depth = 0; depth < 8 && pid > 1; depth++) {
     try {
       const p = processStartedAt(pid);
-      if (/\brun bench\b/.test(p.cmdline) && Number.isFinite(p.startedAt))
+      // npm itself (its title is `npm run bench ...`), not a wrapper such as `flock ... npm run
+      // bench` that may have waited for a lock before npm started.
+      if (
+        /^npm run bench\b|npm-cli\.js run bench\b/.test(p.cmdline) &&
+        Number.isFinite(p.startedAt)
+      )
         earliest = Math.min(earliest, p.startedAt);
       pid = p.ppid;
     } catch {
