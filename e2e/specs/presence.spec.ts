@@ -157,7 +157,9 @@ test.describe('Live viewers', () => {
       return { filled, empty };
     });
     expect(heights.filled).toBeGreaterThan(0);
-    expect(heights.empty).toBe(heights.filled);
+    // Within layout's rounding (1lh and the line box may differ by 1/64 px); the 1.5em placeholder
+    // of old was 1.8 px short of a Twenty Twenty-Three line.
+    expect(Math.abs(heights.empty - heights.filled)).toBeLessThan(0.5);
 
     // Its texts come translated from WordPress: a post page loads no wp-i18n, wp-hooks, wp-polyfill.
     await expect(page.locator('script#vip-presence-client-js')).toHaveCount(1);
