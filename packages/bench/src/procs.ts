@@ -150,8 +150,11 @@ async function startNodeServer(
   timeoutMs: number,
   privatePort?: number,
 ): Promise<NodeProcess> {
-  const port = await freePort();
-  const inspectPort = await freePort();
+  // Distinct ports: the kernel may hand out a port just closed again (C once got its private
+  // port as its inspector's, and the node exited on EADDRINUSE).
+  const taken = new Set(privatePort ? [privatePort] : []);
+  const port = await freePort({ exclude: taken });
+  const inspectPort = await freePort({ exclude: taken.add(port) });
   // The inspector lets the bench force a GC before reading memory, and profile chosen windows.
   const started = startProcess(
     process.execPath,
