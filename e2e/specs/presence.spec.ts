@@ -157,8 +157,7 @@ test.describe('Live viewers', () => {
       return { filled, empty };
     });
     expect(heights.filled).toBeGreaterThan(0);
-    // Within layout's rounding (1lh and the line box may differ by 1/64 px); the 1.5em placeholder
-    // of old was 1.8 px short of a Twenty Twenty-Three line.
+    // Within layout's rounding (on 6.1's Twenty Twenty-Three, 1lh and the line box differ by 1/64 px).
     expect(Math.abs(heights.empty - heights.filled)).toBeLessThan(0.5);
 
     // Its texts come translated from WordPress: a post page loads no wp-i18n, wp-hooks, wp-polyfill.
