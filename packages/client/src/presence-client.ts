@@ -59,6 +59,7 @@ export function createPresenceClient(options: PresenceClientOptions = {}): Prese
     getRandomValues: (array) => crypto.getRandomValues(array),
     random: Math.random,
     setTimeout: (callback, ms) => setTimeout(callback, ms),
+    nextTask: (callback) => void setTimeout(callback, 0),
     fetch: typeof fetch === 'function' ? (href) => fetch(href) : undefined,
   });
 }
@@ -100,6 +101,7 @@ export function createPresenceClientWith(
   let shownOrHidden = 0;
   let flushQueued = false;
   let reconnectAttempts = 0;
+  let openQueued = false;
 
   function warnOnce(key: string, message: string): void {
     if (warned.has(key)) return;
@@ -150,7 +152,7 @@ export function createPresenceClientWith(
     if (subscriptions.size && !url) {
       warnOnce('url', 'no server url: print window.vipPresenceSettings or call configure({ url })');
     }
-    openSocket();
+    openSocketSoon();
     const { commands, retries, refusals, refreshes } = core.drain();
     commands.forEach(send);
     if (refreshes.length) refreshTokens(tokensUrl, refreshes, refreshEnv, onRefreshedToken);
@@ -192,8 +194,30 @@ export function createPresenceClientWith(
 
   // ------------------------------------------------------------------ the socket
 
+  /**
+   * Opens the socket in a task of its own. Setting up socket.io and its WebSocket is the SDK's
+   * heaviest step; done in the task of the page script that subscribed, the two together made a
+   * long task (over 50 ms on a throttled phone CPU) that holds up the page's input.
+   */
+  function openSocketSoon(): void {
+    if (openQueued || !mayOpen()) return;
+    openQueued = true;
+    env.nextTask(
+      guard(() => {
+        openQueued = false;
+        if (!mayOpen()) return;
+        openSocket();
+        scheduleFlush();
+      }),
+    );
+  }
+
+  function mayOpen(): boolean {
+    return !socket && !closed && !suspended && !prerendering && !!url && subscriptions.size > 0;
+  }
+
   function openSocket(): void {
-    if (socket || closed || suspended || prerendering || !url || !subscriptions.size) return;
+    if (!mayOpen() || !url) return;
     visitorId ??= loadVisitorId(env.storage, settings.storageKey, env.getRandomValues);
     const created = (socket = env.connect(url, {
       path: settings.path,

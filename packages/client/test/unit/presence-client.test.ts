@@ -63,6 +63,24 @@ describe('presence client', () => {
     ]);
   });
 
+  it('should open its socket in a task after the one that subscribed, not within it', async () => {
+    const states = record(1).states;
+    // The subscribing task and every microtask it queued: state told, no socket yet.
+    await new Promise<void>((resolve) => queueMicrotask(resolve));
+    await Promise.resolve();
+    expect(states).toEqual([expect.objectContaining({ status: 'connecting' })]);
+    expect(env.sockets).toHaveLength(0);
+    await settle();
+    expect(env.sockets).toHaveLength(1);
+    client.close();
+  });
+
+  it('should not open a socket for a subscription gone before its task ran', async () => {
+    record(1).unsubscribe();
+    await settle();
+    expect(env.sockets).toHaveLength(0);
+  });
+
   it('should not connect before it has a url, and say so once', async () => {
     client = createPresenceClientWith({ logger }, env);
     record(1);
