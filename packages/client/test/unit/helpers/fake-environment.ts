@@ -156,11 +156,11 @@ export function fakeEnvironment(): FakeEnvironment {
 }
 
 /**
- * Lets the client's loop run: its microtasks, and the task it opens its socket in (`nextTask`,
- * queued by those microtasks: hence a second turn).
+ * Lets the client's loop run: its microtasks, the task it makes its socket in (`nextTask`, queued
+ * by those microtasks) and the one that socket connects in (queued by that task): three turns.
  */
 export const settle = () =>
-  new Promise<void>((resolve) => setTimeout(() => setTimeout(resolve, 0), 0));
+  new Promise<void>((resolve) => setTimeout(() => setTimeout(() => setTimeout(resolve, 0), 0), 0));
 
 export function pageEvent(type: string, fields: Record<string, unknown>): Event {
   return Object.assign(new Event(type), fields);
