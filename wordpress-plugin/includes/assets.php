@@ -161,9 +161,10 @@ function vip_presence_add_watch_settings() {
 
 /**
  * Returns the widget's texts in the site's language, as build/widget.js reads them:
- * `{ alone: "You're the only one here", others: [ forms ], plural: "1011…" }`, where `plural` has
- * one character per count of other people from 0 to 199: the index (base 36) in `others` of what
- * `_n()` returns for that count.
+ * `{ alone: "You're the only one here", others: [ forms ], plural: "1011…", thousands: "," }`,
+ * where `plural` has one character per count of other people from 0 to 199: the index (base 36)
+ * in `others` of what `_n()` returns for that count, and `thousands` is the separator the
+ * browser writes numbers with, as number_format_i18n() does (no `Intl.NumberFormat` on the page).
  *
  * Why a table made by `_n()` rather than wp-i18n in the browser: wp-i18n (with wp-hooks, and
  * wp-polyfill on WordPress 6.1) would be most of the weight the plugin adds to a post page, and
@@ -178,7 +179,7 @@ function vip_presence_add_watch_settings() {
  *
  * @since 0.2.0
  *
- * @return array{alone: string, others: string[], plural: string} The texts.
+ * @return array{alone: string, others: string[], plural: string, thousands: string} The texts.
  */
 function vip_presence_get_widget_text() {
 	$others = array();
@@ -194,10 +195,25 @@ function vip_presence_get_widget_text() {
 		$plural .= base_convert( (string) min( $index, 35 ), 10, 36 );
 	}
 	return array(
-		'alone'  => __( "You're the only one here", 'vip-presence' ),
-		'others' => $others,
-		'plural' => $plural,
+		'alone'     => __( "You're the only one here", 'vip-presence' ),
+		'others'    => $others,
+		'plural'    => $plural,
+		'thousands' => vip_presence_get_thousands_separator(),
 	);
+}
+
+/**
+ * Returns the thousands separator number_format_i18n() uses in the site's language, as text (some
+ * translations give it as an HTML entity, such as `&nbsp;`, and the widget sets text, not HTML).
+ *
+ * @since 0.2.0
+ *
+ * @return string The separator, "," when WordPress has no locale loaded.
+ */
+function vip_presence_get_thousands_separator() {
+	global $wp_locale;
+	$separator = isset( $wp_locale ) ? $wp_locale->number_format['thousands_sep'] : ',';
+	return html_entity_decode( (string) $separator, ENT_QUOTES | ENT_HTML5, 'UTF-8' );
 }
 
 /**

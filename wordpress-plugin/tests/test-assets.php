@@ -106,6 +106,19 @@ class VIP_Presence_Assets_Test extends VIP_Presence_Test_Case {
 		$this->assertSame( '01' . str_repeat( '0', 198 ), $text['plural'], 'English: the singular for 1 only' );
 	}
 
+	public function test_gives_the_widget_the_thousands_separator_number_format_i18n_writes_as_text() {
+		global $wp_locale;
+		$this->assertSame( ',', vip_presence_get_widget_text()['thousands'], 'English' );
+		$this->assertSame( '1,234', number_format_i18n( 1234 ) );
+
+		// A translation that gives the separator as an entity (as some do, for a no-break space).
+		$english = $wp_locale->number_format['thousands_sep'];
+		$wp_locale->number_format['thousands_sep'] = '&nbsp;';
+		$text = vip_presence_get_widget_text();
+		$wp_locale->number_format['thousands_sep'] = $english;
+		$this->assertSame( "\u{00A0}", $text['thousands'], 'a no-break space, not the text "&nbsp;"' );
+	}
+
 	/**
 	 * Plural rules (gettext Plural-Forms) of languages WordPress is translated into, each with the
 	 * most forms and the most kinds of tests there are: n itself, n % 10, n % 100, n % 20.

@@ -17,6 +17,7 @@ import { __, _n } from '@wordpress/i18n';
  */
 import metadata from './block.json';
 import { widgetText } from '../widget/widget-text';
+import { formatCount } from '../shared/format-count';
 
 /**
  * The widget's texts in the editor (the editor loads wp-i18n anyway; on the front end WordPress
@@ -32,6 +33,8 @@ const editorStrings = {
 			count,
 			'vip-presence'
 		),
+	number: (count) =>
+		formatCount(count, document.documentElement.lang || undefined),
 };
 
 function Edit() {
@@ -42,7 +45,6 @@ function Edit() {
 		widgetText(
 			{ status: 'live', self: true, count: 3, others: 2 },
 			0,
-			document.documentElement.lang || undefined,
 			editorStrings
 		)
 	);

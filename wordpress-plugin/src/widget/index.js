@@ -100,12 +100,7 @@ function forgetRemovedWidgets() {
  */
 function render(element, state) {
 	const hideBelow = parseInt(element.dataset.vipPresenceHideBelow, 10) || 0;
-	const text = widgetText(
-		state,
-		hideBelow,
-		document.documentElement.lang || undefined,
-		strings
-	);
+	const text = widgetText(state, hideBelow, strings);
 	// Only real changes reach the text: aria-live announces every change.
 	if (element.textContent !== text) {
 		element.textContent = text;

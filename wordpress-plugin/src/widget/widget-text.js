@@ -1,9 +1,4 @@
 /**
- * Internal dependencies
- */
-import { formatCount } from '../shared/format-count';
-
-/**
  * The widget's texts, already translated: on the front end WordPress prints them
  * (`window.vipPresenceWidgetText`, see vip_presence_get_widget_text() in includes/assets.php), so a
  * post page loads no wp-i18n; the block editor makes them with wp-i18n (src/block/index.js).
@@ -12,18 +7,26 @@ import { formatCount } from '../shared/format-count';
  * @property {string}                     alone  "You're the only one here".
  * @property {(others: number) => string} others The sentence for that many other people, with `%s`
  *                                               (or `%1$s`) where the number goes.
+ * @property {(count: number) => string}  number A count as the page writes numbers.
  */
 
 /**
- * Reads the texts WordPress printed: `{ alone, others: [ forms ], plural }`, where `plural` has one
- * character per count from 0 (the index, base 36, of the form `_n()` gave for that count) and
- * counts past its end take the form of the count that ends in the same two digits within its last
- * hundred (see vip_presence_get_widget_text() for why that is the same form).
+ * Reads the texts WordPress printed: `{ alone, others: [ forms ], plural, thousands }`, where
+ * `plural` has one character per count from 0 (the index, base 36, of the form `_n()` gave for
+ * that count) and counts past its end take the form of the count that ends in the same two digits
+ * within its last hundred (see vip_presence_get_widget_text() for why that is the same form).
  *
- * @param {Object}   printed        What WordPress printed.
- * @param {string}   printed.alone  Text for a reader alone on the post.
- * @param {string[]} printed.others The plural forms, as `_n()` returned them.
- * @param {string}   printed.plural Index of the form, per count.
+ * Numbers are written as WordPress writes them (number_format_i18n()): its digits, grouped by
+ * threes with the site language's thousands separator. Not with `Intl.NumberFormat`: the first
+ * one a page makes loads the browser's number data, 12-29 ms on this project's test machine, which
+ * on a phone's CPU is a long task of its own (packages/bench/page-weight.md).
+ *
+ * @param {Object}   printed           What WordPress printed.
+ * @param {string}   printed.alone     Text for a reader alone on the post.
+ * @param {string[]} printed.others    The plural forms, as `_n()` returned them.
+ * @param {string}   printed.plural    Index of the form, per count.
+ * @param {string=}  printed.thousands The thousands separator (a page cached before the plugin
+ *                                     printed it has none: then ",").
  * @return {WidgetStrings|null} The texts; null when `printed` is not what WordPress prints.
  */
 export function printedStrings(printed) {
@@ -37,8 +40,11 @@ export function printedStrings(printed) {
 		return null;
 	}
 	const { others, plural } = printed;
+	const thousands =
+		typeof printed.thousands === 'string' ? printed.thousands : ',';
 	return {
 		alone: printed.alone,
+		number: (count) => String(count).replace(/\B(?=(\d{3})+$)/g, thousands),
 		others(count) {
 			const at =
 				count < plural.length
@@ -60,11 +66,10 @@ export function printedStrings(printed) {
  * @param {number}        state.others People viewing the post other than this visitor.
  * @param {boolean}       state.self   Whether this visitor is counted.
  * @param {number}        hideBelow    K: show nothing while `others` is below K (0 always shows).
- * @param {string}        locale       Language of the page, for number formatting (or undefined).
  * @param {WidgetStrings} strings      The texts, translated.
  * @return {string} Text for the widget.
  */
-export function widgetText(state, hideBelow, locale, strings) {
+export function widgetText(state, hideBelow, strings) {
 	if (!state || state.status !== 'live' || !strings) {
 		return '';
 	}
@@ -78,5 +83,5 @@ export function widgetText(state, hideBelow, locale, strings) {
 	}
 	return strings
 		.others(others)
-		.replace(/%(?:1\$)?s/, () => formatCount(others, locale));
+		.replace(/%(?:1\$)?s/, () => strings.number(others));
 }

@@ -8,9 +8,9 @@ const english = printedStrings({
 	alone: "You're the only one here",
 	others: ['%s other people are viewing', '%s other person is viewing'],
 	plural: '01' + '0'.repeat(198),
+	thousands: ',',
 });
-const widgetText = (state, hideBelow = 0, locale = undefined) =>
-	text(state, hideBelow, locale, english);
+const widgetText = (state, hideBelow = 0) => text(state, hideBelow, english);
 
 /**
  * What WordPress prints for a language with three forms, by the rule of Polish:
@@ -35,6 +35,7 @@ const polish = printedStrings({
 		'%s innych osób czyta',
 	],
 	plural: Array.from({ length: 200 }, (_, n) => polishForm(n)).join(''),
+	thousands: '\u00a0',
 });
 
 const live = (others, self = true) => ({
@@ -56,10 +57,24 @@ describe('widgetText', () => {
 		expect(widgetText(live(12))).toBe('12 other people are viewing');
 	});
 
-	it('formats large counts for the page language', () => {
-		expect(widgetText(live(1234), 0, 'en-US')).toBe(
-			'1,234 other people are viewing'
+	it('groups the digits of large counts with the separator WordPress printed', () => {
+		expect(widgetText(live(999))).toBe('999 other people are viewing');
+		expect(widgetText(live(1234))).toBe('1,234 other people are viewing');
+		expect(widgetText(live(1234567))).toBe(
+			'1,234,567 other people are viewing'
 		);
+		expect(text(live(12345), 0, polish)).toBe(
+			'12\u00a0345 innych osób czyta'
+		);
+	});
+
+	it('takes "," when the page was cached before WordPress printed a separator', () => {
+		const cached = printedStrings({
+			alone: 'x',
+			others: ['%s others'],
+			plural: '0'.repeat(200),
+		});
+		expect(text(live(1234), 0, cached)).toBe('1,234 others');
 	});
 
 	it('shows nothing until the subscription is live', () => {
@@ -89,10 +104,10 @@ describe('widgetText', () => {
 		for (const n of [
 			2, 5, 12, 22, 25, 112, 199, 200, 201, 212, 222, 1002, 1012, 123456,
 		]) {
-			expect(text(live(n), 0, 'en-US', polish)).toBe(
+			expect(text(live(n), 0, polish)).toBe(
 				forms[polishForm(n)].replace(
 					'%s',
-					new Intl.NumberFormat('en-US').format(n)
+					String(n).replace(/\B(?=(\d{3})+$)/g, '\u00a0')
 				)
 			);
 		}
@@ -104,16 +119,12 @@ describe('widgetText', () => {
 			others: ['Jetzt %1$s andere Person', 'Jetzt %1$s andere Personen'],
 			plural: '10' + '1'.repeat(198),
 		});
-		expect(text(live(3), 0, 'de-DE', numbered)).toBe(
-			'Jetzt 3 andere Personen'
-		);
+		expect(text(live(3), 0, numbered)).toBe('Jetzt 3 andere Personen');
 	});
 
 	it('shows nothing without texts from WordPress', () => {
-		expect(text(live(3), 0, 'en-US', printedStrings(undefined))).toBe('');
-		expect(text(live(3), 0, 'en-US', printedStrings({ alone: 'x' }))).toBe(
-			''
-		);
+		expect(text(live(3), 0, printedStrings(undefined))).toBe('');
+		expect(text(live(3), 0, printedStrings({ alone: 'x' }))).toBe('');
 	});
 
 	it('ignores nonsense counts', () => {
