@@ -22,6 +22,8 @@
  *
  * Options: --cores debian,newest   --runs 3   --preset mobile|desktop   --out FILE
  *          --label TEXT (written into the JSON, e.g. "before" or "after")
+ *          --traces DIR (keeps each run's Chromium trace, <core>-<with|without>-<run>.trace.json,
+ *          to see what a long task did: node page-weight/long-tasks.mjs DIR/*.trace.json)
  * Each Lighthouse run is a measurement; on a shared machine wrap the command in
  * `flock /tmp/vip-measure.lock ...` so it does not overlap other measurements.
  */
@@ -70,6 +72,7 @@ const { values: options } = parseArgs({
     preset: { type: 'string', default: 'mobile' },
     out: { type: 'string', default: path.join(CACHE_DIR, 'page-weight', 'page-weight.json') },
     label: { type: 'string', default: '' },
+    traces: { type: 'string', default: '' },
   },
 });
 const runs = Number.parseInt(options.runs, 10);
@@ -200,7 +203,7 @@ function shortName(url) {
  * Runs Lighthouse `runs` times on `url`; `afterRun` is called after each run.
  * @returns {Promise<ReturnType<typeof figuresOf>[]>}
  */
-async function measure(url, afterRun = async () => {}) {
+async function measure(url, name, afterRun = async () => {}) {
   const results = [];
   const chrome = await chromeLauncher.launch({
     chromePath: CHROMIUM_PATH,
@@ -224,6 +227,13 @@ async function measure(url, afterRun = async () => {}) {
           `Lighthouse: ${result.lhr.runtimeError.code} ${result.lhr.runtimeError.message}`,
         );
       results.push(figuresOf(result.lhr));
+      if (options.traces) {
+        mkdirSync(options.traces, { recursive: true });
+        writeFileSync(
+          path.join(options.traces, `${name}-${i + 1}.trace.json`),
+          JSON.stringify(result.artifacts.Trace),
+        );
+      }
       await afterRun(i);
     }
   } finally {
@@ -288,7 +298,7 @@ async function measureCore(core, group, server, port) {
     const widget = reader.locator('.vip-presence-widget').first();
     await widget.filter({ hasText: ONLY_ONE }).waitFor({ timeout: 30_000 });
     let seen = 0;
-    const withPlugin = await measure(postUrl, async () => {
+    const withPlugin = await measure(postUrl, `${core}-with`, async () => {
       // Lighthouse's page has left (its tab closed): the reader is alone again before the next run.
       seen += 1;
       await widget.filter({ hasText: ONLY_ONE }).waitFor({ timeout: 30_000 });
@@ -304,7 +314,7 @@ async function measureCore(core, group, server, port) {
     const htmlWithout = await fetchText(postUrl);
     if (htmlWithout.includes('vip-presence'))
       throw new Error('the page still names vip-presence with the plugin inactive');
-    const withoutPlugin = await measure(postUrl);
+    const withoutPlugin = await measure(postUrl, `${core}-without`);
     await admin.rest('POST', `/wp/v2/plugins/${PLUGIN_REST_ID}`, { status: 'active' });
 
     // Resource bodies are fetched from WordPress, so before it stops.
