@@ -195,10 +195,12 @@ export function createPresenceClientWith(
   // ------------------------------------------------------------------ the socket
 
   /**
-   * Opens the socket in tasks of its own: it is made in the next task and connects in the one
-   * after. Setting up socket.io and its WebSocket is the SDK's heaviest step; done in the task of
-   * the page script that subscribed, the two together made a long task (over 50 ms on a phone's
-   * CPU, Lighthouse's mobile preset) that holds up the page's input.
+   * Opens the socket in tasks of its own, one step each: the visitor id is read (the page's first
+   * use of localStorage, which the browser loads then: 1-4 ms here) in the next task, the socket is
+   * made in the one after, and it connects (its WebSocket) in the next. Done in the task of the
+   * page script that subscribed, the steps together made a long task (50 ms and more on a phone's
+   * CPU, Lighthouse's mobile preset) that holds up the page's input; apart, none is
+   * (packages/bench/page-weight.md).
    */
   function openSocketSoon(): void {
     if (openQueued || !mayOpen()) return;
@@ -207,6 +209,11 @@ export function createPresenceClientWith(
       guard(() => {
         openQueued = false;
         if (!mayOpen()) return;
+        if (visitorId === undefined) {
+          visitorId = loadVisitorId(env.storage, settings.storageKey, env.getRandomValues);
+          openSocketSoon();
+          return;
+        }
         openSocket();
         scheduleFlush();
       }),
@@ -219,7 +226,6 @@ export function createPresenceClientWith(
 
   function openSocket(): void {
     if (!mayOpen() || !url) return;
-    visitorId ??= loadVisitorId(env.storage, settings.storageKey, env.getRandomValues);
     const created = (socket = env.connect(url, {
       path: settings.path,
       transports: settings.allowPolling ? ['websocket', 'polling'] : ['websocket'],
@@ -229,8 +235,7 @@ export function createPresenceClientWith(
       randomizationFactor: settings.reconnectJitter,
       // A function: every (re)connection sends the id the page holds then.
       auth: (callback: (data: object) => void) => callback({ visitorId, site }),
-      // Connected in a task of its own, below: making the socket and opening its WebSocket are
-      // each about half of the SDK's heaviest step.
+      // Connected in a task of its own, below (see openSocketSoon()).
       autoConnect: false,
     }));
     env.nextTask(

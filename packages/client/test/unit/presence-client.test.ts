@@ -63,14 +63,19 @@ describe('presence client', () => {
     ]);
   });
 
-  it('should open its socket in a task after the one that subscribed, not within it', async () => {
+  it('should open its socket in tasks after the one that subscribed, one step each', async () => {
     const states = record(1).states;
-    // The subscribing task and every microtask it queued: state told, no socket yet.
+    // The subscribing task and every microtask it queued: state told, nothing read or made yet.
     await new Promise<void>((resolve) => queueMicrotask(resolve));
     await Promise.resolve();
     expect(states).toEqual([expect.objectContaining({ status: 'connecting' })]);
+    expect(env.storageData.size).toBe(0);
     expect(env.sockets).toHaveLength(0);
-    // Made in the next task, and connected in the one after (not by socket.io on its own).
+    // The visitor id is read (here: made and stored) in the next task, and no socket made yet.
+    await new Promise<void>((resolve) => setTimeout(resolve, 0));
+    expect(env.storageData.size).toBe(1);
+    expect(env.sockets).toHaveLength(0);
+    // Made in the task after, and connected in the one after that (not by socket.io on its own).
     await new Promise<void>((resolve) => setTimeout(resolve, 0));
     expect(socket().options.autoConnect).toBe(false);
     expect(socket().connectCalls).toBe(0);

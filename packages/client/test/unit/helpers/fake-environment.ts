@@ -156,11 +156,12 @@ export function fakeEnvironment(): FakeEnvironment {
 }
 
 /**
- * Lets the client's loop run: its microtasks, the task it makes its socket in (`nextTask`, queued
- * by those microtasks) and the one that socket connects in (queued by that task): three turns.
+ * Lets the client's loop run: its microtasks, then the tasks it opens its socket in (`nextTask`,
+ * each queued by the one before: the visitor id is read, the socket made, then connected).
  */
-export const settle = () =>
-  new Promise<void>((resolve) => setTimeout(() => setTimeout(() => setTimeout(resolve, 0), 0), 0));
+export const settle = async (): Promise<void> => {
+  for (let turn = 0; turn < 4; turn += 1) await new Promise((resolve) => setTimeout(resolve, 0));
+};
 
 export function pageEvent(type: string, fields: Record<string, unknown>): Event {
   return Object.assign(new Event(type), fields);
