@@ -26,13 +26,17 @@ define( 'VIP_PRESENCE_PLUGIN_DIR', __DIR__ );
 define( 'VIP_PRESENCE_MAX_POST_ID', 9007199254740991 );
 
 require_once __DIR__ . '/includes/settings.php';
+require_once __DIR__ . '/includes/settings-sanitizers.php';
 require_once __DIR__ . '/includes/settings-page.php';
+require_once __DIR__ . '/includes/settings-fields.php';
 require_once __DIR__ . '/includes/site-key.php';
 require_once __DIR__ . '/includes/site-health.php';
 require_once __DIR__ . '/includes/tokens.php';
 require_once __DIR__ . '/includes/rest-tokens.php';
 require_once __DIR__ . '/includes/http-client.php';
 require_once __DIR__ . '/includes/server-checks.php';
+require_once __DIR__ . '/includes/server-check-origins.php';
+require_once __DIR__ . '/includes/server-check-read-api.php';
 require_once __DIR__ . '/includes/assets.php';
 require_once __DIR__ . '/includes/widget.php';
 require_once __DIR__ . '/includes/auto-insert.php';

@@ -10,7 +10,7 @@
  */
 
 /**
- * Tests of the sanitize callbacks (includes/settings.php) and the renderers of the settings
+ * Tests of the sanitize callbacks (includes/settings-sanitizers.php) and the renderers of the settings
  * (includes/settings-page.php, includes/widget.php, includes/assets.php) with hostile input.
  */
 class VIP_Presence_Hostile_Settings_Test extends VIP_Presence_Test_Case {
