@@ -61,34 +61,17 @@ function vip_presence_site_health_site_key() {
 		$status = 'error' === $problem['type'] ? 'critical' : ( 'critical' === $status ? $status : 'recommended' );
 	}
 	if ( 'good' !== $status ) {
-		$label       = __( 'The VIP Presence site key needs attention', 'vip-presence' );
-		$description = '';
-		foreach ( $problems as $problem ) {
-			$description .= '<p>' . esc_html( $problem['message'] ) . '</p>';
-		}
+		$label      = __( 'The VIP Presence site key needs attention', 'vip-presence' );
+		$paragraphs = array_column( $problems, 'message' );
 	} elseif ( '' === $key ) {
-		$label       = __( 'VIP Presence counts this site as the presence server\'s default site', 'vip-presence' );
-		$description = '<p>' . esc_html__( 'The VIP_PRESENCE_SITE_KEY constant is empty, so this site has no site key: its counts are those of the presence server\'s default site.', 'vip-presence' ) . '</p>';
+		$label      = __( 'VIP Presence counts this site as the presence server\'s default site', 'vip-presence' );
+		$paragraphs = array( __( 'The VIP_PRESENCE_SITE_KEY constant is empty, so this site has no site key: its counts are those of the presence server\'s default site.', 'vip-presence' ) );
 	} else {
 		/* translators: %s: the site key */
-		$label       = sprintf( __( 'VIP Presence counts this site under the site key %s', 'vip-presence' ), $key );
-		$description = '<p>' . esc_html__( 'The presence server keeps this site\'s counts apart from those of every other site that shares it.', 'vip-presence' ) . '</p>';
+		$label      = sprintf( __( 'VIP Presence counts this site under the site key %s', 'vip-presence' ), $key );
+		$paragraphs = array( __( 'The presence server keeps this site\'s counts apart from those of every other site that shares it.', 'vip-presence' ) );
 	}
-	return array(
-		'label'       => $label,
-		'status'      => $status,
-		'badge'       => array(
-			'label' => __( 'VIP Presence', 'vip-presence' ),
-			'color' => 'blue',
-		),
-		'description' => $description,
-		'actions'     => sprintf(
-			'<p><a href="%1$s">%2$s</a></p>',
-			esc_url( admin_url( 'options-general.php?page=vip-presence' ) ),
-			esc_html__( 'Settings > VIP Presence', 'vip-presence' )
-		),
-		'test'        => 'vip_presence_site_key',
-	);
+	return vip_presence_site_health_result( vip_presence_check_result( 'vip_presence_site_key', $status, $label, $paragraphs ) );
 }
 
 /**
