@@ -40,19 +40,34 @@ const followed = new Map();
  * @param {Document|Element} root Where to look for widgets.
  */
 export function fillWidgets(root = document) {
+	const found = root.matches?.(SELECTOR) ? [root] : [];
+	found.push(...root.querySelectorAll(SELECTOR));
+	fill(found);
+}
+
+/**
+ * Every widget element of the page, kept current by the browser (a live collection): what the
+ * page's observer looks through when nodes are added, a few elements however many nodes came.
+ */
+const pageWidgets = document.getElementsByClassName('vip-presence-widget');
+
+/**
+ * Subscribes the widgets given that are not filled yet, once per post (and mode).
+ *
+ * @param {Iterable<Element>} elements Widgets, and maybe other elements of their class.
+ */
+function fill(elements) {
 	const client = window.vipPresence;
 	if (!client || typeof client.subscribe !== 'function') {
 		return;
 	}
-	const found = root.matches?.(SELECTOR) ? [root] : [];
-	found.push(...root.querySelectorAll(SELECTOR));
-	found.forEach((element) => {
-		if (element.dataset.vipPresenceStatus) {
-			return;
+	for (const element of elements) {
+		if (element.dataset.vipPresenceStatus || !element.matches(SELECTOR)) {
+			continue;
 		}
 		const postId = Number(element.dataset.vipPresencePostId);
 		if (!Number.isSafeInteger(postId) || postId < 1) {
-			return;
+			continue;
 		}
 		const watch = element.dataset.vipPresenceMode === 'watch';
 		const key = `${postId}:${watch ? 'watch' : 'view'}`;
@@ -63,7 +78,7 @@ export function fillWidgets(root = document) {
 			if (known.last) {
 				render(element, known.last);
 			}
-			return;
+			continue;
 		}
 		const group = { elements: new Set([element]), last: null };
 		followed.set(key, group);
@@ -74,7 +89,7 @@ export function fillWidgets(root = document) {
 		group.unsubscribe = watch
 			? client.subscribe(postId, update, { count: false })
 			: client.subscribe(postId, update);
-	});
+	}
 }
 
 /** Stops following the posts none of whose widgets is on the page any more. */
@@ -121,15 +136,17 @@ function start() {
 		if (window.vipPresence?.fillWidgets !== fillWidgets) {
 			return;
 		}
+		// Pages that build much of their DOM in script (the Interactivity API, infinite scroll) add
+		// many nodes: looking through the page's widgets costs the same however many came.
+		let added = false;
 		let removed = false;
-		records.forEach((record) => {
-			record.addedNodes.forEach((node) => {
-				if (node.nodeType === window.Node.ELEMENT_NODE) {
-					fillWidgets(node);
-				}
-			});
+		for (const record of records) {
+			added ||= record.addedNodes.length > 0;
 			removed ||= record.removedNodes.length > 0;
-		});
+		}
+		if (added) {
+			fill(Array.from(pageWidgets));
+		}
 		if (removed) {
 			forgetRemovedWidgets();
 		}
