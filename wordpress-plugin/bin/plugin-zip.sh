@@ -10,7 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 output="$(realpath -m -- "${1:-vip-presence.zip}")"
 
-for path in build/widget.js build/widget.asset.php build/block/block.json; do
+for path in build/client.js build/client.asset.php build/widget.js build/widget.asset.php build/block/block.json; do
   [ -f "$path" ] || { echo "plugin-zip: $path is missing (run \`npm run build\` first)" >&2; exit 1; }
 done
 rm -rf @vip-presence

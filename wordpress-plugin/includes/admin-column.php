@@ -170,11 +170,7 @@ function vip_presence_enqueue_admin_column() {
 		return;
 	}
 	wp_enqueue_script( 'vip-presence-admin-column' );
-	wp_add_inline_script(
-		'vip-presence-admin-column',
-		vip_presence_client_settings_script( vip_presence_get_client_settings( array() ) ),
-		'before'
-	);
+	vip_presence_add_watch_settings(); // Before the SDK, which this script depends on.
 	wp_register_style( 'vip-presence-admin-column', false, array(), VIP_PRESENCE_VERSION );
 	wp_enqueue_style( 'vip-presence-admin-column' );
 	wp_add_inline_style(

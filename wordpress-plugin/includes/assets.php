@@ -6,12 +6,21 @@
  * handshake; it is left out when the key is '' (the server's default site, v1 tokens).
  *
  * Handles:
- *   vip-presence-widget        build/widget.js: the client SDK (window.vipPresence) + widget hydration
- *   vip-presence-admin-column  build/admin-column.js: the SDK + the live "Reading now" column
- *   vip-presence-dashboard-widget  build/dashboard-widget.js: the SDK + the live "Most read right now"
+ *   vip-presence-client        build/client.js: the client SDK (window.vipPresence), packages/client's
+ *                              own bundle, copied by webpack.config.js; the settings print before it
+ *   vip-presence-widget        build/widget.js: widget hydration (depends on vip-presence-client);
+ *                              its texts, translated, print before it (window.vipPresenceWidgetText)
+ *   vip-presence-admin-column  build/admin-column.js: the live "Reading now" column (and the SDK)
+ *   vip-presence-dashboard-widget  build/dashboard-widget.js: the live "Most read right now" (and the SDK)
  *
- * Both load in the footer, deferred on WordPress 6.3+ (the array form of the last argument of
+ * All load in the footer, deferred on WordPress 6.3+ (the array form of the last argument of
  * wp_register_script() reads as `$in_footer = true` on older versions), and only where used.
+ *
+ * Front-end weight: a post page with the widget gets the SDK, the small widget script and two
+ * inline scripts, and no WordPress script: the widget's texts are translated here, by PHP, instead
+ * of by wp-i18n in the browser (which would bring wp-i18n and wp-hooks, and wp-polyfill on
+ * WordPress 6.1, into pages that load none of them otherwise). The admin scripts keep wp-i18n:
+ * admin pages load it anyway. Figures: packages/bench/page-weight.md (`npm run bench:page`).
  *
  * @package vip-presence
  * @since 0.1.0
@@ -51,6 +60,7 @@ function vip_presence_get_asset( $name ) {
  */
 function vip_presence_register_scripts() {
 	$scripts = array(
+		'vip-presence-client'           => 'client',
 		'vip-presence-widget'           => 'widget',
 		'vip-presence-admin-column'     => 'admin-column',
 		'vip-presence-dashboard-widget' => 'dashboard-widget',
@@ -70,6 +80,7 @@ function vip_presence_register_scripts() {
 				'strategy'  => 'defer',
 			)
 		);
+		// The widget's texts come translated from PHP (vip_presence_get_widget_text()): no wp-i18n.
 		if ( in_array( 'wp-i18n', $asset['dependencies'], true ) ) {
 			wp_set_script_translations( $handle, 'vip-presence' );
 		}
@@ -135,7 +146,62 @@ function vip_presence_client_settings_script( array $settings ) {
 }
 
 /**
- * Enqueues the widget script (the SDK included) for a post shown on this page.
+ * Adds window.vipPresenceSettings before the SDK (which reads it when it loads) for pages that only
+ * watch (no tokens): the admin scripts.
+ *
+ * @since 0.2.0
+ */
+function vip_presence_add_watch_settings() {
+	wp_add_inline_script(
+		'vip-presence-client',
+		vip_presence_client_settings_script( vip_presence_get_client_settings( array() ) ),
+		'before'
+	);
+}
+
+/**
+ * Returns the widget's texts in the site's language, as build/widget.js reads them:
+ * `{ alone: "You're the only one here", others: [ forms ], plural: "1011…" }`, where `plural` has
+ * one character per count of other people from 0 to 199: the index (base 36) in `others` of what
+ * `_n()` returns for that count.
+ *
+ * Why a table made by `_n()` rather than wp-i18n in the browser: wp-i18n (with wp-hooks, and
+ * wp-polyfill on WordPress 6.1) would be most of the weight the plugin adds to a post page, and
+ * WordPress's own `_n()` here picks the plural form by the rule of the loaded translation, with
+ * the `ngettext` filters sites use, whatever the WordPress version and its translation loader.
+ * The browser takes the form of count n from the table when n < 200, else that of
+ * 100 + n % 100: the same form, because gettext plural rules (those of the languages WordPress is
+ * translated into, and the rules CLDR gives) tell counts apart by n % 10, n % 100 (or another
+ * divisor of 100, like Manx's n % 20) and by comparing n with numbers below 100, which do not
+ * tell n from 100 + n % 100 once n >= 100. Two hundred characters, mostly the same one: a few
+ * bytes of gzip.
+ *
+ * @since 0.2.0
+ *
+ * @return array{alone: string, others: string[], plural: string} The texts.
+ */
+function vip_presence_get_widget_text() {
+	$others = array();
+	$plural = '';
+	for ( $count = 0; $count < 200; $count++ ) {
+		/* translators: %s: number of other people viewing this post right now. */
+		$form  = _n( '%s other person is viewing', '%s other people are viewing', $count, 'vip-presence' );
+		$index = array_search( $form, $others, true );
+		if ( false === $index ) {
+			$index    = count( $others );
+			$others[] = $form;
+		}
+		$plural .= base_convert( (string) min( $index, 35 ), 10, 36 );
+	}
+	return array(
+		'alone'  => __( "You're the only one here", 'vip-presence' ),
+		'others' => $others,
+		'plural' => $plural,
+	);
+}
+
+/**
+ * Enqueues the widget script (and the SDK) for a post shown on this page.
  *
  * Theme developers may call it to use `window.vipPresence.subscribe()` directly.
  *
@@ -159,10 +225,12 @@ function vip_presence_enqueue_widget_script( $post_id, $counted = true ) {
 }
 
 /**
- * Adds the settings and the tokens of this page's posts before the widget script, just before the
- * footer scripts print (widgets rendered anywhere earlier on the page are all known by then).
+ * Adds the settings and the tokens of this page's posts before the SDK, and the widget's texts
+ * before the widget script, just before the footer scripts print (widgets rendered anywhere
+ * earlier on the page are all known by then).
  *
  * @since 0.1.0
+ * @since 0.2.0 The settings print before the SDK (vip-presence-client), the texts before the widget script.
  */
 function vip_presence_add_widget_settings() {
 	if ( ! wp_script_is( 'vip-presence-widget', 'enqueued' ) ) {
@@ -170,6 +238,11 @@ function vip_presence_add_widget_settings() {
 	}
 	$settings              = vip_presence_get_client_settings( vip_presence_page_post_ids() );
 	$settings['tokensUrl'] = vip_presence_get_tokens_url(); // Where the SDK gets a fresh token when the printed one is refused.
-	wp_add_inline_script( 'vip-presence-widget', vip_presence_client_settings_script( $settings ), 'before' );
+	wp_add_inline_script( 'vip-presence-client', vip_presence_client_settings_script( $settings ), 'before' );
+	wp_add_inline_script(
+		'vip-presence-widget',
+		'window.vipPresenceWidgetText = ' . wp_json_encode( vip_presence_get_widget_text(), JSON_HEX_TAG | JSON_HEX_AMP | JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE ) . ';',
+		'before'
+	);
 }
 add_action( 'wp_print_footer_scripts', 'vip_presence_add_widget_settings', 1 );

@@ -206,11 +206,7 @@ function vip_presence_enqueue_dashboard_widget() {
 		return;
 	}
 	wp_enqueue_script( 'vip-presence-dashboard-widget' );
-	wp_add_inline_script(
-		'vip-presence-dashboard-widget',
-		vip_presence_client_settings_script( vip_presence_get_client_settings( array() ) ),
-		'before'
-	);
+	vip_presence_add_watch_settings(); // Before the SDK, which this script depends on.
 	wp_register_style( 'vip-presence-dashboard-widget', false, array(), VIP_PRESENCE_VERSION );
 	wp_enqueue_style( 'vip-presence-dashboard-widget' );
 	wp_add_inline_style( 'vip-presence-dashboard-widget', '.vip-presence-top-posts-totals{display:block;color:#646970;font-size:12px}' );

@@ -3,13 +3,13 @@
  * The live viewers widget: a server-rendered, empty placeholder that build/widget.js fills in.
  *
  *   <div class="vip-presence-widget" data-vip-presence-post-id="42" data-vip-presence-mode="view"
- *        data-vip-presence-hide-below="0" aria-live="polite" aria-atomic="true" style="min-height:1.5em;"></div>
+ *        data-vip-presence-hide-below="0" aria-live="polite" aria-atomic="true" style="min-height:1.5em;min-height:1lh;"></div>
  *
  * Mode "view" counts the visitor as a viewer of the post: only for the post of a single view. Widgets
  * of other posts (a shortcode naming another post, a block in a query loop, an archive) "watch": they
  * show the count without adding to it, and need no token.
  *
- * The placeholder reserves one line (no layout shift when the text arrives) and stays empty without
+ * The placeholder reserves one line of its line height (no layout shift when the text arrives) and stays empty without
  * JavaScript, while connecting, when the server is down and while fewer than K others are viewing.
  * Every way of placing the widget (auto-insert, block, shortcode, template tag) renders it here.
  *
@@ -39,7 +39,9 @@ function vip_presence_get_widget_attributes( $post_id, $hide_below = 0, $counted
 		'data-vip-presence-hide-below' => (string) max( 0, (int) $hide_below ),
 		'aria-live'                    => 'polite',
 		'aria-atomic'                  => 'true',
-		'style'                        => 'min-height:1.5em;',
+		// One line of the widget's own line height (1lh), so the text arrives without moving anything;
+		// 1.5em where the lh unit is unknown (Chrome < 109, Firefox < 120, Safari < 16.4).
+		'style'                        => 'min-height:1.5em;min-height:1lh;',
 	);
 
 	/**

@@ -261,10 +261,12 @@ abstract class VIP_Presence_Test_Case extends TestCase {
 	}
 
 	/**
-	 * Registers the widget script as the plugin does once build/ exists (the PHP tests need no build).
+	 * Registers the SDK and the widget script as the plugin does once build/ exists (the PHP tests
+	 * need no build).
 	 */
 	protected function register_widget_script() {
-		$this->assertTrue( wp_register_script( 'vip-presence-widget', plugins_url( 'build/widget.js', VIP_PRESENCE_PLUGIN_FILE ), array(), VIP_PRESENCE_VERSION, true ) );
+		$this->assertTrue( wp_register_script( 'vip-presence-client', plugins_url( 'build/client.js', VIP_PRESENCE_PLUGIN_FILE ), array(), VIP_PRESENCE_VERSION, true ) );
+		$this->assertTrue( wp_register_script( 'vip-presence-widget', plugins_url( 'build/widget.js', VIP_PRESENCE_PLUGIN_FILE ), array( 'vip-presence-client' ), VIP_PRESENCE_VERSION, true ) );
 	}
 
 	/**

@@ -57,7 +57,7 @@ class VIP_Presence_Assets_Test extends VIP_Presence_Test_Case {
 		$this->assertStringNotContainsString( '<', $script );
 	}
 
-	public function test_prints_the_settings_and_the_token_of_the_viewed_post_before_the_widget_script_in_the_footer() {
+	public function test_prints_the_settings_and_the_token_of_the_viewed_post_before_the_sdk_in_the_footer() {
 		$this->configure( 'correct horse battery staple' );
 		$post_id = $this->create_post();
 		$this->go_to( get_permalink( $post_id ) );
@@ -70,10 +70,13 @@ class VIP_Presence_Assets_Test extends VIP_Presence_Test_Case {
 			}
 		);
 		$scripts = $this->parse_html( $footer )->getElementsByTagName( 'script' );
-		$this->assertSame( 2, $scripts->length, $footer );
-		$this->assertSame( 'vip-presence-widget-js-before', $scripts->item( 0 )->getAttribute( 'id' ) );
-		$this->assertSame( 'vip-presence-widget-js', $scripts->item( 1 )->getAttribute( 'id' ) );
-		$this->assertStringStartsWith( 'http://example.org/wp-content/plugins/vip-presence/build/widget.js', $scripts->item( 1 )->getAttribute( 'src' ) );
+		$ids     = array();
+		foreach ( $scripts as $script ) {
+			$ids[] = $script->getAttribute( 'id' );
+		}
+		$this->assertSame( array( 'vip-presence-client-js-before', 'vip-presence-client-js', 'vip-presence-widget-js-before', 'vip-presence-widget-js' ), $ids, $footer );
+		$this->assertStringStartsWith( 'http://example.org/wp-content/plugins/vip-presence/build/client.js', $scripts->item( 1 )->getAttribute( 'src' ) );
+		$this->assertStringStartsWith( 'http://example.org/wp-content/plugins/vip-presence/build/widget.js', $scripts->item( 3 )->getAttribute( 'src' ) );
 
 		$prefix   = 'window.vipPresenceSettings = ';
 		$inline   = trim( $scripts->item( 0 )->textContent );
@@ -94,5 +97,84 @@ class VIP_Presence_Assets_Test extends VIP_Presence_Test_Case {
 		);
 		$this->assertStringNotContainsString( 'vipPresenceSettings', $footer );
 		$this->assertStringNotContainsString( 'vip-presence', $footer );
+	}
+
+	public function test_gives_the_widget_its_texts_with_the_plural_form_n_gives_for_each_count() {
+		$text = vip_presence_get_widget_text();
+		$this->assertSame( "You're the only one here", $text['alone'] );
+		$this->assertSame( array( '%s other people are viewing', '%s other person is viewing' ), $text['others'], 'in the order _n() gave them from 0' );
+		$this->assertSame( '01' . str_repeat( '0', 198 ), $text['plural'], 'English: the singular for 1 only' );
+	}
+
+	/**
+	 * Plural rules (gettext Plural-Forms) of languages WordPress is translated into, each with the
+	 * most forms and the most kinds of tests there are: n itself, n % 10, n % 100, n % 20.
+	 *
+	 * @return array<string, array{0: callable(int): int}>
+	 */
+	public function plural_rules() {
+		return array(
+			'Polish'     => array( fn( $n ) => 1 === $n ? 0 : ( $n % 10 >= 2 && $n % 10 <= 4 && ( $n % 100 < 10 || $n % 100 >= 20 ) ? 1 : 2 ) ),
+			'Russian'    => array( fn( $n ) => 1 === $n % 10 && 11 !== $n % 100 ? 0 : ( $n % 10 >= 2 && $n % 10 <= 4 && ( $n % 100 < 10 || $n % 100 >= 20 ) ? 1 : 2 ) ),
+			'Arabic'     => array( fn( $n ) => 0 === $n ? 0 : ( 1 === $n ? 1 : ( 2 === $n ? 2 : ( $n % 100 >= 3 && $n % 100 <= 10 ? 3 : ( $n % 100 >= 11 ? 4 : 5 ) ) ) ) ),
+			'Slovenian'  => array( fn( $n ) => 1 === $n % 100 ? 0 : ( 2 === $n % 100 ? 1 : ( 3 === $n % 100 || 4 === $n % 100 ? 2 : 3 ) ) ),
+			'Irish'      => array( fn( $n ) => 1 === $n ? 0 : ( 2 === $n ? 1 : ( $n < 7 ? 2 : ( $n < 11 ? 3 : 4 ) ) ) ),
+			'Welsh'      => array( fn( $n ) => 1 === $n ? 0 : ( 2 === $n ? 1 : ( 8 !== $n && 11 !== $n ? 2 : 3 ) ) ),
+			'Romanian'   => array( fn( $n ) => 1 === $n ? 0 : ( 0 === $n || ( $n % 100 > 0 && $n % 100 < 20 ) ? 1 : 2 ) ),
+			'Lithuanian' => array( fn( $n ) => 1 === $n % 10 && 11 !== $n % 100 ? 0 : ( $n % 10 >= 2 && ( $n % 100 < 10 || $n % 100 >= 20 ) ? 1 : 2 ) ),
+			'Latvian'    => array( fn( $n ) => 1 === $n % 10 && 11 !== $n % 100 ? 0 : ( 0 !== $n ? 1 : 2 ) ),
+			'Manx'       => array( fn( $n ) => 1 === $n % 10 ? 0 : ( 2 === $n % 10 ? 1 : ( 0 === $n % 20 ? 2 : 3 ) ) ),
+			'Czech'      => array( fn( $n ) => 1 === $n ? 0 : ( $n >= 2 && $n <= 4 ? 1 : 2 ) ),
+			'French'     => array( fn( $n ) => $n > 1 ? 1 : 0 ),
+			'Japanese'   => array( fn( $n ) => 0 ),
+		);
+	}
+
+	/**
+	 * @dataProvider plural_rules
+	 *
+	 * @param callable $rule The language's rule: count -> index of the form.
+	 */
+	public function test_the_widget_takes_for_any_count_the_form_n_gives_it_in_a_language_of_many_forms( $rule ) {
+		$forms  = array( 'form 0: %s', 'form 1: %s', 'form 2: %s', 'form 3: %s', 'form 4: %s', 'form 5: %s' );
+		$ngettext = function ( $translation, $single, $plural, $number, $domain ) use ( $rule, $forms ) {
+			return 'vip-presence' === $domain ? $forms[ $rule( (int) $number ) ] : $translation;
+		};
+		add_filter( 'ngettext', $ngettext, 10, 5 );
+		$text = vip_presence_get_widget_text();
+		remove_filter( 'ngettext', $ngettext, 10 );
+
+		// What build/widget.js does with it (src/widget/widget-text.js, printedStrings()).
+		$this->assertSame( 200, strlen( $text['plural'] ) );
+		for ( $count = 0; $count <= 20000; $count++ ) {
+			$at = $count < 200 ? $count : 100 + $count % 100;
+			$this->assertSame( $forms[ $rule( $count ) ], $text['others'][ (int) base_convert( $text['plural'][ $at ], 36, 10 ) ], "count $count" );
+		}
+	}
+
+	public function test_a_post_page_gets_the_sdk_and_the_widget_script_and_no_script_of_wordpress() {
+		$asset = vip_presence_get_asset( 'widget' );
+		$this->assertNotNull( $asset, 'build/widget.asset.php is missing: run `npm run build -w @vip-presence/wordpress-plugin` first' );
+		$this->assertSame( array( 'vip-presence-client' ), $asset['dependencies'], 'the front end loads no wp-i18n (nor wp-hooks, wp-polyfill): its texts come from PHP' );
+		$this->assertSame( array(), vip_presence_get_asset( 'client' )['dependencies'] );
+
+		$this->configure();
+		wp_deregister_script( 'vip-presence-client' );
+		wp_deregister_script( 'vip-presence-widget' );
+		vip_presence_register_scripts();
+		$post_id = $this->create_post();
+		$this->go_to( get_permalink( $post_id ) );
+		$this->assertNotSame( '', vip_presence_get_widget() );
+		$footer = $this->render(
+			function () {
+				do_action( 'wp_print_footer_scripts' );
+			}
+		);
+		$ids    = array();
+		foreach ( $this->parse_html( $footer )->getElementsByTagName( 'script' ) as $script ) {
+			$ids[] = $script->getAttribute( 'id' );
+		}
+		$this->assertSame( array( 'vip-presence-client-js-before', 'vip-presence-client-js', 'vip-presence-widget-js-before', 'vip-presence-widget-js' ), $ids, $footer );
+		$this->assertStringContainsString( 'window.vipPresenceWidgetText = {"alone":"You\'re the only one here"', $footer );
 	}
 }

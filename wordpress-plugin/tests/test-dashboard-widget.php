@@ -72,7 +72,8 @@ class VIP_Presence_Dashboard_Widget_Test extends VIP_Presence_Test_Case {
 		$this->log_in_as( 'editor' );
 		$this->connect_to_presence_server();
 		// As the plugin registers it once build/ exists (the PHP tests need no build).
-		$this->assertTrue( wp_register_script( 'vip-presence-dashboard-widget', plugins_url( 'build/dashboard-widget.js', VIP_PRESENCE_PLUGIN_FILE ), array(), VIP_PRESENCE_VERSION, true ) );
+		$this->assertTrue( wp_register_script( 'vip-presence-client', plugins_url( 'build/client.js', VIP_PRESENCE_PLUGIN_FILE ), array(), VIP_PRESENCE_VERSION, true ) );
+		$this->assertTrue( wp_register_script( 'vip-presence-dashboard-widget', plugins_url( 'build/dashboard-widget.js', VIP_PRESENCE_PLUGIN_FILE ), array( 'vip-presence-client' ), VIP_PRESENCE_VERSION, true ) );
 		self::presence_server()->answer( 200, '{"posts":[]}' );
 		$container = $this->first_element( $this->render( 'vip_presence_render_dashboard_widget' ) );
 		$this->assertSame( 'vip-presence-top', $container->getAttribute( 'class' ) );
@@ -85,7 +86,7 @@ class VIP_Presence_Dashboard_Widget_Test extends VIP_Presence_Test_Case {
 		set_current_screen( 'dashboard' );
 		vip_presence_add_dashboard_widget();
 		$this->assertTrue( wp_script_is( 'vip-presence-dashboard-widget', 'enqueued' ) );
-		$settings = implode( '', wp_scripts()->get_data( 'vip-presence-dashboard-widget', 'before' ) );
+		$settings = implode( '', wp_scripts()->get_data( 'vip-presence-client', 'before' ) ); // Printed before the SDK.
 		$this->assertStringContainsString( '"tokens":{}', $settings, 'no tokens: it only watches' );
 		$this->assertStringNotContainsString( self::SECRET, $settings, 'and never a credential' );
 	}

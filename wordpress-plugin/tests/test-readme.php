@@ -64,7 +64,7 @@ class VIP_Presence_Readme_Test extends VIP_Presence_Test_Case {
 			},
 			$this->table( 'Scripts' )
 		);
-		foreach ( array( 'vip-presence-widget', 'vip-presence-admin-column', 'vip-presence-dashboard-widget' ) as $handle ) {
+		foreach ( array( 'vip-presence-client', 'vip-presence-widget', 'vip-presence-admin-column', 'vip-presence-dashboard-widget' ) as $handle ) {
 			$this->assertContains( $handle, $handles );
 			$file = (string) file_get_contents( VIP_PRESENCE_PLUGIN_DIR . '/includes/assets.php' );
 			$this->assertStringContainsString( "'" . $handle . "'", $file, $handle . ' is registered in assets.php' );

@@ -194,12 +194,12 @@ class VIP_Presence_Rest_Tokens_Test extends VIP_Presence_Test_Case {
 		$this->assertRefused( $this->ask( (string) $this->create_post() ), 503, 'vip_presence_not_configured' );
 	}
 
-	public function test_prints_the_route_url_in_the_settings_of_the_widget_script() {
+	public function test_prints_the_route_url_in_the_settings_before_the_sdk() {
 		$this->configure();
 		$this->register_widget_script();
 		wp_enqueue_script( 'vip-presence-widget' );
 		vip_presence_add_widget_settings();
-		$before = implode( "\n", (array) wp_scripts()->get_data( 'vip-presence-widget', 'before' ) );
+		$before = implode( "\n", (array) wp_scripts()->get_data( 'vip-presence-client', 'before' ) );
 		$this->assertStringContainsString( '"tokensUrl":"' . rest_url( 'vip-presence/v1/tokens' ) . '"', $before );
 	}
 }

@@ -13,11 +13,11 @@ class VIP_Presence_Widget_Test extends VIP_Presence_Test_Case {
 
 	public function test_renders_the_exact_placeholder_markup() {
 		$this->assertSame(
-			'<div class="vip-presence-widget" data-vip-presence-post-id="42" data-vip-presence-mode="view" data-vip-presence-hide-below="0" aria-live="polite" aria-atomic="true" style="min-height:1.5em;"></div>',
+			'<div class="vip-presence-widget" data-vip-presence-post-id="42" data-vip-presence-mode="view" data-vip-presence-hide-below="0" aria-live="polite" aria-atomic="true" style="min-height:1.5em;min-height:1lh;"></div>',
 			vip_presence_widget_markup( 42 )
 		);
 		$this->assertSame(
-			'<div class="vip-presence-widget" data-vip-presence-post-id="7" data-vip-presence-mode="watch" data-vip-presence-hide-below="2" aria-live="polite" aria-atomic="true" style="min-height:1.5em;"></div>',
+			'<div class="vip-presence-widget" data-vip-presence-post-id="7" data-vip-presence-mode="watch" data-vip-presence-hide-below="2" aria-live="polite" aria-atomic="true" style="min-height:1.5em;min-height:1lh;"></div>',
 			vip_presence_widget_markup( 7, 2, false )
 		);
 	}

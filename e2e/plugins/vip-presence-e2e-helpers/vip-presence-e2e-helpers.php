@@ -179,7 +179,7 @@ add_filter(
 add_action(
 	'wp_print_footer_scripts',
 	static function () {
-		$script = wp_scripts()->query( 'vip-presence-widget' );
+		$script = wp_scripts()->query( 'vip-presence-client' ); // The settings print before the SDK.
 		if ( ! isset( $_COOKIE['vip_presence_e2e_token'] ) || 'expired' !== $_COOKIE['vip_presence_e2e_token'] || ! $script || empty( $script->extra['before'] ) ) {
 			return;
 		}

@@ -150,8 +150,11 @@ async function startNodeServer(
   timeoutMs: number,
   privatePort?: number,
 ): Promise<NodeProcess> {
-  const port = await freePort();
-  const inspectPort = await freePort();
+  // Distinct ports: the kernel may hand out a port just closed again (C once got its private
+  // port as its inspector's, and the node exited on EADDRINUSE).
+  const taken = new Set(privatePort ? [privatePort] : []);
+  const port = await freePort({ exclude: taken });
+  const inspectPort = await freePort({ exclude: taken.add(port) });
   // The inspector lets the bench force a GC before reading memory, and profile chosen windows.
   const started = startProcess(
     process.execPath,
@@ -247,16 +250,39 @@ export interface ProcSample {
   at: number;
   cpuSeconds: number;
   rssBytes: number;
+  /**
+   * Time the process's main thread was ready to run but waited for a CPU (run-queue delay, from
+   * /proc/<pid>/schedstat); NaN where the kernel does not keep it.
+   */
+  waitSeconds: number;
 }
 
-/** utime+stime and VmRSS of a process, from /proc. */
+/** utime+stime and VmRSS of a process, from /proc; its main thread's run-queue delay. */
 export function sampleProc(pid: number): ProcSample {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   const ticks = Number(fields[11]) + Number(fields[12]); // fields 14 and 15 of proc(5)
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
-  return { at: Date.now(), cpuSeconds: ticks / TICKS_PER_SECOND, rssBytes: rssKb * 1024 };
+  let waitSeconds = NaN;
+  try {
+    // "time on the CPU (ns) / time waiting on a run queue (ns) / timeslices"
+    waitSeconds = Number(readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[1]) / 1e9;
+  } catch {
+    // no schedstat (kernel without CONFIG_SCHED_INFO): left NaN
+  }
+  return {
+    at: Date.now(),
+    cpuSeconds: ticks / TICKS_PER_SECOND,
+    rssBytes: rssKb * 1024,
+    waitSeconds,
+  };
+}
+
+/** Run-queue delay of a process's main thread between two samples, in % of the time between them. */
+export function waitPercent(a: ProcSample, b: ProcSample): number {
+  const seconds = (b.at - a.at) / 1000;
+  return seconds > 0 ? ((b.waitSeconds - a.waitSeconds) / seconds) * 100 : NaN;
 }
 
 /** CPU between two samples, in % of one core. */

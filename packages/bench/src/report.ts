@@ -75,6 +75,7 @@ export class Report {
 export function formatValue(value: number | string): string {
   if (typeof value === 'string') return value;
   if (!Number.isFinite(value)) return String(value);
+  if (Number.isInteger(value)) return value.toLocaleString('en-US');
   const abs = Math.abs(value);
   if (abs >= 1000) return Math.round(value).toLocaleString('en-US');
   if (abs >= 100) return value.toFixed(0);

@@ -1,6 +1,6 @@
 /** What the machine did over a measured window: CPU and RSS of the bench's processes, and the rest. */
 import { readFileSync } from 'node:fs';
-import { cpuPercent, machineTicks, sampleProc, type ProcSample } from './procs.js';
+import { cpuPercent, machineTicks, sampleProc, waitPercent, type ProcSample } from './procs.js';
 import type { Profiling } from './profiling.js';
 import { round, sleep } from './stats.js';
 
@@ -39,11 +39,15 @@ export class Window {
     clearInterval(this.sampler);
     this.sampleRss();
     const cpu: Record<string, number> = {};
+    const wait: Record<string, number> = {};
     const rss: Record<string, number> = {};
     for (const [name, pid] of Object.entries(this.pids)) {
       const a = this.start.get(pid);
       const b = sampleProc(pid);
-      if (a) cpu[name] = round(cpuPercent(a, b), 1);
+      if (a) {
+        cpu[name] = round(cpuPercent(a, b), 1);
+        wait[name] = round(waitPercent(a, b), 1);
+      }
       rss[name] = b.rssBytes;
     }
     const m = machineTicks();
@@ -64,6 +68,7 @@ export class Window {
       seconds: (Date.now() - this.startedAt) / 1000,
       stealPercent,
       cpu,
+      wait,
       machinePercent,
       othersPercent,
       rss,
@@ -78,6 +83,11 @@ export interface WindowFigures {
   stealPercent: number;
   /** % of one core, by the names the window was given. */
   cpu: Record<string, number>;
+  /**
+   * Run-queue delay of each process's main thread (its event loop), in % of the window: time it
+   * was ready to run and waited for a CPU. A measuring client that waits a lot is starved.
+   */
+  wait: Record<string, number>;
   machinePercent: number;
   othersPercent: number;
   rss: Record<string, number>;

@@ -27,6 +27,8 @@ export interface ClientEnvironment {
   getRandomValues(array: Uint8Array): Uint8Array;
   random(): number;
   setTimeout(callback: () => void, ms: number): unknown;
+  /** Runs `callback` in a task of its own, once the current task and its microtasks are done. */
+  nextTask(callback: () => void): void;
   /** `fetch` of the tokens route; `undefined` where there is none. */
   fetch: TokenRefreshEnvironment['fetch'];
 }

@@ -59,6 +59,7 @@ export function createPresenceClient(options: PresenceClientOptions = {}): Prese
     getRandomValues: (array) => crypto.getRandomValues(array),
     random: Math.random,
     setTimeout: (callback, ms) => setTimeout(callback, ms),
+    nextTask: (callback) => void setTimeout(callback, 0),
     fetch: typeof fetch === 'function' ? (href) => fetch(href) : undefined,
   });
 }
@@ -100,6 +101,7 @@ export function createPresenceClientWith(
   let shownOrHidden = 0;
   let flushQueued = false;
   let reconnectAttempts = 0;
+  let openQueued = false;
 
   function warnOnce(key: string, message: string): void {
     if (warned.has(key)) return;
@@ -150,7 +152,7 @@ export function createPresenceClientWith(
     if (subscriptions.size && !url) {
       warnOnce('url', 'no server url: print window.vipPresenceSettings or call configure({ url })');
     }
-    openSocket();
+    openSocketSoon();
     const { commands, retries, refusals, refreshes } = core.drain();
     commands.forEach(send);
     if (refreshes.length) refreshTokens(tokensUrl, refreshes, refreshEnv, onRefreshedToken);
@@ -192,8 +194,31 @@ export function createPresenceClientWith(
 
   // ------------------------------------------------------------------ the socket
 
+  /**
+   * Opens the socket in tasks of its own: it is made in the next task and connects in the one
+   * after. Setting up socket.io and its WebSocket is the SDK's heaviest step; done in the task of
+   * the page script that subscribed, the two together made a long task (over 50 ms on a phone's
+   * CPU, Lighthouse's mobile preset) that holds up the page's input.
+   */
+  function openSocketSoon(): void {
+    if (openQueued || !mayOpen()) return;
+    openQueued = true;
+    env.nextTask(
+      guard(() => {
+        openQueued = false;
+        if (!mayOpen()) return;
+        openSocket();
+        scheduleFlush();
+      }),
+    );
+  }
+
+  function mayOpen(): boolean {
+    return !socket && !closed && !suspended && !prerendering && !!url && subscriptions.size > 0;
+  }
+
   function openSocket(): void {
-    if (socket || closed || suspended || prerendering || !url || !subscriptions.size) return;
+    if (!mayOpen() || !url) return;
     visitorId ??= loadVisitorId(env.storage, settings.storageKey, env.getRandomValues);
     const created = (socket = env.connect(url, {
       path: settings.path,
@@ -204,7 +229,15 @@ export function createPresenceClientWith(
       randomizationFactor: settings.reconnectJitter,
       // A function: every (re)connection sends the id the page holds then.
       auth: (callback: (data: object) => void) => callback({ visitorId, site }),
+      // Connected in a task of its own, below: making the socket and opening its WebSocket are
+      // each about half of the SDK's heaviest step.
+      autoConnect: false,
     }));
+    env.nextTask(
+      guard(() => {
+        if (socket === created && !closed && !suspended) created.connect();
+      }),
+    );
     const on = (event: string, listener: (arg: never) => void) =>
       created.on(
         event,

@@ -53,9 +53,13 @@ export function createEffectRunner(context: EffectRunnerContext): EffectRunner {
         case 'drop':
           (drops ??= []).push(drop(effect.postId, effect.visitorId));
           break;
-        case 'send':
-          io.of('/').sockets.get(effect.socketId)?.emit(Events.Count, effect.payload);
+        case 'send': {
+          const socket = io.of('/').sockets.get(effect.socketId);
+          if (!socket) break;
+          socket.emit(Events.Count, effect.payload);
+          metrics.deliveries.inc();
           break;
+        }
         case 'deliver':
           fanOut.send(effect.count);
           break;

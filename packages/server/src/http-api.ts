@@ -102,7 +102,9 @@ export function createHttpHandler(ctx: HttpApiContext, listener: Listener) {
             if (!authorized(req, ctx.readCredentials)) {
               return send(res, 401, { error: 'unauthorized' }, { 'WWW-Authenticate': 'Bearer' });
             }
-            return readApi(url, res, ctx);
+            // Awaited here, inside the try: a store that fails (Redis away) answers 503, and its
+            // rejection never escapes the handler (Node would end the process on it).
+            return await readApi(url, res, ctx);
         }
       }
       return send(res, 404, { error: 'not_found' });

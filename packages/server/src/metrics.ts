@@ -72,7 +72,7 @@ export function createMetrics(sources: MetricSources) {
     }),
     deliveries: new Counter({
       name: 'vip_presence_count_deliveries_total',
-      help: 'Count updates delivered to local sockets',
+      help: 'Count updates emitted to local sockets (fan-out passes and single catch-ups)',
       registers: [registry],
     }),
     countsPublished: new Counter({

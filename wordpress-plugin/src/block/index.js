@@ -10,6 +10,7 @@
 import { registerBlockType } from '@wordpress/blocks';
 import { useBlockProps } from '@wordpress/block-editor';
 import { createElement } from '@wordpress/element';
+import { __, _n } from '@wordpress/i18n';
 
 /**
  * Internal dependencies
@@ -17,12 +18,33 @@ import { createElement } from '@wordpress/element';
 import metadata from './block.json';
 import { widgetText } from '../widget/widget-text';
 
+/**
+ * The widget's texts in the editor (the editor loads wp-i18n anyway; on the front end WordPress
+ * prints them: see widget-text.js). The same strings as includes/assets.php's, for the .pot.
+ */
+const editorStrings = {
+	alone: __("You're the only one here", 'vip-presence'),
+	others: (count) =>
+		/* translators: %s: number of other people viewing this post right now. */
+		_n(
+			'%s other person is viewing',
+			'%s other people are viewing',
+			count,
+			'vip-presence'
+		),
+};
+
 function Edit() {
 	const blockProps = useBlockProps({ className: 'vip-presence-widget' });
 	return createElement(
 		'div',
 		blockProps,
-		widgetText({ status: 'live', self: true, count: 3, others: 2 })
+		widgetText(
+			{ status: 'live', self: true, count: 3, others: 2 },
+			0,
+			document.documentElement.lang || undefined,
+			editorStrings
+		)
 	);
 }
 

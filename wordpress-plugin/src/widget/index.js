@@ -1,22 +1,28 @@
 /**
- * Front-end script of the live viewers widget: loads the client SDK (which reads
- * `window.vipPresenceSettings` and defines `window.vipPresence`) and fills every widget
+ * Front-end script of the live viewers widget: fills, through the client SDK (its own script,
+ * `vip-presence-client`, which reads `window.vipPresenceSettings` and defines
+ * `window.vipPresence`), every widget
  * `<div class="vip-presence-widget" data-vip-presence-post-id="…" data-vip-presence-mode="…">`
  * of the page: those in the HTML, those added later (infinite scroll, AJAX), and it stops following
- * a post once its last widget has left the page.
+ * a post once its last widget has left the page. Its texts come translated from WordPress
+ * (`window.vipPresenceWidgetText`), so a post page loads neither wp-i18n nor wp-hooks.
  */
 
 /**
  * External dependencies
  */
+// Not bundled: the script `vip-presence-client` (webpack.config.js), a dependency of this one.
 import '@vip-presence/client/browser';
 
 /**
  * Internal dependencies
  */
-import { widgetText } from './widget-text';
+import { printedStrings, widgetText } from './widget-text';
 
 const SELECTOR = '.vip-presence-widget[data-vip-presence-post-id]';
+
+/** The texts WordPress printed before this script, in the site's language. */
+const strings = printedStrings(window.vipPresenceWidgetText);
 
 /** Post and mode ("42:view") -> { elements, last, unsubscribe }: what the page follows now. */
 const followed = new Map();
@@ -97,7 +103,8 @@ function render(element, state) {
 	const text = widgetText(
 		state,
 		hideBelow,
-		document.documentElement.lang || undefined
+		document.documentElement.lang || undefined,
+		strings
 	);
 	// Only real changes reach the text: aria-live announces every change.
 	if (element.textContent !== text) {
@@ -107,10 +114,13 @@ function render(element, state) {
 }
 
 function start() {
-	fillWidgets();
 	if (window.vipPresence) {
 		window.vipPresence.fillWidgets = fillWidgets;
 	}
+	// The first subscription opens the SDK's connection, its heaviest step: it runs in a task of its
+	// own, after this script's, so that neither is a long task (50 ms and more) on a slow phone.
+	// Measured with Lighthouse (packages/bench/page-weight.md): together they made one of 52-89 ms.
+	window.setTimeout(() => fillWidgets(), 0);
 	new window.MutationObserver((records) => {
 		// A second copy of this script on the page took over: it alone follows the widgets.
 		if (window.vipPresence?.fillWidgets !== fillWidgets) {

@@ -58,12 +58,8 @@ export async function scenarioF({ s, report, scope }: ScenarioContext): Promise<
     `${kb(rssRangePerConnection.min)} / ${kb(rssRangePerConnection.max)}`,
     'KB',
   );
-  report.add(
-    'F baseline',
-    'RSS / heap per connection after full GC',
-    `${kb(rssPerConnectionGc)} / ${kb(heapPerConnection)}`,
-    'KB',
-  );
+  report.add('F baseline', 'RSS per connection after full GC', rssPerConnectionGc / 1024, 'KB');
+  report.add('F baseline', 'heap per connection after full GC', heapPerConnection / 1024, 'KB');
   report.add(
     'F baseline',
     `idle CPU, ${PING_INTERVAL_MS / 1000} s (one ping cycle)`,

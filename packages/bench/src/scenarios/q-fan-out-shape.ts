@@ -21,7 +21,7 @@ import { Window } from '../window.js';
 
 /** Quiet and warm posts; readers (joined viewers) and recording watchers of each. */
 const QUIET = [101, 102, 103, 104, 105, 106, 107, 108];
-const WARM = [201, 202, 203, 204, 205, 206];
+const WARM = [201, 202, 203, 204, 205, 206, 207, 208, 209, 210];
 const VIEWERS_PER_POST = 3;
 const WATCHERS_PER_POST = 2;
 /** A warm post: the churner changes it every this many ms (the issue's "~400 ms"). */
@@ -220,6 +220,14 @@ export async function scenarioQ({ name, s, report, scope }: ScenarioContext): Pr
     'server / redis / load generators (probes + churn, watchers) CPU',
     `${win.cpu.node1} / ${win.cpu.redis} / ${round((win.cpu.probe ?? 0) + (win.cpu.watch ?? 0), 1)}`,
     '% core',
+  );
+  report.add(
+    sc,
+    'measuring clients waiting for a CPU: probes + churn / watchers',
+    `${win.wait.probe} / ${win.wait.watch}`,
+    '% of the window',
+    undefined,
+    "run-queue delay of each process's event-loop thread (/proc/<pid>/schedstat)",
   );
   report.add(
     sc,

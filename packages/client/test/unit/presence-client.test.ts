@@ -63,6 +63,28 @@ describe('presence client', () => {
     ]);
   });
 
+  it('should open its socket in a task after the one that subscribed, not within it', async () => {
+    const states = record(1).states;
+    // The subscribing task and every microtask it queued: state told, no socket yet.
+    await new Promise<void>((resolve) => queueMicrotask(resolve));
+    await Promise.resolve();
+    expect(states).toEqual([expect.objectContaining({ status: 'connecting' })]);
+    expect(env.sockets).toHaveLength(0);
+    // Made in the next task, and connected in the one after (not by socket.io on its own).
+    await new Promise<void>((resolve) => setTimeout(resolve, 0));
+    expect(socket().options.autoConnect).toBe(false);
+    expect(socket().connectCalls).toBe(0);
+    await new Promise<void>((resolve) => setTimeout(resolve, 0));
+    expect(socket().connectCalls).toBe(1);
+    client.close();
+  });
+
+  it('should not open a socket for a subscription gone before its task ran', async () => {
+    record(1).unsubscribe();
+    await settle();
+    expect(env.sockets).toHaveLength(0);
+  });
+
   it('should not connect before it has a url, and say so once', async () => {
     client = createPresenceClientWith({ logger }, env);
     record(1);
@@ -364,7 +386,7 @@ describe('presence client', () => {
     await settle();
     expect(env.timers).toHaveLength(1);
     env.runTimers();
-    expect(socket().connectCalls).toBe(1);
+    expect(socket().connectCalls).toBe(2); // its first connect, and this one
   });
 
   it('should show a refused connection on every subscription and retry only temporary refusals', async () => {
@@ -382,7 +404,7 @@ describe('presence client', () => {
     }
     expect(env.timers).toHaveLength(1);
     env.runTimers();
-    expect(socket().connectCalls).toBe(1);
+    expect(socket().connectCalls).toBe(2); // its first connect, and the retry
     socket().active = false; // socket.io-client gives up after a refusal
     socket().fire(
       'connect_error',

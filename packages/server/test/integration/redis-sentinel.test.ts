@@ -23,6 +23,8 @@ beforeAll(async () => {
   group = await startRedisSentinel({
     password: 'data-secret',
     sentinelPassword: 'sentinel-secret',
+    // A failover whose election splits is tried again after twice this: 8 s, not 20 s.
+    failoverTimeoutMs: 4_000,
   });
   env = {
     // A sentinel that is gone first: the nodes ask the next.
@@ -90,7 +92,8 @@ describe('Redis through Sentinel', () => {
     }
     before.close();
     await reader.waitForCount(9, (c) => c.count === 1);
-  });
+    // The bound is the 30 s asserted above, and the readiness after: not the default test timeout.
+  }, 60_000);
 });
 
 describe('Redis through Sentinel over TLS, with an ACL user', () => {

@@ -318,6 +318,14 @@ describe('Redis unreachable for a while', () => {
         )
         .toBe('unavailable');
       expect((await fetch(`${server.url}/readyz`)).status).toBe(503);
+      // The read API answers that it cannot read, and the node stays up.
+      for (const path of ['/api/v1/counts?postIds=30', '/api/v1/top']) {
+        const read = await fetch(`${server.privateUrl}${path}`);
+        expect({ status: read.status, body: await read.json() }).toEqual({
+          status: 503,
+          body: { error: 'unavailable' },
+        });
+      }
       expect(viewer.socket.connected).toBe(true);
       await redis.up();
       // Redis came back empty; the node re-asserts its viewer and takes the newcomer again.

@@ -147,6 +147,7 @@ export function fakeEnvironment(): FakeEnvironment {
       env.timers.push({ callback, ms });
       return env.timers.length;
     },
+    nextTask: (callback) => void setTimeout(callback, 0),
     runTimers() {
       for (const { callback } of env.timers.splice(0)) callback();
     },
@@ -154,8 +155,12 @@ export function fakeEnvironment(): FakeEnvironment {
   return env;
 }
 
-/** Lets the client's microtask loop run. */
-export const settle = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+/**
+ * Lets the client's loop run: its microtasks, the task it makes its socket in (`nextTask`, queued
+ * by those microtasks) and the one that socket connects in (queued by that task): three turns.
+ */
+export const settle = () =>
+  new Promise<void>((resolve) => setTimeout(() => setTimeout(() => setTimeout(resolve, 0), 0), 0));
 
 export function pageEvent(type: string, fields: Record<string, unknown>): Event {
   return Object.assign(new Event(type), fields);
