@@ -4,7 +4,9 @@
  * the list as their counts change, and asks WordPress for the list again
  * (`data-vip-presence-top-url`, the route of rest-top-posts.php, with the `wp_rest` nonce) every
  * `data-vip-presence-refresh` seconds while the page is shown, so posts that start being read
- * appear. The read API's credential stays on the server: WordPress asks it.
+ * appear. Each post carries its readers over the last hour (`series=60`), drawn as a small plain-SVG
+ * trend line (hidden from screen readers, which read a sentence instead: sparkline.js). The read
+ * API's credential stays on the server: WordPress asks it.
  *
  * Sets on the container `data-vip-presence-refreshes`: how many answers it has taken in.
  */
@@ -19,6 +21,11 @@ import '@vip-presence/client/browser';
  */
 import { applyAnswer, applyState, visibleEntries } from './top-list';
 import { nobodyText, readingText, totalsText } from './top-posts-text';
+import { isSeries, sparklinePath, sparklineSummary } from './sparkline';
+
+const SVG = 'http://www.w3.org/2000/svg';
+const SPARKLINE_WIDTH = 120;
+const SPARKLINE_HEIGHT = 24;
 
 const ITEM = 'li[data-vip-presence-post-id]';
 
@@ -50,6 +57,7 @@ function renderedEntries(root) {
 			count: number('vipPresenceCount') ?? 0,
 			peak: number('vipPresencePeak'),
 			views: number('vipPresenceViews'),
+			series: parseSeries(item.dataset.vipPresenceSeries),
 			rank,
 			live: false,
 		});
@@ -153,7 +161,62 @@ function keepLive(root) {
 			item.dataset.vipPresencePeak = String(entry.peak);
 			item.dataset.vipPresenceViews = String(entry.views);
 		}
+		drawSparkline(item, entry);
 		return item;
+	}
+
+	/**
+	 * Draws (or updates, or removes) an item's trend line of the last hour and its text for screen
+	 * readers.
+	 *
+	 * @param {HTMLLIElement} item  Item.
+	 * @param {Object}        entry Entry.
+	 */
+	function drawSparkline(item, entry) {
+		let figure = item.querySelector('.vip-presence-sparkline-figure');
+		if (!isSeries(entry.series) || entry.series.max.length === 0) {
+			figure?.remove();
+			return;
+		}
+		if (!figure) {
+			figure = document.createElement('span');
+			figure.className = 'vip-presence-sparkline-figure';
+			const svg = document.createElementNS(SVG, 'svg');
+			svg.setAttribute('class', 'vip-presence-sparkline');
+			svg.setAttribute(
+				'viewBox',
+				`0 0 ${SPARKLINE_WIDTH} ${SPARKLINE_HEIGHT}`
+			);
+			svg.setAttribute('preserveAspectRatio', 'none');
+			svg.setAttribute('aria-hidden', 'true');
+			svg.setAttribute('focusable', 'false');
+			const path = document.createElementNS(SVG, 'path');
+			path.setAttribute('fill', 'none');
+			path.setAttribute('stroke', 'currentColor');
+			path.setAttribute('stroke-width', '1.5');
+			path.setAttribute('stroke-linecap', 'round');
+			path.setAttribute('stroke-linejoin', 'round');
+			path.setAttribute('vector-effect', 'non-scaling-stroke');
+			svg.append(path);
+			const text = document.createElement('span');
+			text.className = 'screen-reader-text';
+			figure.append(svg, text);
+			item.append(figure);
+		}
+		// The current bucket shows the live count, which is newer than the answer.
+		const values = entry.series.max.slice();
+		const last = values.length - 1;
+		values[last] = Math.max(values[last] ?? 0, entry.count);
+		figure
+			.querySelector('path')
+			.setAttribute(
+				'd',
+				sparklinePath(values, SPARKLINE_WIDTH, SPARKLINE_HEIGHT)
+			);
+		setText(
+			figure.querySelector('.screen-reader-text'),
+			sparklineSummary(entry.series, entry.count, locale)
+		);
 	}
 
 	function watch(postId) {
@@ -191,6 +254,7 @@ function keepLive(root) {
 				document.baseURI
 			);
 			url.searchParams.set('limit', String(limit));
+			url.searchParams.set('series', '60');
 			const response = await window.fetch(url, {
 				credentials: 'same-origin',
 				headers: {
@@ -266,6 +330,21 @@ if (document.readyState === 'loading') {
 	document.addEventListener('DOMContentLoaded', start);
 } else {
 	start();
+}
+
+/**
+ * Reads the series WordPress rendered in `data-vip-presence-series`.
+ *
+ * @param {string=} json JSON, or undefined.
+ * @return {Object|null} The series, or null.
+ */
+function parseSeries(json) {
+	try {
+		const series = json ? JSON.parse(json) : null;
+		return isSeries(series) ? series : null;
+	} catch {
+		return null;
+	}
 }
 
 /**

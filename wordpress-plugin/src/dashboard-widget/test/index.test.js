@@ -74,6 +74,42 @@ describe('dashboard widget script', () => {
 		).toBe('Nobody is reading anything right now.');
 	});
 
+	it("draws each post's last hour as a trend line hidden from screen readers, which read a sentence, and keeps its end live", () => {
+		const series = {
+			from: Date.UTC(2026, 10, 30, 14, 0),
+			bucketMs: 60000,
+			max: [null, 4, 2],
+			mean: [null, 3, 2],
+		};
+		document.body.innerHTML = widget(
+			item(1, 2, 4, 10).replace(
+				'<li ',
+				`<li data-vip-presence-series='${JSON.stringify(series)}' `
+			) + item(2, 1, 1, 3)
+		);
+		require('../index');
+		subscriptions[0].callback(state(1, 3));
+		const [first, second] = document.querySelectorAll(
+			'.vip-presence-top-posts > li'
+		);
+		const svg = first.querySelector('svg.vip-presence-sparkline');
+		expect(svg.getAttribute('aria-hidden')).toBe('true');
+		expect(svg.querySelector('path').getAttribute('d')).toBe(
+			'M60 1L120 6.5'
+		);
+		expect(first.querySelector('.screen-reader-text').textContent).toMatch(
+			/^Readers in the last hour: peak 4 at \d\d:01( AM| PM)?, now 3$/
+		);
+		expect(second.querySelector('svg')).toBeNull();
+
+		subscriptions[0].callback(state(1, 8));
+		expect(
+			document
+				.querySelector('.vip-presence-top-posts > li path')
+				.getAttribute('d')
+		).toBe('M60 12L120 1');
+	});
+
 	it('asks WordPress for the list again, with its nonce, and watches new posts', async () => {
 		document.body.innerHTML = widget('');
 		window.fetch.mockResolvedValue({
@@ -99,7 +135,7 @@ describe('dashboard widget script', () => {
 		expect(window.fetch).toHaveBeenCalledTimes(1);
 		const [url, init] = window.fetch.mock.calls[0];
 		expect(String(url)).toBe(
-			'https://example.org/wp-json/vip-presence/v1/top?limit=10'
+			'https://example.org/wp-json/vip-presence/v1/top?limit=10&series=60'
 		);
 		expect(init.headers['X-WP-Nonce']).toBe('abc123');
 		expect(init.credentials).toBe('same-origin');
