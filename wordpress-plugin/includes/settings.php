@@ -334,35 +334,18 @@ function vip_presence_refuse_locked_value( $setting, $message ) {
  * @return string The value to store.
  */
 function vip_presence_sanitize_server_url( $value ) {
-	$previous = get_option( 'vip_presence_server_url', '' );
-	$previous = is_string( $previous ) ? $previous : '';
-	if ( null === $value ) {
-		return $previous;
-	}
-	$url = is_string( $value ) && '' === trim( $value ) ? '' : vip_presence_parse_server_url( $value );
-	if ( null === $url ) {
-		vip_presence_add_settings_error(
-			'vip_presence_server_url',
-			'vip_presence_invalid_server_url',
-			__( 'The server URL was not saved: enter an http:// or https:// address with a host name and no path, such as https://presence.example.com or http://localhost:3000. The previous value was kept.', 'vip-presence' )
-		);
-		return $previous;
-	}
-	if ( vip_presence_is_server_url_locked() ) {
-		if ( $url !== $previous ) {
-			vip_presence_refuse_locked_value(
-				'vip_presence_server_url',
-				sprintf(
-					/* translators: 1: constant name, 2: wp-config.php */
-					__( 'The server URL was not saved: it is set by the %1$s constant in %2$s; change it there.', 'vip-presence' ),
-					'VIP_PRESENCE_SERVER_URL',
-					'wp-config.php'
-				)
-			);
-		}
-		return $previous;
-	}
-	return $url;
+	return vip_presence_sanitize_url_option(
+		'vip_presence_server_url',
+		$value,
+		vip_presence_is_server_url_locked(),
+		__( 'The server URL was not saved: enter an http:// or https:// address with a host name and no path, such as https://presence.example.com or http://localhost:3000. The previous value was kept.', 'vip-presence' ),
+		sprintf(
+			/* translators: 1: constant name, 2: wp-config.php */
+			__( 'The server URL was not saved: it is set by the %1$s constant in %2$s; change it there.', 'vip-presence' ),
+			'VIP_PRESENCE_SERVER_URL',
+			'wp-config.php'
+		)
+	);
 }
 
 /**
@@ -376,31 +359,51 @@ function vip_presence_sanitize_server_url( $value ) {
  * @return string The value to store.
  */
 function vip_presence_sanitize_api_url( $value ) {
-	$previous = get_option( 'vip_presence_api_url', '' );
+	return vip_presence_sanitize_url_option(
+		'vip_presence_api_url',
+		$value,
+		vip_presence_is_api_url_locked(),
+		__( 'The read API URL was not saved: enter an http:// or https:// address with a host name and no path, such as http://127.0.0.1:3001, or leave it empty to use the server URL. The previous value was kept.', 'vip-presence' ),
+		sprintf(
+			/* translators: 1: constant name, 2: wp-config.php */
+			__( 'The read API URL was not saved: it is set by the %1$s constant in %2$s; change it there.', 'vip-presence' ),
+			'VIP_PRESENCE_API_URL',
+			'wp-config.php'
+		)
+	);
+}
+
+/**
+ * What the two URL options share: '' or an address vip_presence_parse_server_url() accepts is
+ * stored; anything else is refused with `$invalid_message` (error code `<option>` with
+ * "vip_presence_" replaced by "vip_presence_invalid_") and the previous value kept. While a constant
+ * locks the option, the stored value never changes: a bad value is still reported as bad, a
+ * different good one as locked.
+ *
+ * @since 0.2.0
+ *
+ * @param string $option          Option name, e.g. 'vip_presence_server_url'.
+ * @param mixed  $value           Submitted value; null when the field was not submitted.
+ * @param bool   $locked          Whether a constant sets the option.
+ * @param string $invalid_message Message for a malformed value.
+ * @param string $locked_message  Message for a new value while locked.
+ * @return string The value to store.
+ */
+function vip_presence_sanitize_url_option( $option, $value, $locked, $invalid_message, $locked_message ) {
+	$previous = get_option( $option, '' );
 	$previous = is_string( $previous ) ? $previous : '';
 	if ( null === $value ) {
 		return $previous;
 	}
 	$url = is_string( $value ) && '' === trim( $value ) ? '' : vip_presence_parse_server_url( $value );
 	if ( null === $url ) {
-		vip_presence_add_settings_error(
-			'vip_presence_api_url',
-			'vip_presence_invalid_api_url',
-			__( 'The read API URL was not saved: enter an http:// or https:// address with a host name and no path, such as http://127.0.0.1:3001, or leave it empty to use the server URL. The previous value was kept.', 'vip-presence' )
-		);
+		$code = 'vip_presence_invalid_' . substr( $option, strlen( 'vip_presence_' ) );
+		vip_presence_add_settings_error( $option, $code, $invalid_message );
 		return $previous;
 	}
-	if ( vip_presence_is_api_url_locked() ) {
+	if ( $locked ) {
 		if ( $url !== $previous ) {
-			vip_presence_refuse_locked_value(
-				'vip_presence_api_url',
-				sprintf(
-					/* translators: 1: constant name, 2: wp-config.php */
-					__( 'The read API URL was not saved: it is set by the %1$s constant in %2$s; change it there.', 'vip-presence' ),
-					'VIP_PRESENCE_API_URL',
-					'wp-config.php'
-				)
-			);
+			vip_presence_refuse_locked_value( $option, $locked_message );
 		}
 		return $previous;
 	}

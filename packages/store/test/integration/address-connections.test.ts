@@ -180,7 +180,9 @@ describe.each(setups)('connections per address, %s', (label, start) => {
         expect(await admitted(other, '198.51.100.7')).toBe(false);
         const started = Date.now();
         // The live node's heartbeat: renewing every 100 ms, well within its 400 ms.
-        const heartbeat = setInterval(() => void alive.renew(), 100);
+        // Every renewal is awaited before the test ends: none may outlive the client.
+        const renewals: Promise<void>[] = [];
+        const heartbeat = setInterval(() => renewals.push(alive.renew()), 100);
         try {
           const admittedAgain = await eventually(
             () => admitted(other, '198.51.100.7'),
@@ -195,6 +197,7 @@ describe.each(setups)('connections per address, %s', (label, start) => {
           expect(Object.keys(entries).sort()).toEqual(['node-alive', 'node-other']);
         } finally {
           clearInterval(heartbeat);
+          await Promise.all(renewals);
         }
         // No node renews any more: the whole key goes with its newest entry.
         expect(
@@ -233,13 +236,15 @@ describe.each(setups)('connections per address, %s', (label, start) => {
         const addresses = Array.from({ length: 250 }, (_, i) => `10.0.${i >> 8}.${i & 255}`);
         await Promise.all(addresses.map((address) => a.acquire(address)));
         // Renewing every 100 ms for 2.5 x the ttl.
-        const heartbeat = setInterval(() => void a.renew(), 100);
+        const renewals: Promise<void>[] = [];
+        const heartbeat = setInterval(() => renewals.push(a.renew()), 100);
         try {
           await new Promise((resolve) => setTimeout(resolve, SHORT_TTL_MS * 2.5));
           const others = await Promise.all(addresses.map((address) => admitted(b, address)));
           expect(others.filter(Boolean)).toEqual([]);
         } finally {
           clearInterval(heartbeat);
+          await Promise.all(renewals);
         }
       });
     });
