@@ -21,9 +21,10 @@ import '@vip-presence/client/browser';
  */
 import { applyAnswer, applyState, visibleEntries } from './top-list';
 import { nobodyText, readingText, totalsText } from './top-posts-text';
-import { isSeries, sparklinePath, sparklineSummary } from './sparkline';
+import { isSeries, seriesValues, sparklinePath } from '../shared/series';
+import { sparklineSummary } from './sparkline';
+import { svgElement } from '../shared/svg-element';
 
-const SVG = 'http://www.w3.org/2000/svg';
 const SPARKLINE_WIDTH = 120;
 const SPARKLINE_HEIGHT = 24;
 
@@ -181,32 +182,33 @@ function keepLive(root) {
 		if (!figure) {
 			figure = document.createElement('span');
 			figure.className = 'vip-presence-sparkline-figure';
-			const svg = document.createElementNS(SVG, 'svg');
-			svg.setAttribute('class', 'vip-presence-sparkline');
-			svg.setAttribute(
-				'viewBox',
-				`0 0 ${SPARKLINE_WIDTH} ${SPARKLINE_HEIGHT}`
+			const svg = svgElement(
+				'svg',
+				{
+					class: 'vip-presence-sparkline',
+					viewBox: `0 0 ${SPARKLINE_WIDTH} ${SPARKLINE_HEIGHT}`,
+					preserveAspectRatio: 'none',
+					'aria-hidden': 'true',
+					focusable: 'false',
+				},
+				[
+					svgElement('path', {
+						fill: 'none',
+						stroke: 'currentColor',
+						'stroke-width': '1.5',
+						'stroke-linecap': 'round',
+						'stroke-linejoin': 'round',
+						'vector-effect': 'non-scaling-stroke',
+					}),
+				]
 			);
-			svg.setAttribute('preserveAspectRatio', 'none');
-			svg.setAttribute('aria-hidden', 'true');
-			svg.setAttribute('focusable', 'false');
-			const path = document.createElementNS(SVG, 'path');
-			path.setAttribute('fill', 'none');
-			path.setAttribute('stroke', 'currentColor');
-			path.setAttribute('stroke-width', '1.5');
-			path.setAttribute('stroke-linecap', 'round');
-			path.setAttribute('stroke-linejoin', 'round');
-			path.setAttribute('vector-effect', 'non-scaling-stroke');
-			svg.append(path);
 			const text = document.createElement('span');
 			text.className = 'screen-reader-text';
 			figure.append(svg, text);
 			item.append(figure);
 		}
 		// The current bucket shows the live count, which is newer than the answer.
-		const values = entry.series.max.slice();
-		const last = values.length - 1;
-		values[last] = Math.max(values[last] ?? 0, entry.count);
+		const values = seriesValues(entry.series, entry.count);
 		figure
 			.querySelector('path')
 			.setAttribute(

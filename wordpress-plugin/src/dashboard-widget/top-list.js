@@ -12,7 +12,7 @@
 /**
  * Internal dependencies
  */
-import { isSeries } from './sparkline';
+import { isSeries } from '../shared/series';
 
 /**
  * Reads an answer of GET /wp-json/vip-presence/v1/top into the list.
