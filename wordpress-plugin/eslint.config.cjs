@@ -13,8 +13,12 @@ module.exports = [
 			'import/core-modules': [
 				'@wordpress/block-editor',
 				'@wordpress/blocks',
+				'@wordpress/data',
+				'@wordpress/edit-post',
+				'@wordpress/editor',
 				'@wordpress/element',
 				'@wordpress/i18n',
+				'@wordpress/plugins',
 				'@vip-presence/client/browser',
 			],
 		},

@@ -42,5 +42,6 @@ require_once __DIR__ . '/includes/admin-column.php';
 require_once __DIR__ . '/includes/dashboard-widget.php';
 require_once __DIR__ . '/includes/rest-top-posts.php';
 require_once __DIR__ . '/includes/rest-post-readers.php';
+require_once __DIR__ . '/includes/readers-chart.php';
 require_once __DIR__ . '/includes/privacy.php';
 require_once __DIR__ . '/includes/bots.php';
