@@ -41,11 +41,12 @@ export function drawReadersChart(container, answer, { locale, zone }) {
 	}
 	const { width, height } = CHART_BOX;
 	const label = peakLabel(model.peak.value, model.peak.at, locale, zone);
-	const anchor = (x) => {
-		if (x < width * 0.2) {
+	// A label centred on its x, unless half of it (`room`) would leave the box.
+	const anchor = (x, room) => {
+		if (x < room) {
 			return 'start';
 		}
-		return x > width * 0.8 ? 'end' : 'middle';
+		return x > width - room ? 'end' : 'middle';
 	};
 	const svg = svgElement(
 		'svg',
@@ -82,7 +83,11 @@ export function drawReadersChart(container, answer, { locale, zone }) {
 					}),
 					svgElement(
 						'text',
-						{ x, y: model.baseY + 20, 'text-anchor': anchor(x) },
+						{
+							x,
+							y: model.baseY + 20,
+							'text-anchor': anchor(x, 24),
+						},
 						[formatTime(at, locale, zone)]
 					),
 				])
@@ -100,7 +105,7 @@ export function drawReadersChart(container, answer, { locale, zone }) {
 					class: 'vip-presence-readers-chart-peak-label',
 					x: model.peak.x,
 					y: Math.max(12, model.peak.y - 10),
-					'text-anchor': anchor(model.peak.x),
+					'text-anchor': anchor(model.peak.x, 60),
 				},
 				[label]
 			),
