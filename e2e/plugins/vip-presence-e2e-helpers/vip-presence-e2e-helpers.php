@@ -36,6 +36,8 @@
  *   the cookie does nothing.
  * - Readers that send the cookie vip_presence_e2e_token=expired get pages whose printed view
  *   tokens expired an hour ago (validly signed), as a copy from a page cache rendered days ago.
+ * - `post.php?post=N&action=edit&vip-presence-e2e-editor=classic` opens the classic editor (the
+ *   `use_block_editor_for_post` filter, for that request only), as the Classic Editor plugin would.
  *
  * @package vip-presence-e2e-helpers
  */
@@ -200,4 +202,15 @@ add_action(
 		);
 	},
 	2
+);
+
+add_filter(
+	'use_block_editor_for_post',
+	static function ( $use_block_editor ) {
+		// phpcs:ignore WordPress.Security.NonceVerification.Recommended -- a test switch of how this request renders; it stores nothing.
+		if ( isset( $_GET['vip-presence-e2e-editor'] ) && 'classic' === $_GET['vip-presence-e2e-editor'] ) {
+			return false;
+		}
+		return $use_block_editor;
+	}
 );
