@@ -5,12 +5,12 @@
  * cached for a few seconds); build/dashboard-widget.js then keeps it live without a reload: it watches
  * the listed posts through the SDK (without being counted, so no tokens), re-sorts the list as their
  * counts change, and asks this site's route GET /wp-json/vip-presence/v1/top (rest-top-posts.php)
- * for the list again every few seconds while the page is shown, and draws each post's readers over the
+ * for the list again every few seconds while the page is shown (through WordPress's `wp.apiFetch`,
+ * which sends the `wp_rest` nonce and renews it once it has expired), and draws each post's readers over the
  * last hour (the `series` WordPress passes on) as a small trend line. The read API's credential never
  * leaves the server.
  *
- *   <div class="vip-presence-top" data-vip-presence-top-url="…/wp-json/vip-presence/v1/top"
- *        data-vip-presence-nonce="…" data-vip-presence-limit="10" data-vip-presence-refresh="15">
+ *   <div class="vip-presence-top" data-vip-presence-limit="10" data-vip-presence-refresh="15">
  *     <ol class="vip-presence-top-posts">
  *       <li data-vip-presence-post-id="42" data-vip-presence-count="3" data-vip-presence-peak="9"
  *           data-vip-presence-views="120" data-vip-presence-series='{"from":…,"max":[…],…}'><a href="…">Title</a>
@@ -173,6 +173,7 @@ function vip_presence_top_posts_markup( array $items ) {
  *
  * @since 0.1.0
  * @since 0.2.0 In a container that build/dashboard-widget.js keeps live.
+ * @since 0.3.0 Without the route's URL and a `wp_rest` nonce: the script asks through wp.apiFetch.
  */
 function vip_presence_render_dashboard_widget() {
 	if ( ! vip_presence_is_configured() ) {
@@ -193,8 +194,6 @@ function vip_presence_render_dashboard_widget() {
 		vip_presence_html_attributes( // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- attributes are escaped in vip_presence_html_attributes().
 			array(
 				'class'                     => 'vip-presence-top',
-				'data-vip-presence-top-url' => vip_presence_get_top_posts_url(),
-				'data-vip-presence-nonce'   => wp_create_nonce( 'wp_rest' ),
 				'data-vip-presence-limit'   => (string) vip_presence_top_posts_limit(),
 				'data-vip-presence-refresh' => (string) vip_presence_get_top_posts_refresh_interval(),
 				'data-vip-presence-status'  => is_wp_error( $top ) ? 'error' : 'ok',

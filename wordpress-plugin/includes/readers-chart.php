@@ -4,15 +4,16 @@
  * its peak marked and a summary for screen readers, in the block editor's document settings sidebar
  * (build/editor-chart.js, a PluginDocumentSettingPanel) and in a box beside the classic editor's
  * publish box (build/classic-chart.js, the same chart). Both ask WordPress for the post's series
- * (GET /wp-json/vip-presence/v1/posts/<id>/readers, rest-post-readers.php, with the `wp_rest` nonce),
- * which asks the presence server with its credential: none reaches the browser.
+ * (GET /wp-json/vip-presence/v1/posts/<id>/readers, rest-post-readers.php) through WordPress's own
+ * `wp.apiFetch` (script `wp-api-fetch`: the REST root, the `wp_rest` nonce, and a fresh nonce when
+ * an editor left open outlives it), and WordPress asks the presence server with its credential: none
+ * reaches the browser.
  *
  * Shown only for the post types the plugin counts (vip_presence_get_readers_chart_post_types()) and
  * to users who can edit the post; unpublished posts say they have no readers yet. Times are in the
  * site's time zone (Settings > General), which this file passes to the scripts:
  *
- *   window.vipPresenceReadersChart = { routeUrl: "…/wp-json/vip-presence/v1/posts/", nonce: "…",
- *                                       timeZone: "Europe/Paris", offsetMinutes: 60, refreshSeconds: 60 }
+ *   window.vipPresenceReadersChart = { timeZone: "Europe/Paris", offsetMinutes: 60, refreshSeconds: 60 }
  *
  * @package vip-presence
  * @since 0.3.0
@@ -74,17 +75,37 @@ function vip_presence_readers_chart_zone() {
 }
 
 /**
- * Returns what the chart's scripts read from window.vipPresenceReadersChart.
+ * Returns how often the chart asks for the post's readers again while the editor is shown, in seconds.
  *
  * @since 0.3.0
  *
- * @return array{routeUrl: string, nonce: string, timeZone: string, offsetMinutes: int, refreshSeconds: int}
+ * @return int Seconds, 5 or more; 60 unless filtered.
+ */
+function vip_presence_get_readers_chart_refresh_interval() {
+	/**
+	 * Filters how often "Readers over time" asks WordPress for the post's readers again while the
+	 * editor is shown, in seconds. Each time is a request to WordPress, which asks the presence
+	 * server.
+	 *
+	 * @since 0.3.0
+	 *
+	 * @param int $seconds Default 60.
+	 */
+	$seconds = apply_filters( 'vip_presence_readers_chart_refresh_interval', 60 );
+	return is_numeric( $seconds ) ? max( 5, (int) $seconds ) : 60;
+}
+
+/**
+ * Returns what the chart's scripts read from window.vipPresenceReadersChart. The route and the
+ * `wp_rest` nonce are not in it: the scripts ask through wp.apiFetch, which WordPress configures.
+ *
+ * @since 0.3.0
+ *
+ * @return array{timeZone: string, offsetMinutes: int, refreshSeconds: int}
  */
 function vip_presence_readers_chart_settings() {
 	return array(
-		'routeUrl'       => rest_url( 'vip-presence/v1/posts/' ),
-		'nonce'          => wp_create_nonce( 'wp_rest' ),
-		'refreshSeconds' => 60,
+		'refreshSeconds' => vip_presence_get_readers_chart_refresh_interval(),
 	) + vip_presence_readers_chart_zone();
 }
 
@@ -178,7 +199,6 @@ function vip_presence_render_readers_chart_meta_box( $post ) {
 			array(
 				'class'                     => 'vip-presence-readers-chart',
 				'data-vip-presence-post-id' => (string) $post->ID,
-				'data-vip-presence-url'     => rest_url( 'vip-presence/v1/posts/' . $post->ID . '/readers' ),
 			)
 		),
 		esc_html__( 'Loading readers over time…', 'vip-presence' )

@@ -100,10 +100,11 @@ class VIP_Presence_Readers_Chart_Test extends VIP_Presence_Test_Case {
 			)
 		);
 		$this->assertSame( 'vip-presence-readers-chart', $container->getAttribute( 'class' ) );
-		$this->assertSame( rest_url( 'vip-presence/v1/posts/' . $post_id . '/readers' ), $container->getAttribute( 'data-vip-presence-url' ) );
+		$this->assertSame( (string) $post_id, $container->getAttribute( 'data-vip-presence-post-id' ) );
+		$this->assertFalse( $container->hasAttribute( 'data-vip-presence-url' ), 'the script asks the route through wp.apiFetch' );
 	}
 
-	public function test_hands_the_scripts_the_route_a_nonce_and_the_site_time_zone_but_no_credential() {
+	public function test_hands_the_scripts_the_site_time_zone_but_no_nonce_and_no_credential() {
 		$this->configure();
 		$this->log_in_as( 'editor' );
 		update_option( 'timezone_string', 'Asia/Kolkata' );
@@ -111,13 +112,36 @@ class VIP_Presence_Readers_Chart_Test extends VIP_Presence_Test_Case {
 		$before = implode( '', wp_scripts()->get_data( 'vip-presence-classic-chart', 'before' ) );
 		$this->assertMatchesRegularExpression( '/^window\.vipPresenceReadersChart = (\{.*\});$/', $before );
 		$settings = json_decode( substr( $before, strlen( 'window.vipPresenceReadersChart = ' ), -1 ), true );
-		$this->assertSame( rest_url( 'vip-presence/v1/posts/' ), $settings['routeUrl'] );
-		$this->assertSame( 1, wp_verify_nonce( $settings['nonce'], 'wp_rest' ) );
-		$this->assertSame( 'Asia/Kolkata', $settings['timeZone'] );
-		$this->assertSame( 330, $settings['offsetMinutes'] );
-		$this->assertSame( 60, $settings['refreshSeconds'] );
+		$this->assertSame(
+			array(
+				'refreshSeconds' => 60,
+				'timeZone'       => 'Asia/Kolkata',
+				'offsetMinutes'  => 330,
+			),
+			$settings,
+			'no route and no nonce: wp.apiFetch has WordPress\'s REST root and renews its nonce'
+		);
 		$this->assertStringNotContainsString( self::SECRET, $before );
 		$this->assertTrue( wp_style_is( 'vip-presence-readers-chart', 'enqueued' ) );
+	}
+
+	public function test_asks_again_as_often_as_a_filter_says_but_not_more_than_every_5_seconds() {
+		$this->assertSame( 60, vip_presence_get_readers_chart_refresh_interval() );
+		add_filter(
+			'vip_presence_readers_chart_refresh_interval',
+			function () {
+				return 1;
+			}
+		);
+		$this->assertSame( 5, vip_presence_get_readers_chart_refresh_interval() );
+		add_filter(
+			'vip_presence_readers_chart_refresh_interval',
+			function () {
+				return 'often';
+			},
+			11
+		);
+		$this->assertSame( 60, vip_presence_get_readers_chart_refresh_interval() );
 	}
 
 	public function test_passes_a_fixed_offset_when_the_site_sets_no_city() {

@@ -1,8 +1,7 @@
 /**
  * The classic editor's "Readers over time" box (a meta box beside the publish box): the same chart
  * as the block editor's panel, drawn into the container WordPress rendered (includes/readers-chart.php)
- * for a published post, `data-vip-presence-url` its readers route, and kept current while the editor
- * is open.
+ * for a published post (`data-vip-presence-post-id`), and kept current while the editor is open.
  */
 
 /**
@@ -16,14 +15,15 @@ import {
 function start() {
 	const settings = readersChartSettings();
 	document
-		.querySelectorAll('.vip-presence-readers-chart[data-vip-presence-url]')
-		.forEach((container) =>
-			keepReadersChart(
-				container,
-				container.dataset.vipPresenceUrl,
-				settings
-			)
-		);
+		.querySelectorAll(
+			'.vip-presence-readers-chart[data-vip-presence-post-id]'
+		)
+		.forEach((container) => {
+			const postId = Number(container.dataset.vipPresencePostId);
+			if (Number.isSafeInteger(postId) && postId > 0) {
+				keepReadersChart(container, postId, settings);
+			}
+		});
 }
 
 if (document.readyState === 'loading') {

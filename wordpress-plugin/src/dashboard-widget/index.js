@@ -1,12 +1,14 @@
 /**
  * Keeps the "Most read right now" dashboard widget live without a reload: watches the listed posts
  * through the SDK (`{ count: false }`: the editor is not counted, and no token is needed), re-sorts
- * the list as their counts change, and asks WordPress for the list again
- * (`data-vip-presence-top-url`, the route of rest-top-posts.php, with the `wp_rest` nonce) every
- * `data-vip-presence-refresh` seconds while the page is shown, so posts that start being read
- * appear. Each post carries its readers over the last hour (`series=60`), drawn as a small plain-SVG
- * trend line (hidden from screen readers, which read a sentence instead: sparkline.js). The read
- * API's credential stays on the server: WordPress asks it.
+ * the list as their counts change, and asks WordPress for the list again (GET
+ * /wp-json/vip-presence/v1/top, the route of rest-top-posts.php) every `data-vip-presence-refresh`
+ * seconds while the page is shown, so posts that start being read appear. It asks through
+ * WordPress's own `wp.apiFetch`, which sends the `wp_rest` nonce and, once that nonce has expired
+ * (a dashboard left open longer than a nonce lives), gets a fresh one and asks again. Each post
+ * carries its readers over the last hour (`series=60`), drawn as a small plain-SVG trend line
+ * (hidden from screen readers, which read a sentence instead: sparkline.js). The read API's
+ * credential stays on the server: WordPress asks it.
  *
  * Sets on the container `data-vip-presence-refreshes`: how many answers it has taken in.
  */
@@ -15,6 +17,11 @@
  * External dependencies
  */
 import '@vip-presence/client/browser';
+
+/**
+ * WordPress dependencies
+ */
+import apiFetch from '@wordpress/api-fetch';
 
 /**
  * Internal dependencies
@@ -251,26 +258,10 @@ function keepLive(root) {
 	async function refresh() {
 		lastAsked = Date.now();
 		try {
-			const url = new URL(
-				root.dataset.vipPresenceTopUrl,
-				document.baseURI
-			);
-			url.searchParams.set('limit', String(limit));
-			url.searchParams.set('series', '60');
-			const response = await window.fetch(url, {
-				credentials: 'same-origin',
-				headers: {
-					Accept: 'application/json',
-					'X-WP-Nonce': root.dataset.vipPresenceNonce || '',
-				},
+			const answer = await apiFetch({
+				path: `/vip-presence/v1/top?limit=${limit}&series=60`,
 			});
-			if (!response.ok) {
-				return;
-			}
-			const { added, removed } = applyAnswer(
-				entries,
-				await response.json()
-			);
+			const { added, removed } = applyAnswer(entries, answer);
 			removed.forEach(unwatch);
 			added.forEach(watch);
 			root.dataset.vipPresenceStatus = 'ok';
@@ -278,7 +269,8 @@ function keepLive(root) {
 			refreshes += 1;
 			root.dataset.vipPresenceRefreshes = String(refreshes);
 		} catch {
-			// The network or WordPress is away: the list stays, and the next turn asks again.
+			// The network or WordPress is away, or refused (apiFetch rejects with its WP_Error): the
+			// list stays, and the next turn asks again.
 		}
 	}
 

@@ -26,7 +26,6 @@ import { registerPlugin } from '@wordpress/plugins';
 import {
 	keepReadersChart,
 	readersChartSettings,
-	readersUrl,
 } from '../shared/readers-chart-live';
 import { unpublishedText } from '../shared/readers-chart-text';
 
@@ -43,12 +42,7 @@ const PluginDocumentSettingPanel =
 function LiveChart({ postId }) {
 	const ref = useRef(null);
 	useEffect(() => {
-		const settings = readersChartSettings();
-		return keepReadersChart(
-			ref.current,
-			readersUrl(settings.routeUrl, postId),
-			settings
-		);
+		return keepReadersChart(ref.current, postId, readersChartSettings());
 	}, [postId]);
 	return createElement('div', {
 		ref,

@@ -1,8 +1,13 @@
 /**
  * Keeps a post's "Readers over time" chart current while the editor is open: asks WordPress for the
- * post's readers (GET /wp-json/vip-presence/v1/posts/<id>/readers, with the `wp_rest` nonce: the read
- * API's credential stays in WordPress) when it starts and then every `refreshMs`, skipping turns while
- * the tab is hidden and asking at once when it is shown again after a missed turn.
+ * post's readers (GET /wp-json/vip-presence/v1/posts/<id>/readers: the read API's credential stays in
+ * WordPress) when it starts and then every `refreshMs`, skipping turns while the tab is hidden and
+ * asking at once when it is shown again after a missed turn.
+ *
+ * It asks through WordPress's own `wp.apiFetch`, which WordPress configures on every page that loads
+ * it with the REST root and the `wp_rest` nonce, and which, when the nonce has expired (a tab left
+ * open longer than a nonce lives, 12 to 24 hours), gets a fresh one from admin-ajax.php
+ * (`rest-nonce`) and asks again: an editor left open keeps its chart.
  *
  * The container gets `data-vip-presence-status` (`loading`, `ok`, `error`) and
  * `data-vip-presence-refreshes`: how many answers it has drawn.
@@ -11,6 +16,7 @@
 /**
  * WordPress dependencies
  */
+import apiFetch from '@wordpress/api-fetch';
 import { __ } from '@wordpress/i18n';
 
 /**
@@ -20,16 +26,20 @@ import { drawReadersChart } from './readers-chart-svg';
 import { isSeries } from './series';
 
 /**
+ * apiFetch's codes of a request that got no answer from WordPress: the network, or a page that is
+ * not WordPress's JSON (a proxy's error page).
+ */
+const AWAY_CODES = ['fetch_error', 'invalid_json'];
+
+/**
  * Reads what WordPress printed for the charts (includes/readers-chart.php):
- * `window.vipPresenceReadersChart = { routeUrl, nonce, timeZone, offsetMinutes, refreshSeconds }`.
+ * `window.vipPresenceReadersChart = { timeZone, offsetMinutes, refreshSeconds }`.
  *
- * @return {{routeUrl: string, nonce: string, zone: import('./format-time').Zone, refreshMs: number, locale: string|undefined}} Settings.
+ * @return {{zone: import('./format-time').Zone, refreshMs: number, locale: string|undefined}} Settings.
  */
 export function readersChartSettings() {
 	const settings = window.vipPresenceReadersChart || {};
 	return {
-		routeUrl: String(settings.routeUrl || ''),
-		nonce: String(settings.nonce || ''),
 		zone: {
 			timeZone: String(settings.timeZone || ''),
 			offsetMinutes: Number(settings.offsetMinutes) || 0,
@@ -40,26 +50,25 @@ export function readersChartSettings() {
 }
 
 /**
- * Returns the readers route of a post.
+ * Returns the readers route of a post, as apiFetch's `path` (under the REST root).
  *
- * @param {string} routeUrl The route's base (`…/wp-json/vip-presence/v1/posts/`).
- * @param {number} postId   Post id.
- * @return {string} URL.
+ * @param {number} postId Post id.
+ * @return {string} Path.
  */
-export function readersUrl(routeUrl, postId) {
-	return `${routeUrl}${postId}/readers`;
+export function readersPath(postId) {
+	return `/vip-presence/v1/posts/${postId}/readers`;
 }
 
 /**
  * Starts keeping a chart current.
  *
  * @param {HTMLElement} container Where the chart goes.
- * @param {string}      url       The post's readers route (readersUrl()).
+ * @param {number}      postId    The post.
  * @param {Object}      settings  readersChartSettings().
  * @return {Function} Stops it.
  */
-export function keepReadersChart(container, url, settings) {
-	const { nonce, zone, refreshMs, locale } = settings;
+export function keepReadersChart(container, postId, settings) {
+	const { zone, refreshMs, locale } = settings;
 	let stopped = false;
 	let timer = null;
 	let lastAsked = 0;
@@ -77,19 +86,22 @@ export function keepReadersChart(container, url, settings) {
 
 	async function refresh() {
 		lastAsked = Date.now();
-		let response;
-		let answer = null;
+		let answer;
 		try {
-			response = await window.fetch(url, {
-				credentials: 'same-origin',
-				headers: { Accept: 'application/json', 'X-WP-Nonce': nonce },
-			});
-			answer = await response.json();
-		} catch {
-			// The network or WordPress is away: what is drawn stays, and the next turn asks again.
-			if (!stopped && !refreshes) {
-				fail();
+			answer = await apiFetch({ path: readersPath(postId) });
+		} catch (error) {
+			if (stopped) {
+				return;
 			}
+			if (AWAY_CODES.includes(error?.code)) {
+				// The network or WordPress is away: what is drawn stays, and the next turn asks again.
+				if (!refreshes) {
+					fail();
+				}
+				return;
+			}
+			// WordPress's message (WP_Error), translated there: e.g. the presence server is not answering.
+			fail(typeof error?.message === 'string' ? error.message : '');
 			return;
 		}
 		if (stopped) {
@@ -97,14 +109,12 @@ export function keepReadersChart(container, url, settings) {
 		}
 		const count = answer?.count;
 		if (
-			!response.ok ||
 			!isSeries(answer?.series) ||
 			answer.series.max.length === 0 ||
 			!Number.isSafeInteger(count) ||
 			count < 0
 		) {
-			// WordPress's message (WP_Error), translated there: e.g. the presence server is not answering.
-			fail(typeof answer?.message === 'string' ? answer.message : '');
+			fail();
 			return;
 		}
 		drawReadersChart(container, answer, { locale, zone });

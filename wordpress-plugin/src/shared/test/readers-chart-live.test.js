@@ -1,8 +1,13 @@
 /**
  * The chart kept current: asked of WordPress's route when it starts, drawn, asked again every turn
- * while the tab is shown (a fake `fetch`).
+ * while the tab is shown (a fake `wp.apiFetch`, which answers with the route's JSON and rejects with
+ * WordPress's WP_Error, or its own `fetch_error` when the network is away).
  */
+import apiFetch from '@wordpress/api-fetch';
 import { keepReadersChart } from '../readers-chart-live';
+
+// WordPress's script (wp.apiFetch), not installed: a mock stands in for it.
+jest.mock('@wordpress/api-fetch', () => jest.fn(), { virtual: true });
 
 const MINUTE = 60000;
 const FROM = Date.UTC(2026, 10, 29, 14, 7);
@@ -15,7 +20,6 @@ const answer = (max, count) => ({
 	series: { from: FROM, bucketMs: MINUTE, max, mean: max },
 });
 const settings = {
-	nonce: 'abc123',
 	zone: { timeZone: '', offsetMinutes: 0 },
 	refreshMs: 60000,
 	locale: 'en-GB',
@@ -32,12 +36,8 @@ const setHidden = (hidden) => {
 	});
 	document.dispatchEvent(new Event('visibilitychange'));
 };
-const reply = (status, body) =>
-	Promise.resolve({
-		ok: status === 200,
-		status,
-		json: () => Promise.resolve(body),
-	});
+const reply = (body) => Promise.resolve(body);
+const refuse = (error) => Promise.reject(error);
 
 describe('the readers chart, kept current', () => {
 	let container;
@@ -53,27 +53,19 @@ describe('the readers chart, kept current', () => {
 		stop?.();
 		container.remove();
 		jest.useRealTimers();
-		delete window.fetch;
+		apiFetch.mockReset();
 	});
 
-	it('draws what the route answers, with the nonce and no credential of its own', async () => {
-		window.fetch = jest.fn(() =>
-			reply(200, answer([null, null, 3, 2, 2], 2))
+	it("draws what the route answers, asked through WordPress's apiFetch (its root and nonce)", async () => {
+		apiFetch.mockImplementation(() =>
+			reply(answer([null, null, 3, 2, 2], 2))
 		);
-		stop = keepReadersChart(
-			container,
-			'/wp-json/vip-presence/v1/posts/42/readers',
-			settings
-		);
+		stop = keepReadersChart(container, 42, settings);
 		expect(container.dataset.vipPresenceStatus).toBe('loading');
 		await flush();
-		expect(window.fetch).toHaveBeenCalledWith(
-			'/wp-json/vip-presence/v1/posts/42/readers',
-			{
-				credentials: 'same-origin',
-				headers: { Accept: 'application/json', 'X-WP-Nonce': 'abc123' },
-			}
-		);
+		expect(apiFetch).toHaveBeenCalledWith({
+			path: '/vip-presence/v1/posts/42/readers',
+		});
 		expect(container.dataset.vipPresenceStatus).toBe('ok');
 		expect(container.dataset.vipPresencePeak).toBe('3');
 		expect(container.dataset.vipPresenceCount).toBe('2');
@@ -93,51 +85,91 @@ describe('the readers chart, kept current', () => {
 	});
 
 	it('asks again every minute while the tab is shown, and not while it is hidden', async () => {
-		window.fetch = jest.fn(() => reply(200, answer([null, 1, 2], 2)));
-		stop = keepReadersChart(container, '/readers', settings);
+		apiFetch.mockImplementation(() => reply(answer([null, 1, 2], 2)));
+		stop = keepReadersChart(container, 42, settings);
 		await flush();
-		expect(window.fetch).toHaveBeenCalledTimes(1);
-		window.fetch.mockImplementation(() => reply(200, answer([1, 2, 4], 4)));
+		expect(apiFetch).toHaveBeenCalledTimes(1);
+		apiFetch.mockImplementation(() => reply(answer([1, 2, 4], 4)));
 		jest.advanceTimersByTime(60000);
 		await flush();
-		expect(window.fetch).toHaveBeenCalledTimes(2);
+		expect(apiFetch).toHaveBeenCalledTimes(2);
 		expect(container.dataset.vipPresencePeak).toBe('4');
 		expect(container.dataset.vipPresenceRefreshes).toBe('2');
 
 		setHidden(true);
 		jest.advanceTimersByTime(3 * 60000);
 		await flush();
-		expect(window.fetch).toHaveBeenCalledTimes(2);
+		expect(apiFetch).toHaveBeenCalledTimes(2);
 		setHidden(false); // Shown after missed turns: asks at once.
 		await flush();
-		expect(window.fetch).toHaveBeenCalledTimes(3);
+		expect(apiFetch).toHaveBeenCalledTimes(3);
 		stop();
 		jest.advanceTimersByTime(3 * 60000);
 		await flush();
-		expect(window.fetch).toHaveBeenCalledTimes(3);
+		expect(apiFetch).toHaveBeenCalledTimes(3);
 	});
 
 	it("says WordPress's message when the route refuses, and that nobody read the post yet", async () => {
-		window.fetch = jest.fn(() =>
-			reply(503, {
+		apiFetch.mockImplementation(() =>
+			refuse({
 				code: 'vip_presence_unavailable',
 				message: 'The presence server is not answering right now.',
+				data: { status: 503 },
 			})
 		);
-		stop = keepReadersChart(container, '/readers', settings);
+		stop = keepReadersChart(container, 42, settings);
 		await flush();
 		expect(container.dataset.vipPresenceStatus).toBe('error');
 		expect(container.textContent).toBe(
 			'The presence server is not answering right now.'
 		);
 
-		window.fetch.mockImplementation(() =>
-			reply(200, answer([null, null, 0], 0))
-		);
+		apiFetch.mockImplementation(() => reply(answer([null, null, 0], 0)));
 		jest.advanceTimersByTime(60000);
 		await flush();
 		expect(container.dataset.vipPresenceStatus).toBe('ok');
 		expect(container.querySelector('svg')).toBeNull();
 		expect(container.textContent).toBe('No readers yet.');
+	});
+
+	it('keeps what it drew when the network is away, and asks again next turn', async () => {
+		apiFetch.mockImplementation(() => reply(answer([null, 1, 2], 2)));
+		stop = keepReadersChart(container, 42, settings);
+		await flush();
+		expect(container.dataset.vipPresenceStatus).toBe('ok');
+		const drawn = container.innerHTML;
+
+		apiFetch.mockImplementation(() =>
+			refuse({
+				code: 'fetch_error',
+				message: 'You are probably offline.',
+			})
+		);
+		jest.advanceTimersByTime(60000);
+		await flush();
+		expect(apiFetch).toHaveBeenCalledTimes(2);
+		expect(container.dataset.vipPresenceStatus).toBe('ok');
+		expect(container.innerHTML).toBe(drawn);
+
+		apiFetch.mockImplementation(() => reply(answer([1, 2, 3], 3)));
+		jest.advanceTimersByTime(60000);
+		await flush();
+		expect(container.dataset.vipPresenceRefreshes).toBe('2');
+		expect(container.dataset.vipPresenceCount).toBe('3');
+	});
+
+	it('says it could not load the chart when the network is away before anything was drawn', async () => {
+		apiFetch.mockImplementation(() =>
+			refuse({
+				code: 'fetch_error',
+				message: 'You are probably offline.',
+			})
+		);
+		stop = keepReadersChart(container, 42, settings);
+		await flush();
+		expect(container.dataset.vipPresenceStatus).toBe('error');
+		expect(container.textContent).toBe(
+			'Readers over time could not be loaded.'
+		);
 	});
 });
