@@ -163,6 +163,21 @@ export function compareRuns<W extends string>(
   return out;
 }
 
+/**
+ * The workloads whose settings ran on a machine busy to different degrees: the medians of a
+ * `noise:` figure in % of a core (other processes' CPU) differ by more than `limit` points
+ * between off and on, so their ratios say more about the machine than about the setting.
+ */
+export function unevenNoise(compared: readonly ComparedFigure[], limit = 25): string[] {
+  return compared
+    .filter((c) => c.figure.startsWith('noise:') && c.unit === '% core')
+    .filter((c) => Math.abs(c.onMedian - c.offMedian) > limit)
+    .map(
+      (c) =>
+        `${c.workload}: ${c.figure.slice('noise: '.length)} ${formatValue(c.offMedian)} off against ${formatValue(c.onMedian)} on (% core)`,
+    );
+}
+
 const num = (v: number) => (Number.isFinite(v) ? formatValue(v) : 'n/a');
 const pct = (v: number) => (Number.isFinite(v) ? `${Math.round(v * 100)} %` : '-');
 

@@ -8,6 +8,7 @@ import {
   median,
   pickFigures,
   seriesEnv,
+  unevenNoise,
   type RunFigures,
 } from '../src/series-comparison.js';
 
@@ -120,5 +121,31 @@ describe('the side-by-side figures', () => {
     );
     expect(c?.ratio).toBeNaN();
     expect(comparisonTable(c ? [c] : [])).toContain('n/a');
+  });
+
+  it('should name a workload whose settings ran on a machine busy to different degrees', () => {
+    const figure = 'noise: CPU of other processes';
+    const noise = (off: number[], on: number[]) =>
+      compareRuns(
+        [
+          ...off.map((v, round) => ({
+            workload: 'A' as const,
+            variant: 'off' as const,
+            round,
+            figures: { [figure]: v },
+          })),
+          ...on.map((v, round) => ({
+            workload: 'A' as const,
+            variant: 'on' as const,
+            round,
+            figures: { [figure]: v },
+          })),
+        ],
+        { A: [{ figure, unit: '% core', at: 'unused' }] },
+      );
+    expect(unevenNoise(noise([21, 3], [111, 91]))).toEqual([
+      'A: CPU of other processes 12 off against 101 on (% core)',
+    ]);
+    expect(unevenNoise(noise([21, 3], [30, 10]))).toEqual([]);
   });
 });
