@@ -1,6 +1,10 @@
 import { writeFile } from 'node:fs/promises';
 import type { Locator, Page, TestInfo } from '@playwright/test';
 import { expect, test } from '../support/fixtures.js';
+import {
+  REFUSED_ROUTE_CONSOLE_ERROR,
+  expectRecoveryFromExpiredNonce,
+} from '../support/expired-nonce.js';
 import type { RequestUtils } from '../support/request-utils.js';
 import {
   expectWidget,
@@ -17,6 +21,8 @@ const CHART_BUCKETS = 1_440;
 /** The e2e server's bucket (global-setup.ts): 1,440 of them are 4 hours. */
 const BUCKET_MS = Number(process.env.E2E_SERIES_BUCKET_MS ?? 60_000);
 const PERIOD_HOURS = (CHART_BUCKETS * BUCKET_MS) / 3_600_000;
+/** React 18.3's warning in every block editor of WordPress 6.7-alpha (below). */
+const CREATE_ROOT_WARNING = /You are importing createRoot from "react-dom"/;
 /** The panel's name in the editor's preferences: plugin name / panel name. */
 const READERS_PANEL = 'vip-presence-readers/vip-presence-readers';
 
@@ -31,7 +37,7 @@ const READERS_PANEL = 'vip-presence-readers/vip-presence-readers';
 test.describe('Readers over time in the post editor', () => {
   // WordPress 6.7-alpha's own wp-element (wp-includes/js/dist/element.js re-exports react-dom's
   // createRoot) makes React 18.3 warn in every block editor of that build; not the plugin's code.
-  test.use({ allowedConsoleErrors: [/You are importing createRoot from "react-dom"/] });
+  test.use({ allowedConsoleErrors: [CREATE_ROOT_WARNING] });
 
   test("should chart the post's readers, their peak and a summary in the block and the classic editor", async ({
     requestUtils,
@@ -102,6 +108,34 @@ test.describe('Readers over time in the post editor', () => {
     await expectChart(box.locator('.vip-presence-readers-chart'), await peakAt());
     await keepScreenshot(testInfo, 'readers-chart-classic-editor.png', box);
     expect(deprecations).toEqual([]);
+  });
+});
+
+test.describe('Readers over time, in an editor left open past its nonce', () => {
+  // The one request refused for its expired nonce, which the page recovers from. (A list of two
+  // RegExps would be read as Playwright's [value, options] tuple; the classic editor has no React
+  // warning to allow.)
+  test.use({ allowedConsoleErrors: [REFUSED_ROUTE_CONSOLE_ERROR] });
+
+  test('should keep the chart current once the nonce the editor was opened with has expired', async ({
+    requestUtils,
+    adminPage,
+  }) => {
+    const post = await requestUtils.createPost({ title: 'Left open overnight' });
+    // The classic editor's box (the block editor's own requests renew their nonce the same way),
+    // asking again every 5 s instead of every minute.
+    await adminPage.goto(
+      `/wp-admin/post.php?post=${post.id}&action=edit&vip-presence-e2e-editor=classic&vip-presence-e2e-refresh=5`,
+    );
+    const chart = adminPage.locator('#vip-presence-readers .vip-presence-readers-chart');
+    await expect(chart).toHaveAttribute('data-vip-presence-status', 'ok', { timeout: 30_000 });
+
+    await expectRecoveryFromExpiredNonce(
+      adminPage,
+      chart,
+      new RegExp(`/vip-presence/v1/posts/${post.id}/readers`),
+    );
+    await expect(chart.locator('.vip-presence-readers-chart-error')).toHaveCount(0);
   });
 });
 
