@@ -30,6 +30,9 @@ import { SERVER_CLI, startGc, startPresenceServer } from '../scripts/lib/service
 import { startWordPress } from '../scripts/wp-env.mjs';
 import { RestartablePresenceServer, startControlServer } from './support/stack-control.js';
 
+/** The main presence server's SERIES_BUCKET_MS: see where it starts. */
+const SERIES_BUCKET_MS = 10_000;
+
 const log = (line: string) => console.error(`[e2e setup] ${line}`);
 
 export default async function globalSetup(): Promise<() => Promise<void>> {
@@ -84,6 +87,10 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     let embeddedServerPrivateUrl = serverPrivateUrl;
     if (existsSync(SERVER_CLI)) {
       const serverEnv = { LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' };
+      // Readers over time in 10 s buckets (the least the default 5 s heartbeat allows) instead of
+      // minutes, so the post editor's chart (readers-chart.spec.ts) has finished buckets to draw
+      // within seconds; the route's 1,440 buckets then span 4 hours.
+      process.env.E2E_SERIES_BUCKET_MS = String(SERIES_BUCKET_MS);
       const server = new RestartablePresenceServer(group, {
         port: serverPort,
         privatePort: serverPrivatePort,
@@ -91,7 +98,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
         redisUrl,
         secret,
         allowedOrigins: [wpUrl],
-        env: serverEnv,
+        env: { ...serverEnv, SERIES_BUCKET_MS: String(SERIES_BUCKET_MS) },
       });
       await server.start();
       if (redisUrl) {

@@ -50,7 +50,7 @@ process.env.E2E_WP_CORE = WP_CORE;
 // On the newest WordPress, to keep `npm test` near 20 minutes on 2 cores: the specs where WordPress's
 // own code matters most (themes and the front end, the block editor, admin list and dashboard) and
 // the version check; every spec runs on the oldest (debian).
-const NEWEST_SPECS = /\/(wordpress|presence|placements|block-editor|admin)\.spec\.ts$/;
+const NEWEST_SPECS = /\/(wordpress|presence|placements|block-editor|admin|readers-chart)\.spec\.ts$/;
 const NEWEST = WP_CORE === 'newest';
 // The specs that need a network (site-b beside the main site): run on a network only.
 const MULTISITE_SPECS = /\/multisite\.spec\.ts$/;

@@ -11,10 +11,15 @@ module.exports = [
 			// (webpack externals, listed in build/*.asset.php), and webpack resolves the SDK through
 			// the "exports" of the @vip-presence/client workspace (a failed import fails the build).
 			'import/core-modules': [
+				'@wordpress/api-fetch',
 				'@wordpress/block-editor',
 				'@wordpress/blocks',
+				'@wordpress/data',
+				'@wordpress/edit-post',
+				'@wordpress/editor',
 				'@wordpress/element',
 				'@wordpress/i18n',
+				'@wordpress/plugins',
 				'@vip-presence/client/browser',
 			],
 		},

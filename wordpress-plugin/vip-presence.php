@@ -45,5 +45,7 @@ require_once __DIR__ . '/includes/shortcode.php';
 require_once __DIR__ . '/includes/admin-column.php';
 require_once __DIR__ . '/includes/dashboard-widget.php';
 require_once __DIR__ . '/includes/rest-top-posts.php';
+require_once __DIR__ . '/includes/rest-post-readers.php';
+require_once __DIR__ . '/includes/readers-chart.php';
 require_once __DIR__ . '/includes/privacy.php';
 require_once __DIR__ . '/includes/bots.php';

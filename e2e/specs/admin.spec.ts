@@ -1,4 +1,8 @@
 import type { Page } from '@playwright/test';
+import {
+  REFUSED_ROUTE_CONSOLE_ERROR,
+  expectRecoveryFromExpiredNonce,
+} from '../support/expired-nonce.js';
 import { expect, test } from '../support/fixtures.js';
 import { ONLY_ONE_HERE, expectWidget, othersViewing, widget } from '../support/presence.js';
 
@@ -176,5 +180,23 @@ test.describe('Admin', () => {
     );
     expect(navigations, 'the dashboard was never reloaded').toEqual([]);
     checkCredentials();
+  });
+});
+
+test.describe('Admin, on a dashboard left open past its nonce', () => {
+  // The one request refused for its expired nonce, which the page recovers from.
+  test.use({ allowedConsoleErrors: [REFUSED_ROUTE_CONSOLE_ERROR] });
+
+  test('should keep asking for "Most read right now" once the nonce the dashboard was opened with has expired', async ({
+    adminPage,
+  }) => {
+    // The list asked again every 5 s instead of 15.
+    await adminPage.goto('/wp-admin/index.php?vip-presence-e2e-refresh=5');
+    const root = adminPage.locator('#vip_presence_top_posts .vip-presence-top');
+    await expect(root).toHaveAttribute('data-vip-presence-refreshes', /^[1-9]/, {
+      timeout: 20_000,
+    });
+
+    await expectRecoveryFromExpiredNonce(adminPage, root, /\/vip-presence\/v1\/top\b/);
   });
 });

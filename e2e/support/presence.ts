@@ -160,6 +160,35 @@ export async function liveCounts(
   return ((await response.json()) as { counts: Record<string, number> }).counts;
 }
 
+/** A post's readers over time, as the server's read API answers `series=N`. */
+export interface ReadersSeries {
+  from: number;
+  bucketMs: number;
+  max: (number | null)[];
+  mean: (number | null)[];
+}
+
+/**
+ * A post's readers over its last `buckets` buckets, from the server's read API (what WordPress
+ * asks for the post editor's chart, with its site key).
+ */
+export async function readersSeries(postId: number, buckets: number): Promise<ReadersSeries> {
+  const key = await wordpressSiteKey();
+  const site = key ? `&site=${key}` : '';
+  const response = await fetch(
+    `${privateUrl()}/api/v1/counts?postIds=${postId}&series=${buckets}${site}`,
+    {
+      headers: { authorization: `Bearer ${process.env.E2E_PRESENCE_SECRET ?? ''}` },
+      signal: AbortSignal.timeout(5_000),
+    },
+  );
+  if (!response.ok) throw new Error(`/api/v1/counts answered ${response.status}`);
+  const body = (await response.json()) as { stats: Record<string, { series: ReadersSeries }> };
+  const series = body.stats[String(postId)]?.series;
+  if (!series) throw new Error(`/api/v1/counts sent no series for post ${postId}`);
+  return series;
+}
+
 /**
  * A sample of the server's Prometheus metrics: the sum of every series of `name` whose labels
  * include `labels` (e.g. metric('vip_presence_refusals_total', { code: 'invalid_token' })).

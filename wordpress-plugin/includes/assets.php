@@ -12,6 +12,8 @@
  *                              its texts, translated, print before it (window.vipPresenceWidgetText)
  *   vip-presence-admin-column  build/admin-column.js: the live "Reading now" column (and the SDK)
  *   vip-presence-dashboard-widget  build/dashboard-widget.js: the live "Most read right now" (and the SDK)
+ *   vip-presence-editor-chart  build/editor-chart.js: the block editor's "Readers over time" panel
+ *   vip-presence-classic-chart build/classic-chart.js: the classic editor's "Readers over time" box
  *
  * All load in the footer, deferred on WordPress 6.3+ (the array form of the last argument of
  * wp_register_script() reads as `$in_footer = true` on older versions), and only where used.
@@ -64,6 +66,8 @@ function vip_presence_register_scripts() {
 		'vip-presence-widget'           => 'widget',
 		'vip-presence-admin-column'     => 'admin-column',
 		'vip-presence-dashboard-widget' => 'dashboard-widget',
+		'vip-presence-editor-chart'     => 'editor-chart',
+		'vip-presence-classic-chart'    => 'classic-chart',
 	);
 	foreach ( $scripts as $handle => $name ) {
 		$asset = vip_presence_get_asset( $name );

@@ -5,14 +5,15 @@
  * cached for a few seconds); build/dashboard-widget.js then keeps it live without a reload: it watches
  * the listed posts through the SDK (without being counted, so no tokens), re-sorts the list as their
  * counts change, and asks this site's route GET /wp-json/vip-presence/v1/top (rest-top-posts.php)
- * for the list again every few seconds while the page is shown. The read API's credential never
+ * for the list again every few seconds while the page is shown (through WordPress's `wp.apiFetch`,
+ * which sends the `wp_rest` nonce and renews it once it has expired), and draws each post's readers over the
+ * last hour (the `series` WordPress passes on) as a small trend line. The read API's credential never
  * leaves the server.
  *
- *   <div class="vip-presence-top" data-vip-presence-top-url="…/wp-json/vip-presence/v1/top"
- *        data-vip-presence-nonce="…" data-vip-presence-limit="10" data-vip-presence-refresh="15">
+ *   <div class="vip-presence-top" data-vip-presence-limit="10" data-vip-presence-refresh="15">
  *     <ol class="vip-presence-top-posts">
  *       <li data-vip-presence-post-id="42" data-vip-presence-count="3" data-vip-presence-peak="9"
- *           data-vip-presence-views="120"><a href="…">Title</a>
+ *           data-vip-presence-views="120" data-vip-presence-series='{"from":…,"max":[…],…}'><a href="…">Title</a>
  *         <span class="vip-presence-top-posts-count">3 people reading</span>
  *         <span class="vip-presence-top-posts-totals">Peak 9 · 120 views</span></li>
  *     </ol>
@@ -35,6 +36,18 @@ if ( ! defined( 'ABSPATH' ) ) {
  */
 function vip_presence_top_posts_limit() {
 	return 10;
+}
+
+/**
+ * Returns how many buckets (minutes, by default) of readers over time each listed post carries, for
+ * its trend line.
+ *
+ * @since 0.3.0
+ *
+ * @return int
+ */
+function vip_presence_top_posts_series_minutes() {
+	return 60;
 }
 
 /**
@@ -63,6 +76,7 @@ function vip_presence_get_top_posts_refresh_interval() {
  *
  * @since 0.1.0
  * @since 0.2.0 Items carry the post id, its peak (and when) and views (null when the server sent none).
+ * @since 0.3.0 And its readers over time, `series` (null when the server sent none).
  *
  * @param array<int, array{post_id: int, count: int, peak?: int, peak_at?: int|null, views?: int}> $top Entries from vip_presence_get_top_posts().
  * @return array<int, array{post_id: int, title: string, url: string, count: int, peak: int|null, peak_at: int|null, views: int|null}> Items.
@@ -83,6 +97,7 @@ function vip_presence_get_top_posts_items( array $top ) {
 			'peak'    => isset( $entry['peak'] ) ? $entry['peak'] : null,
 			'peak_at' => isset( $entry['peak_at'] ) ? $entry['peak_at'] : null,
 			'views'   => isset( $entry['views'] ) ? $entry['views'] : null,
+			'series'  => isset( $entry['series'] ) ? $entry['series'] : null,
 		);
 	}
 	return $items;
@@ -135,6 +150,7 @@ function vip_presence_top_posts_markup( array $items ) {
 					'data-vip-presence-count'   => (string) $item['count'],
 					'data-vip-presence-peak'    => $known ? (string) $item['peak'] : null,
 					'data-vip-presence-views'   => $known ? (string) $item['views'] : null,
+					'data-vip-presence-series'  => empty( $item['series'] ) ? null : (string) wp_json_encode( vip_presence_rest_series( $item['series'] ) ),
 				)
 			),
 			esc_url( $item['url'] ),
@@ -157,6 +173,7 @@ function vip_presence_top_posts_markup( array $items ) {
  *
  * @since 0.1.0
  * @since 0.2.0 In a container that build/dashboard-widget.js keeps live.
+ * @since 0.3.0 Without the route's URL and a `wp_rest` nonce: the script asks through wp.apiFetch.
  */
 function vip_presence_render_dashboard_widget() {
 	if ( ! vip_presence_is_configured() ) {
@@ -171,14 +188,12 @@ function vip_presence_render_dashboard_widget() {
 		echo '</p>';
 		return;
 	}
-	$top = vip_presence_get_top_posts( vip_presence_top_posts_limit() );
+	$top = vip_presence_get_top_posts( vip_presence_top_posts_limit(), vip_presence_top_posts_series_minutes() );
 	printf(
 		'<div %s>',
 		vip_presence_html_attributes( // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- attributes are escaped in vip_presence_html_attributes().
 			array(
 				'class'                     => 'vip-presence-top',
-				'data-vip-presence-top-url' => vip_presence_get_top_posts_url(),
-				'data-vip-presence-nonce'   => wp_create_nonce( 'wp_rest' ),
 				'data-vip-presence-limit'   => (string) vip_presence_top_posts_limit(),
 				'data-vip-presence-refresh' => (string) vip_presence_get_top_posts_refresh_interval(),
 				'data-vip-presence-status'  => is_wp_error( $top ) ? 'error' : 'ok',
@@ -209,7 +224,7 @@ function vip_presence_enqueue_dashboard_widget() {
 	vip_presence_add_watch_settings(); // Before the SDK, which this script depends on.
 	wp_register_style( 'vip-presence-dashboard-widget', false, array(), VIP_PRESENCE_VERSION );
 	wp_enqueue_style( 'vip-presence-dashboard-widget' );
-	wp_add_inline_style( 'vip-presence-dashboard-widget', '.vip-presence-top-posts-totals{display:block;color:#646970;font-size:12px}' );
+	wp_add_inline_style( 'vip-presence-dashboard-widget', '.vip-presence-top-posts-totals{display:block;color:#646970;font-size:12px}.vip-presence-sparkline{display:block;width:100%;max-width:240px;height:24px;color:#2271b1}' );
 }
 
 /**

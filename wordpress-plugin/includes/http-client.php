@@ -5,6 +5,8 @@
  *
  *   GET /api/v1/top?limit=10&site=<key>           { "posts": [ { "postId": 123, "count": 4, "peak": 9,
  *                                                   "peakAt": 1764300000123, "views": 120 } ] }
+ *   GET /api/v1/top?limit=10&series=60&site=<key> the same, each post with "series": { "from": …,
+ *                                                   "bucketMs": 60000, "max": [...], "mean": [...] }
  *   GET /api/v1/counts?postIds=1,2,3&site=<key>   { "counts": { "1": 3, "2": 0 },
  *                                                   "stats": { "1": { "count": 3, "peak": 9,
  *                                                   "peakAt": 1764300000123, "views": 120 }, ... } }
@@ -149,7 +151,8 @@ function vip_presence_get_request_args( $authenticated ) {
  * @param string $path Path and query, starting with "/".
  * @return array<mixed>|WP_Error The decoded JSON object, or an error whose code tells what failed:
  *                               vip_presence_not_configured, vip_presence_unreachable,
- *                               vip_presence_unauthorized, vip_presence_http_error, vip_presence_bad_response.
+ *                               vip_presence_unauthorized, vip_presence_http_error, vip_presence_bad_response,
+ *                               vip_presence_series_off (asked for `series` of a server that keeps none).
  */
 function vip_presence_api_get( $path ) {
 	$base = vip_presence_get_api_url();
@@ -164,12 +167,19 @@ function vip_presence_api_get( $path ) {
 			sprintf( __( 'The presence server could not be reached: %s', 'vip-presence' ), $response->get_error_message() )
 		);
 	}
-	$status = (int) wp_remote_retrieve_response_code( $response );
+	$status     = (int) wp_remote_retrieve_response_code( $response );
+	$series_off = static function ( $body ) {
+		$error = json_decode( $body, true );
+		return is_array( $error ) && isset( $error['error'] ) && 'series_off' === $error['error'];
+	};
 	if ( 401 === $status || 403 === $status ) {
 		return new WP_Error(
 			'vip_presence_unauthorized',
 			__( 'The presence server refused the shared secret. Check that it matches the server\'s PRESENCE_SECRET.', 'vip-presence' )
 		);
+	}
+	if ( 400 === $status && $series_off( (string) wp_remote_retrieve_body( $response ) ) ) {
+		return new WP_Error( 'vip_presence_series_off', __( 'The presence server does not keep readers over time (SERIES_BUCKET_MS=0).', 'vip-presence' ) );
 	}
 	if ( 200 !== $status ) {
 		return new WP_Error(
@@ -217,10 +227,54 @@ function vip_presence_parse_totals( array $entry ) {
 }
 
 /**
+ * Reads a post's readers over time (`series`, asked with `series=N`) from an answer of the read API.
+ *
+ * @since 0.3.0
+ *
+ * @param mixed $series `{ from, bucketMs, max: [...], mean: [...] }`: bucket i began at
+ *                      from + i * bucketMs (ms since the epoch), oldest first, the last the current one.
+ * @return array{from: int, bucket_ms: int, max: array<int, int|null>, mean: array<int, float|null>}|null
+ *         The series (null in a bucket: not known), or null when it is malformed.
+ */
+function vip_presence_parse_series( $series ) {
+	if ( ! is_array( $series ) || ! isset( $series['from'], $series['bucketMs'], $series['max'], $series['mean'] ) ) {
+		return null;
+	}
+	$from      = $series['from'];
+	$bucket_ms = $series['bucketMs'];
+	$max       = $series['max'];
+	$mean      = $series['mean'];
+	if ( ! is_int( $from ) || $from < 0 || ! is_int( $bucket_ms ) || $bucket_ms < 1 ) {
+		return null;
+	}
+	if ( ! is_array( $max ) || ! is_array( $mean ) || ! array_is_list( $max ) || ! array_is_list( $mean ) || count( $max ) !== count( $mean ) || count( $max ) > 1440 ) {
+		return null;
+	}
+	foreach ( $max as $value ) {
+		if ( null !== $value && ( ! is_int( $value ) || $value < 0 ) ) {
+			return null;
+		}
+	}
+	foreach ( $mean as $i => $value ) {
+		if ( null !== $value && ( ! ( is_int( $value ) || is_float( $value ) ) || $value < 0 ) ) {
+			return null;
+		}
+		$mean[ $i ] = null === $value ? null : (float) $value;
+	}
+	return array(
+		'from'      => $from,
+		'bucket_ms' => $bucket_ms,
+		'max'       => $max,
+		'mean'      => $mean,
+	);
+}
+
+/**
  * Reads the answer of GET /api/v1/top, skipping malformed entries.
  *
  * @since 0.1.0
  * @since 0.2.0 Entries carry `peak`, `peak_at` and `views` when the server sends them.
+ * @since 0.3.0 And `series` (vip_presence_parse_series()) when asked and sent.
  *
  * @param mixed $data Decoded JSON.
  * @return array<int, array{post_id: int, count: int, peak?: int, peak_at?: int|null, views?: int}>|null
@@ -242,8 +296,13 @@ function vip_presence_parse_top_posts( $data ) {
 			'post_id' => $entry['postId'],
 			'count'   => $entry['count'],
 		);
-		$totals  = vip_presence_parse_totals( $entry );
-		$posts[] = null === $totals ? $post : $post + $totals;
+		$totals = vip_presence_parse_totals( $entry );
+		$post   = null === $totals ? $post : $post + $totals;
+		$series = isset( $entry['series'] ) ? vip_presence_parse_series( $entry['series'] ) : null;
+		if ( null !== $series ) {
+			$post['series'] = $series;
+		}
+		$posts[] = $post;
 	}
 	return $posts;
 }
@@ -339,18 +398,57 @@ function vip_presence_cached_api_get( $cache_key, $path, $parse ) {
  *
  * @since 0.1.0
  * @since 0.2.0 Of this site only (the read API's `site`).
+ * @since 0.3.0 `$series`: each entry's readers over the last that many buckets, when the server keeps
+ *              them (a server with SERIES_BUCKET_MS=0 is asked again without).
  *
- * @param int $limit How many, 1 to 100.
+ * @param int $limit  How many, 1 to 100.
+ * @param int $series How many buckets of readers over time, 0 (none) to 1440.
  * @return array<int, array{post_id: int, count: int}>|WP_Error Entries, most viewers first, or an error.
  */
-function vip_presence_get_top_posts( $limit = 10 ) {
-	$limit = max( 1, min( 100, (int) $limit ) );
-	$site  = vip_presence_get_site_key();
-	return vip_presence_cached_api_get(
-		vip_presence_api_transient_name( 'top', (string) $limit, $site ),
-		vip_presence_read_api_path( '/api/v1/top?limit=' . $limit, $site ),
+function vip_presence_get_top_posts( $limit = 10, $series = 0 ) {
+	$limit  = max( 1, min( 100, (int) $limit ) );
+	$series = max( 0, min( 1440, (int) $series ) );
+	$site   = vip_presence_get_site_key();
+	$query  = 'limit=' . $limit . ( $series > 0 ? '&series=' . $series : '' );
+	$top    = vip_presence_cached_api_get(
+		vip_presence_api_transient_name( 'top', $series > 0 ? $limit . '|' . $series : (string) $limit, $site ),
+		vip_presence_read_api_path( '/api/v1/top?' . $query, $site ),
 		'vip_presence_parse_top_posts'
 	);
+	if ( is_wp_error( $top ) && 'vip_presence_series_off' === $top->get_error_code() ) {
+		return vip_presence_get_top_posts( $limit ); // The list still matters without its lines.
+	}
+	return $top;
+}
+
+/**
+ * Returns a post's readers now, peak, views and readers over time (the last `$buckets` buckets).
+ *
+ * @since 0.3.0
+ *
+ * @param int $post_id Post id.
+ * @param int $buckets How many buckets, 1 to 1440 (a minute each by default: 1440 is 24 hours).
+ * @return array{count: int, peak: int, peak_at: int|null, views: int, series: array{from: int, bucket_ms: int, max: array<int, int|null>, mean: array<int, float|null>}}|WP_Error
+ *         The post's figures, or an error (vip_presence_series_off when the server keeps no series).
+ */
+function vip_presence_get_post_series( $post_id, $buckets = 1440 ) {
+	$post_id = (int) $post_id;
+	$buckets = max( 1, min( 1440, (int) $buckets ) );
+	$site    = vip_presence_get_site_key();
+	$query   = 'postIds=' . $post_id . '&series=' . $buckets;
+	$result  = vip_presence_cached_api_get(
+		vip_presence_api_transient_name( 'series', $query, $site ),
+		vip_presence_read_api_path( '/api/v1/counts?' . $query, $site ),
+		static function ( $data ) use ( $post_id ) {
+			$stats = vip_presence_parse_post_stats( $data );
+			if ( ! is_array( $stats ) || ! isset( $stats[ $post_id ], $data['stats'][ (string) $post_id ]['series'] ) ) {
+				return null;
+			}
+			$series = vip_presence_parse_series( $data['stats'][ (string) $post_id ]['series'] );
+			return null === $series ? null : $stats[ $post_id ] + array( 'series' => $series );
+		}
+	);
+	return $result;
 }
 
 /**

@@ -77,8 +77,9 @@ class VIP_Presence_Dashboard_Widget_Test extends VIP_Presence_Test_Case {
 		self::presence_server()->answer( 200, '{"posts":[]}' );
 		$container = $this->first_element( $this->render( 'vip_presence_render_dashboard_widget' ) );
 		$this->assertSame( 'vip-presence-top', $container->getAttribute( 'class' ) );
-		$this->assertSame( rest_url( 'vip-presence/v1/top' ), $container->getAttribute( 'data-vip-presence-top-url' ) );
-		$this->assertSame( 1, wp_verify_nonce( $container->getAttribute( 'data-vip-presence-nonce' ), 'wp_rest' ) );
+		// The script asks the route through wp.apiFetch, which has WordPress's REST root and nonce.
+		$this->assertFalse( $container->hasAttribute( 'data-vip-presence-top-url' ) );
+		$this->assertFalse( $container->hasAttribute( 'data-vip-presence-nonce' ) );
 		$this->assertSame( '10', $container->getAttribute( 'data-vip-presence-limit' ) );
 		$this->assertSame( '15', $container->getAttribute( 'data-vip-presence-refresh' ) );
 		$this->assertStringContainsString( 'Nobody is reading', $container->textContent );
@@ -123,6 +124,27 @@ class VIP_Presence_Dashboard_Widget_Test extends VIP_Presence_Test_Case {
 		$link = $this->first_element( $this->render( 'vip_presence_render_dashboard_widget' ) )->getElementsByTagName( 'a' )->item( 0 );
 		$this->assertSame( get_permalink( $post_id ), $link->getAttribute( 'href' ) );
 		$this->assertSame( 'Most read', $link->textContent );
+	}
+
+	public function test_hands_each_posts_last_hour_to_the_script_that_draws_its_trend_line() {
+		$this->log_in_as( 'editor' );
+		$post_id = $this->create_post();
+		$this->connect_to_presence_server();
+		self::presence_server()->answer(
+			200,
+			'{"posts":[{"postId":' . $post_id . ',"count":3,"peak":9,"peakAt":1764489600123,"views":120,"series":{"from":1764489480000,"bucketMs":60000,"max":[null,4,3],"mean":[null,2.5,3]}}]}'
+		);
+		$item = $this->first_element( $this->render( 'vip_presence_render_dashboard_widget' ) )->getElementsByTagName( 'li' )->item( 0 );
+		$this->assertSame(
+			array(
+				'from'     => 1764489480000,
+				'bucketMs' => 60000,
+				'max'      => array( null, 4, 3 ),
+				'mean'     => array( null, 2.5, 3 ),
+			),
+			json_decode( $item->getAttribute( 'data-vip-presence-series' ), true )
+		);
+		$this->assertSame( '/api/v1/top?limit=10&series=60&site=' . vip_presence_get_site_key(), self::presence_server()->requests()[0]['uri'] );
 	}
 
 	public function test_says_the_server_is_not_answering_and_tells_only_administrators_why() {

@@ -77,6 +77,51 @@ class VIP_Presence_Rest_Top_Posts_Test extends VIP_Presence_Test_Case {
 		$this->assertStringNotContainsString( self::SECRET, (string) wp_json_encode( $this->body( $response ) ) );
 	}
 
+	public function test_passes_on_each_posts_readers_over_the_last_hour_when_asked() {
+		$this->log_in_as( 'editor' );
+		$this->connect_to_presence_server();
+		$post_id = $this->create_post();
+		$other   = $this->create_post();
+		self::presence_server()->answer(
+			200,
+			'{"posts":[{"postId":' . $post_id . ',"count":3,"peak":9,"peakAt":1764489600123,"views":120,"series":{"from":1764489480000,"bucketMs":60000,"max":[null,4,3],"mean":[null,2.5,3]}},'
+			. '{"postId":' . $other . ',"count":1,"peak":1,"peakAt":1764489600123,"views":1,"series":{"from":"soon","bucketMs":60000,"max":[1],"mean":[1]}}]}'
+		);
+		$posts = $this->body( $this->ask( array( 'series' => 60 ) ) )['posts'];
+		$this->assertSame(
+			array(
+				'from'     => 1764489480000,
+				'bucketMs' => 60000,
+				'max'      => array( null, 4, 3 ),
+				'mean'     => array( null, 2.5, 3 ),
+			),
+			$posts[0]['series']
+		);
+		$this->assertNull( $posts[1]['series'], 'a malformed series is not passed on, the post still is' );
+		$this->assertSame( '/api/v1/top?limit=10&series=60&site=' . vip_presence_get_site_key(), self::presence_server()->requests()[0]['uri'] );
+	}
+
+	public function test_lists_the_posts_without_their_lines_from_a_server_that_keeps_none() {
+		$this->log_in_as( 'editor' );
+		$this->connect_to_presence_server();
+		$post_id = $this->create_post();
+		self::presence_server()->answer( 400, '{"error":"series_off"}' );
+		self::presence_server()->answer( 200, '{"posts":[{"postId":' . $post_id . ',"count":2,"peak":2,"peakAt":1764489600123,"views":5}]}' );
+		$response = $this->ask( array( 'series' => 60 ) );
+		$this->assertSame( 200, $response->get_status() );
+		$posts = $this->body( $response )['posts'];
+		$this->assertSame( 2, $posts[0]['count'] );
+		$this->assertNull( $posts[0]['series'] );
+		$this->assertSame( '/api/v1/top?limit=10&site=' . vip_presence_get_site_key(), self::presence_server()->requests()[1]['uri'] );
+	}
+
+	public function test_refuses_more_than_an_hour_of_series() {
+		$this->log_in_as( 'editor' );
+		$this->connect_to_presence_server();
+		$this->assertSame( 400, $this->ask( array( 'series' => 61 ) )->get_status() );
+		$this->assertSame( array(), self::presence_server()->requests() );
+	}
+
 	public function test_leaves_out_posts_the_user_may_not_read() {
 		$this->connect_to_presence_server();
 		$draft = $this->create_post( array( 'post_status' => 'draft' ) ); // Not the contributor's own.

@@ -36,6 +36,14 @@
  *   the cookie does nothing.
  * - Readers that send the cookie vip_presence_e2e_token=expired get pages whose printed view
  *   tokens expired an hour ago (validly signed), as a copy from a page cache rendered days ago.
+ * - `post.php?post=N&action=edit&vip-presence-e2e-editor=classic` opens the classic editor (the
+ *   `use_block_editor_for_post` filter, for that request only), as the Classic Editor plugin would.
+ * - `vip-presence-e2e-refresh=N` in the query of an admin page (5 or more): the dashboard widget
+ *   and the "Readers over time" chart of that page ask WordPress again every N seconds (their
+ *   filters), so a spec sees a refresh within seconds rather than a minute.
+ * - Users who send the cookie vip_presence_e2e_nonces=expired get nonces of another lifetime (the
+ *   `nonce_life` filter): every nonce printed before the cookie was set no longer verifies, as on a
+ *   page left open longer than a nonce lives (12 to 24 hours), and fresh nonces verify.
  *
  * @package vip-presence-e2e-helpers
  */
@@ -200,4 +208,48 @@ add_action(
 		);
 	},
 	2
+);
+
+add_filter(
+	'use_block_editor_for_post',
+	static function ( $use_block_editor ) {
+		// phpcs:ignore WordPress.Security.NonceVerification.Recommended -- a test switch of how this request renders; it stores nothing.
+		if ( isset( $_GET['vip-presence-e2e-editor'] ) && 'classic' === $_GET['vip-presence-e2e-editor'] ) {
+			return false;
+		}
+		return $use_block_editor;
+	}
+);
+
+/**
+ * The admin page's refresh interval asked for by `vip-presence-e2e-refresh=N`, or null.
+ *
+ * @return int|null Seconds.
+ */
+function vip_presence_e2e_refresh_seconds() {
+	// phpcs:ignore WordPress.Security.NonceVerification.Recommended -- a test switch of how this request renders; it stores nothing.
+	$seconds = isset( $_GET['vip-presence-e2e-refresh'] ) ? (int) $_GET['vip-presence-e2e-refresh'] : 0;
+	return $seconds >= 5 ? $seconds : null;
+}
+
+foreach ( array( 'vip_presence_top_posts_refresh_interval', 'vip_presence_readers_chart_refresh_interval' ) as $vip_presence_e2e_filter ) {
+	add_filter(
+		$vip_presence_e2e_filter,
+		static function ( $seconds ) {
+			$asked = vip_presence_e2e_refresh_seconds();
+			return null === $asked ? $seconds : $asked;
+		}
+	);
+}
+
+add_filter(
+	'nonce_life',
+	static function ( $life ) {
+		if ( isset( $_COOKIE['vip_presence_e2e_nonces'] ) && 'expired' === $_COOKIE['vip_presence_e2e_nonces'] ) {
+			// Another tick length: nonces made with the usual one (a day) are neither this tick's nor
+			// the previous one's.
+			return 3 * DAY_IN_SECONDS;
+		}
+		return $life;
+	}
 );

@@ -210,7 +210,9 @@ export function startGc(
   return startProcess(process.execPath, [GC_CLI], {
     name,
     logFile: logFile(name),
-    env: { ...process.env, ...redisEnv(redis), LOG_LEVEL: 'warn', ...env },
+    // Its HTTP port (metrics, health) is not read by the bench: any free one, so that a gc
+    // already on the default port (another checkout's e2e stack) does not stop the run's.
+    env: { ...process.env, ...redisEnv(redis), LOG_LEVEL: 'warn', GC_PORT: '0', ...env },
   }).child;
 }
 

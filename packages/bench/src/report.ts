@@ -16,8 +16,19 @@ export interface Row {
   note?: string;
 }
 
+/** A block of text printed after the table (a scenario's own table, such as SER's comparison). */
+export interface Section {
+  title: string;
+  text: string;
+}
+
 export class Report {
   readonly rows: Row[] = [];
+  readonly sections: Section[] = [];
+
+  section(title: string, text: string): void {
+    this.sections.push({ title, text });
+  }
 
   add(
     scenario: string,

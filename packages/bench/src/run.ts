@@ -6,8 +6,9 @@
  *
  *   npm run bench                    full run (~6-8 minutes on 2 cores)
  *   npm run bench -- --quick         ~1/10 of the load, for smoke runs
- *   npm run bench -- --only=A,B      some scenarios (E F A B C D S15 Q I A2 B2 AC N6; FO and SOAK only so)
+ *   npm run bench -- --only=A,B      some scenarios (E F A B C D S15 Q I A2 B2 AC N6; FO, SOAK, SER only so)
  *   npm run bench -- --only=SOAK --soak-seconds=300   faults one after another under churn
+ *   npm run bench -- --only=SER --ser-rounds=2        A and B with readers over time off and on
  *   npm run bench -- --profile       CPU profiles of the measured windows, heap profile of the
  *                                    join wave (results/profiles/; see profile-top.js)
  *   npm run bench -- --churn-seconds=30
@@ -35,6 +36,7 @@ import { scenarioFO } from './scenarios/fo-cluster-failover.js';
 import { scenarioI } from './scenarios/i-idle-ping.js';
 import { scenarioN6 } from './scenarios/n6-counts-channel.js';
 import { scenarioQ } from './scenarios/q-fan-out-shape.js';
+import { scenarioSer } from './scenarios/ser-series-off-on.js';
 import { scenarioSoak } from './scenarios/soak-faults.js';
 import { Scope } from './scope.js';
 
@@ -54,6 +56,7 @@ const ALL = [
   'N6',
   'FO',
   'SOAK',
+  'SER',
 ] as const;
 /** The whole run is cut here, whatever happens. */
 const RUN_DEADLINE_MS = 10 * 60_000;
@@ -74,6 +77,7 @@ const { values } = parseArgs({
     profile: { type: 'boolean', default: false },
     'churn-seconds': { type: 'string' },
     'soak-seconds': { type: 'string' },
+    'ser-rounds': { type: 'string' },
     'server-cli': { type: 'string' },
     'server-env': { type: 'string', multiple: true },
     'idle-ping': { type: 'string' },
@@ -83,7 +87,7 @@ const { values } = parseArgs({
 });
 if (values.help) {
   print(
-    'Usage: npm run bench -- [--quick] [--only=E,F,A,I,A2,S15,Q,B,B2,C,D,AC,N6,FO,SOAK] [--profile] [--churn-seconds=N] [--soak-seconds=N] [--server-env=K=V ...] [--server-cli=PATH] [--idle-ping=MS,...] [--out=FILE]',
+    'Usage: npm run bench -- [--quick] [--only=E,F,A,I,A2,S15,Q,B,B2,C,D,AC,N6,FO,SOAK,SER] [--profile] [--churn-seconds=N] [--soak-seconds=N] [--ser-rounds=N] [--server-env=K=V ...] [--server-cli=PATH] [--idle-ping=MS,...] [--out=FILE]',
   );
   process.exit(0);
 }
@@ -126,7 +130,12 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
 const soakSeconds = Number(values['soak-seconds'] ?? (quick ? 60 : 300));
 if (!(soakSeconds > 0)) throw new Error(`--soak-seconds must be a positive number of seconds`);
 const soakMs = only?.has('SOAK') ? soakSeconds * 1000 : 0;
-const deadlineMs = RUN_DEADLINE_MS + soakMs;
+// SER runs A and B twice per round (off and on): up to ~4.5 min per round at full scale.
+const serRounds = Number(values['ser-rounds'] ?? 2);
+if (!(Number.isSafeInteger(serRounds) && serRounds >= 1))
+  throw new Error('--ser-rounds must be a whole number of at least 1');
+const serMs = only?.has('SER') ? serRounds * 6 * 60_000 : 0;
+const deadlineMs = RUN_DEADLINE_MS + soakMs + serMs;
 const deadline = setTimeout(() => {
   log(`run deadline (${Math.round(deadlineMs / 60_000)} min) reached: stopping`);
   killAll();
@@ -240,6 +249,11 @@ async function finish(partial = false): Promise<void> {
   print();
   print(report.table());
   print();
+  for (const section of report.sections) {
+    print(section.title);
+    print(section.text);
+    print();
+  }
   const m = machineInfo;
   print(
     `machine: ${m.nproc} cores (${m.cpu}), ${m.memoryGB} GB, node ${m.node}, ${m.redis.split(' ').slice(0, 3).join(' ')}; load avg at start ${m.loadavgAtStart.join(' ')}, at end ${out.machine.loadavgAtEnd.join(' ')}`,
@@ -346,6 +360,8 @@ async function main(): Promise<void> {
   if (only?.has('SOAK')) {
     await scenario('SOAK', (context) => scenarioSoak(context, soakMs / 1000));
   }
+  // Readers over time off and on, A and B interleaved (~4 min per round): only when asked for.
+  if (only?.has('SER')) await scenario('SER', (context) => scenarioSer(context, serRounds));
   await finish();
 }
 

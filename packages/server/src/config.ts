@@ -38,6 +38,7 @@ const NUMBER_VARS = {
   pingIntervalMs: 'PING_INTERVAL_MS',
   pingTimeoutMs: 'PING_TIMEOUT_MS',
   sweepIntervalMs: 'SWEEP_INTERVAL_MS',
+  seriesBucketMs: 'SERIES_BUCKET_MS',
 } as const satisfies Partial<Record<keyof PresenceServerOptions, string>>;
 
 /** Environment variable of the other options that `resolveOptions` checks. */

@@ -3,13 +3,21 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isPostId, isSiteKey } from '@vip-presence/protocol';
 import type { Metrics } from './metrics.js';
 import type { ResolvedOptions } from './options.js';
-import type { PostStats, PresenceStore } from '@vip-presence/store';
+import {
+  isSeriesLength,
+  SERIES_BUCKETS,
+  type PostSeries,
+  type PostStats,
+  type PresenceStore,
+} from '@vip-presence/store';
 import { SERVER_VERSION } from './version.js';
 
 /** Most post ids one counts request may ask for. */
 export const MAX_API_POST_IDS = 500;
 /** Most posts one top request may ask for. */
 export const MAX_API_TOP = 100;
+/** Most posts one counts request may ask for with `series=` (each up to 1,440 buckets). */
+export const MAX_API_SERIES_POSTS = 100;
 
 export interface HttpApiContext {
   /** The store of a site's posts (undefined: the default site). */
@@ -27,6 +35,20 @@ export interface PostStatsBody {
   /** When the peak was first reached, ms since the epoch; null while the post never had a reader. */
   peakAt: number | null;
   views: number;
+  /** Readers over time, with `series=N`: the post's last N buckets. */
+  series?: SeriesBody;
+}
+
+/**
+ * A post's readers over time: bucket i began at `from + i * bucketMs` (ms since the epoch), the
+ * last is the current one. `max[i]` the most readers at once in it, `mean[i]` their mean; `null`
+ * where not known (before the post's first recorded bucket: never read, or lost with Redis).
+ */
+export interface SeriesBody {
+  from: number;
+  bucketMs: number;
+  max: (number | null)[];
+  mean: (number | null)[];
 }
 
 /**
@@ -45,6 +67,9 @@ export type Listener = 'public' | 'private';
  *   /api/v1/counts?postIds=1,2  { counts: { "1": 3, "2": 0 },
  *                                 stats: { "1": { count, peak, peakAt, views }, "2": {...} } }
  *   /api/v1/top?limit=10        { posts: [ { postId, count, peak, peakAt, views } ] }
+ *
+ * `series=N` (1-1,440) on either adds each post's readers over its last N buckets (`SeriesBody`)
+ * as `series` beside its peak and views (counts: at most 100 posts then).
  *
  * `counts` and the `postId`/`count` of `posts` are the v1 answer, kept for older clients.
  */
@@ -102,6 +127,52 @@ async function readApi(url: URL, res: ServerResponse, ctx: HttpApiContext): Prom
   return url.pathname === '/api/v1/top' ? top(url, res, store) : counts(url, res, store);
 }
 
+/** The `series=` parameter: undefined when absent, null when invalid (answered already). */
+function seriesParam(
+  url: URL,
+  res: ServerResponse,
+  store: PresenceStore,
+): number | undefined | null {
+  const raw = url.searchParams.get('series');
+  if (raw === null) return undefined;
+  const buckets = Number(raw);
+  if (!/^\d+$/.test(raw) || !isSeriesLength(buckets)) {
+    send(res, 400, {
+      error: 'invalid_payload',
+      message: `series must be a number of buckets, 1-${SERIES_BUCKETS}`,
+    });
+    return null;
+  }
+  if (store.seriesBucketMs === 0) {
+    send(res, 400, {
+      error: 'series_off',
+      message: 'this server keeps no readers over time (SERIES_BUCKET_MS=0)',
+    });
+    return null;
+  }
+  return buckets;
+}
+
+/** Each post's series body, when `buckets` asks for one. */
+async function seriesBodies(
+  store: PresenceStore,
+  postIds: readonly number[],
+  buckets: number | undefined,
+): Promise<Map<number, SeriesBody>> {
+  if (buckets === undefined) return new Map();
+  const all = await store.series(postIds, buckets);
+  return new Map(all.map((series) => [series.postId, seriesBody(series)]));
+}
+
+function seriesBody({ from, bucketMs, points }: PostSeries): SeriesBody {
+  return {
+    from,
+    bucketMs,
+    max: points.map((point) => point?.max ?? null),
+    mean: points.map((point) => point?.mean ?? null),
+  };
+}
+
 async function counts(url: URL, res: ServerResponse, store: PresenceStore): Promise<void> {
   const raw = (url.searchParams.get('postIds') ?? '').split(',').filter(Boolean);
   const postIds = [...new Set(raw.map(Number))];
@@ -116,11 +187,28 @@ async function counts(url: URL, res: ServerResponse, store: PresenceStore): Prom
       message: `postIds must be 1-${MAX_API_POST_IDS} comma-separated positive integers`,
     });
   }
-  const result = await store.stats(postIds);
+  const buckets = seriesParam(url, res, store);
+  if (buckets === null) return;
+  if (buckets !== undefined && postIds.length > MAX_API_SERIES_POSTS) {
+    return send(res, 400, {
+      error: 'invalid_payload',
+      message: `with series, postIds must be at most ${MAX_API_SERIES_POSTS} posts`,
+    });
+  }
+  const [result, series] = await Promise.all([
+    store.stats(postIds),
+    seriesBodies(store, postIds, buckets),
+  ]);
   return send(res, 200, {
     counts: Object.fromEntries(result.map((c) => [String(c.postId), c.count])),
-    stats: Object.fromEntries(result.map((c) => [String(c.postId), statsBody(c)])),
+    stats: Object.fromEntries(
+      result.map((c) => [String(c.postId), withSeries(statsBody(c), series.get(c.postId))]),
+    ),
   });
+}
+
+function withSeries(body: PostStatsBody, series: SeriesBody | undefined): PostStatsBody {
+  return series ? { ...body, series } : body;
 }
 
 async function top(url: URL, res: ServerResponse, store: PresenceStore): Promise<void> {
@@ -128,14 +216,21 @@ async function top(url: URL, res: ServerResponse, store: PresenceStore): Promise
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_API_TOP) {
     return send(res, 400, { error: 'invalid_payload', message: `limit must be 1-${MAX_API_TOP}` });
   }
+  const buckets = seriesParam(url, res, store);
+  if (buckets === null) return;
   const posts = await store.top(limit);
+  const postIds = posts.map((p) => p.postId);
   // The ranking's counts stay as ranked; peaks and views are read just after (a peak read later
   // is never below a count read earlier).
-  const stats = new Map((await store.stats(posts.map((p) => p.postId))).map((s) => [s.postId, s]));
+  const [all, series] = await Promise.all([
+    store.stats(postIds),
+    seriesBodies(store, postIds, buckets),
+  ]);
+  const stats = new Map(all.map((s) => [s.postId, s]));
   return send(res, 200, {
     posts: posts.map(({ postId, count }) => {
       const { peak, peakAt, views } = statsBody({ ...stats.get(postId)!, count });
-      return { postId, count, peak, peakAt, views };
+      return { postId, ...withSeries({ count, peak, peakAt, views }, series.get(postId)) };
     }),
   });
 }

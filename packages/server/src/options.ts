@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import { ConfigError } from '@vip-presence/store';
 import { trustProxyProblem, type TrustProxy } from './client-address.js';
-import { assertLiveness } from './liveness.js';
+import { assertLiveness, MIN_TTL_TO_HEARTBEAT_RATIO } from './liveness.js';
 
 /**
  * Options of `createPresenceServer()`. Every field has a default; the executable fills them from
@@ -163,6 +163,14 @@ export interface PresenceServerOptions {
    */
   pingTimeoutMs?: number;
   /**
+   * Length of a bucket of readers over time (`/api/v1/counts?series=`): the store keeps, per post,
+   * the most readers at once and their mean in each bucket, for the last 1,440 buckets (24 hours
+   * of minutes), written by the heartbeat. At least 2 x heartbeatIntervalMs, so every bucket with
+   * readers gets a renewal; at most an hour. 0: keep no series.
+   * @default 60_000 (2 x heartbeatIntervalMs when that is longer)
+   */
+  seriesBucketMs?: number;
+  /**
    * How often the embedded store's in-process sweeper runs (embedded mode only).
    * @default 5_000
    */
@@ -219,6 +227,7 @@ export const DEFAULT_OPTIONS = {
   pingIntervalMs: 45_000,
   pingTimeoutMs: 10_000,
   sweepIntervalMs: 5_000,
+  seriesBucketMs: 60_000,
   keyPrefix: 'vp',
 } as const;
 
@@ -246,6 +255,13 @@ export function resolveOptions(options: PresenceServerOptions): ResolvedOptions 
     ...stripUndefined(options),
   };
   delete (resolved as PresenceServerOptions).logger;
+  // Unset, the series bucket stays long enough for a slow heartbeat (see liveness.ts).
+  if (options.seriesBucketMs === undefined) {
+    resolved.seriesBucketMs = Math.max(
+      DEFAULT_OPTIONS.seriesBucketMs,
+      MIN_TTL_TO_HEARTBEAT_RATIO * resolved.heartbeatIntervalMs,
+    );
+  }
   assertLiveness(resolved);
   for (const [option, minimum] of Object.entries(MINIMUMS) as [keyof typeof MINIMUMS, number][]) {
     const value = resolved[option];

@@ -12,6 +12,7 @@ import {
   type RedisClient,
 } from '@vip-presence/store';
 import type { ServerOptions } from 'socket.io';
+import { seriesSampleGapMs } from './liveness.js';
 import type { ResolvedOptions } from './options.js';
 import { createAdapterConnections } from './redis-connections.js';
 import { redisTargetOf } from './redis-target.js';
@@ -40,11 +41,17 @@ export interface StoreSetup {
  */
 export function setUpStore(opts: ResolvedOptions): StoreSetup {
   const target = redisTargetOf(opts);
+  const series = {
+    seriesBucketMs: opts.seriesBucketMs,
+    seriesSampleGapMs: seriesSampleGapMs(opts),
+  };
   if (!target) {
     const stores = new Map<string | undefined, MemoryStore>();
     const storeFor = (site: string | undefined) => {
       let store = stores.get(site);
-      if (!store) stores.set(site, (store = new MemoryStore({ viewWindowMs: opts.viewWindowMs })));
+      if (!store) {
+        stores.set(site, (store = new MemoryStore({ viewWindowMs: opts.viewWindowMs, ...series })));
+      }
       return store;
     };
     const addressConnections =
@@ -56,7 +63,12 @@ export function setUpStore(opts: ResolvedOptions): StoreSetup {
   const mode = opts.adapterMode ?? defaultPubSubMode('nodes' in target);
   const client = createStoreConnection(target);
   const storeFor = (site: string | undefined) =>
-    new RedisStore(client, { viewWindowMs: opts.viewWindowMs, keyPrefix: opts.keyPrefix, site });
+    new RedisStore(client, {
+      viewWindowMs: opts.viewWindowMs,
+      keyPrefix: opts.keyPrefix,
+      site,
+      ...series,
+    });
   const { adapter, clients: adapterClients } = createAdapterConnections(
     target,
     mode,

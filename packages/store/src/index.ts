@@ -8,6 +8,13 @@ export {
   type PresenceStore,
   type SweptPost,
 } from './types.js';
+export {
+  DEFAULT_SERIES_BUCKET_MS,
+  isSeriesLength,
+  SERIES_BUCKETS,
+  type PostSeries,
+  type SeriesPoint,
+} from './series.js';
 export { MemoryStore, type MemoryStoreOptions } from './memory-store.js';
 export { RedisStore, type RedisStoreOptions } from './redis-store.js';
 export {

@@ -25,6 +25,12 @@ export interface PostKeys {
   seq: string;
   /** STRING `"<most viewers at once> <when first reached, ms>"`: the post's peak, kept like views. */
   peak: string;
+  /**
+   * HASH readers over time (`series.ts`): `SERIES_CHUNKS` fields `"0"`..`"24"`, each a chunk of
+   * `SERIES_CHUNK_BUCKETS` buckets (max, sum and samples of the count per bucket), and `since`
+   * (the first bucket recorded), `at` (the last sample, ms). Written by the heartbeat only.
+   */
+  series: string;
 }
 
 export function postKeys(postId: number, prefix: string = DEFAULT_KEY_PREFIX): PostKeys {
@@ -36,6 +42,7 @@ export function postKeys(postId: number, prefix: string = DEFAULT_KEY_PREFIX): P
     views: `${base}:views`,
     seq: `${base}:seq`,
     peak: `${base}:peak`,
+    series: `${base}:series`,
   };
 }
 

@@ -1,5 +1,14 @@
 import { joinCap } from './join-cap.js';
 import {
+  DEFAULT_SERIES_BUCKET_MS,
+  isSeriesLength,
+  recordCount,
+  SERIES_BUCKETS,
+  seriesOf,
+  type BucketRecord,
+  type PostSeries,
+} from './series.js';
+import {
   JoinRefusals,
   type JoinOptions,
   type JoinResult,
@@ -25,10 +34,26 @@ interface PostState {
   seq: number;
   peak: number;
   peakAt: number;
+  /** Readers over time (series.ts): bucket number -> record, the last SERIES_BUCKETS at most. */
+  series: Map<number, BucketRecord>;
+  /** The first bucket recorded since the series began (undefined: none kept). */
+  seriesSince: number | undefined;
+  /** When the last sample of the mean was taken (ms). */
+  sampledAt: number;
 }
 
 export interface MemoryStoreOptions {
   viewWindowMs: number;
+  /**
+   * Length of a bucket of readers over time (`series.ts`), in ms; 0: keep no series.
+   * @default 60_000
+   */
+  seriesBucketMs?: number;
+  /**
+   * Shortest time between two samples of a post's mean (see the Redis store's).
+   * @default 0
+   */
+  seriesSampleGapMs?: number;
   /** Clock, for tests. @default Date.now */
   now?: () => number;
 }
@@ -39,11 +64,13 @@ export interface MemoryStoreOptions {
  */
 export class MemoryStore implements PresenceStore {
   readonly kind = 'memory';
+  readonly seriesBucketMs: number;
   private readonly posts = new Map<number, PostState>();
   private readonly now: () => number;
 
   constructor(private readonly options: MemoryStoreOptions) {
     this.now = options.now ?? Date.now;
+    this.seriesBucketMs = options.seriesBucketMs ?? DEFAULT_SERIES_BUCKET_MS;
   }
 
   async join(
@@ -111,6 +138,7 @@ export class MemoryStore implements PresenceStore {
       }
       if (changed || added) this.bump(post, now);
       if (added) this.raisePeak(post, now);
+      this.recordSeries(post, now);
       results.push({ postId, count: post.leases.size, seq: post.seq });
     }
     return results;
@@ -140,6 +168,24 @@ export class MemoryStore implements PresenceStore {
     });
   }
 
+  async series(postIds: readonly number[], buckets: number): Promise<PostSeries[]> {
+    if (!isSeriesLength(buckets)) throw new RangeError(`buckets must be 1-${SERIES_BUCKETS}`);
+    const bucketMs = this.seriesBucketMs;
+    if (bucketMs <= 0) return postIds.map((postId) => ({ postId, from: 0, bucketMs, points: [] }));
+    const nowMs = this.now();
+    const current = Math.floor(nowMs / bucketMs);
+    const counts = await this.counts(postIds);
+    return counts.map(({ postId, count }) => {
+      const post = this.posts.get(postId);
+      const records = Array.from(
+        { length: buckets },
+        (_, i) => post?.series.get(current - buckets + 1 + i) ?? { max: 0, sum: 0, samples: 0 },
+      );
+      const raw = { postId, nowMs, live: count, since: post?.seriesSince, records };
+      return seriesOf(raw, bucketMs);
+    });
+  }
+
   async top(limit: number): Promise<PostCount[]> {
     const all = await this.counts([...this.posts.keys()]);
     return all
@@ -164,8 +210,15 @@ export class MemoryStore implements PresenceStore {
       for (const [visitorId, seen] of post.recent) {
         if (seen < now - this.options.viewWindowMs) post.recent.delete(visitorId);
       }
+      this.trimSeries(post, now);
       // Views and peaks are kept; the rest of an idle post is reclaimed.
-      if (post.leases.size === 0 && post.recent.size === 0 && post.views === 0 && post.peak === 0) {
+      if (
+        post.leases.size === 0 &&
+        post.recent.size === 0 &&
+        post.views === 0 &&
+        post.peak === 0 &&
+        post.series.size === 0
+      ) {
         this.posts.delete(postId);
       }
     }
@@ -192,6 +245,9 @@ export class MemoryStore implements PresenceStore {
         seq: 0,
         peak: 0,
         peakAt: 0,
+        series: new Map(),
+        seriesSince: undefined,
+        sampledAt: 0,
       };
       this.posts.set(postId, post);
     }
@@ -288,6 +344,36 @@ export class MemoryStore implements PresenceStore {
       post.peak = post.leases.size;
       post.peakAt = now;
     }
+  }
+
+  /**
+   * The post's count goes into its current bucket: the max, and a sample of the mean unless the
+   * last was taken less than `seriesSampleGapMs` ago (the Redis store's `record_series`).
+   */
+  private recordSeries(post: PostState, now: number): void {
+    const bucketMs = this.seriesBucketMs;
+    if (bucketMs <= 0) return;
+    const bucket = Math.floor(now / bucketMs);
+    const record = post.series.get(bucket);
+    const sample = now - post.sampledAt >= (this.options.seriesSampleGapMs ?? 0);
+    post.series.set(
+      bucket,
+      recordCount(record ?? { max: 0, sum: 0, samples: 0 }, post.leases.size, sample),
+    );
+    if (sample || !record) post.sampledAt = now;
+    if (!record) {
+      post.seriesSince ??= bucket;
+      this.trimSeries(post, now);
+    }
+  }
+
+  /** Drops buckets older than the ring; a series with none left begins again when next written. */
+  private trimSeries(post: PostState, now: number): void {
+    const bucketMs = this.seriesBucketMs;
+    if (bucketMs <= 0 || post.series.size === 0) return;
+    const oldest = Math.floor(now / bucketMs) - SERIES_BUCKETS + 1;
+    for (const bucket of post.series.keys()) if (bucket < oldest) post.series.delete(bucket);
+    if (post.series.size === 0) post.seriesSince = undefined;
   }
 
   private bump(post: PostState, now: number): void {

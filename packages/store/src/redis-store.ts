@@ -8,8 +8,17 @@ import {
   JOIN_SCRIPT,
   LEAVE_SCRIPT,
   REFRESH_SCRIPT,
+  SERIES_SCRIPT,
   STATS_SCRIPT,
 } from './scripts.js';
+import {
+  DEFAULT_SERIES_BUCKET_MS,
+  isSeriesLength,
+  SERIES_BUCKETS,
+  seriesOf,
+  type BucketRecord,
+  type PostSeries,
+} from './series.js';
 import {
   JoinRefusals,
   type JoinOptions,
@@ -29,6 +38,7 @@ interface PresenceCommands {
   vpRefresh(...args: Args): Promise<Reply>;
   vpCount(...args: Args): Promise<Reply>;
   vpStats(...args: Args): Promise<Reply>;
+  vpSeries(...args: Args): Promise<Reply>;
 }
 type Client = (Redis | Cluster) & PresenceCommands;
 /** A post and the visitors (all, or one chunk of a hot post's) whose leases to renew. */
@@ -55,6 +65,17 @@ export interface RedisStoreOptions {
   keyPrefix?: string;
   /** The site whose posts this store holds (`sites.ts`); unset: the default site. */
   site?: string;
+  /**
+   * Length of a bucket of readers over time (`series.ts`), in ms; 0: keep no series.
+   * @default 60_000
+   */
+  seriesBucketMs?: number;
+  /**
+   * Shortest time between two samples of a post's mean: several nodes renewing one post add one
+   * sample per gap, not one each (a node: about its heartbeat interval).
+   * @default 0
+   */
+  seriesSampleGapMs?: number;
 }
 
 /**
@@ -63,6 +84,7 @@ export interface RedisStoreOptions {
  */
 export class RedisStore implements PresenceStore {
   readonly kind = 'redis';
+  readonly seriesBucketMs: number;
   private readonly redis: Client;
   private readonly prefix: string;
   private readonly indexedAt = new Map<number, number>();
@@ -73,6 +95,7 @@ export class RedisStore implements PresenceStore {
     private readonly options: RedisStoreOptions,
   ) {
     this.prefix = siteKeyPrefix(options.keyPrefix ?? DEFAULT_KEY_PREFIX, options.site);
+    this.seriesBucketMs = options.seriesBucketMs ?? DEFAULT_SERIES_BUCKET_MS;
     // Once per connection: a node makes a store per site, all on one connection.
     if (!('vpJoin' in redis)) {
       redis.defineCommand('vpJoin', { numberOfKeys: 6, lua: JOIN_SCRIPT });
@@ -80,6 +103,7 @@ export class RedisStore implements PresenceStore {
       redis.defineCommand('vpRefresh', { lua: REFRESH_SCRIPT });
       redis.defineCommand('vpCount', { numberOfKeys: 2, lua: COUNT_SCRIPT });
       redis.defineCommand('vpStats', { numberOfKeys: 4, lua: STATS_SCRIPT });
+      redis.defineCommand('vpSeries', { numberOfKeys: 2, lua: SERIES_SCRIPT });
     }
     this.redis = redis as Client;
   }
@@ -170,7 +194,7 @@ export class RedisStore implements PresenceStore {
     const { site, keyPrefix = DEFAULT_KEY_PREFIX } = this.options;
     if (site !== undefined && work.length > 0) await this.redis.sadd(sitesKey(keyPrefix), site);
     const latest = new Map<number, PostCount>();
-    for (const result of await this.runRefresh(nodeId, ttlMs, work)) {
+    for (const result of await this.runRefresh(nodeId, ttlMs, work, this.seriesBucketMs)) {
       const previous = latest.get(result.postId);
       if (!previous || result.seq >= previous.seq) {
         latest.set(result.postId, { postId: result.postId, count: result.count, seq: result.seq });
@@ -179,12 +203,17 @@ export class RedisStore implements PresenceStore {
     return [...latest.values()];
   }
 
-  /** Runs the refresh script over `work` (a post and some of its visitors each), in order. */
+  /**
+   * Runs the refresh script over `work` (a post and some of its visitors each), in order; with
+   * `seriesBucketMs` > 0 each post's count goes into its series.
+   */
   private async runRefresh(
     nodeId: string,
     ttlMs: number,
     work: readonly RefreshItem[],
+    seriesBucketMs: number,
   ): Promise<Refreshed[]> {
+    const gapMs = this.options.seriesSampleGapMs ?? 0;
     const calls: RefreshItem[][] = [];
     let call: RefreshItem[] = [];
     let visitors = 0;
@@ -209,10 +238,16 @@ export class RedisStore implements PresenceStore {
       const replies = await Promise.all(
         batch.map((items) => {
           const keys: string[] = [];
-          const args: (string | number)[] = [nodeId, ttlMs, this.options.viewWindowMs];
+          const args: (string | number)[] = [
+            nodeId,
+            ttlMs,
+            this.options.viewWindowMs,
+            seriesBucketMs,
+            gapMs,
+          ];
           for (const [postId, ids] of items) {
             const k = postKeys(postId, this.prefix);
-            keys.push(k.viewers, k.leases, k.seq, k.peak, k.recent);
+            keys.push(k.viewers, k.leases, k.seq, k.peak, k.recent, k.series);
             args.push(ids.join(' '));
           }
           return this.redis.vpRefresh(keys.length, ...keys, ...args);
@@ -270,6 +305,32 @@ export class RedisStore implements PresenceStore {
     return results;
   }
 
+  async series(postIds: readonly number[], buckets: number): Promise<PostSeries[]> {
+    if (!isSeriesLength(buckets)) throw new RangeError(`buckets must be 1-${SERIES_BUCKETS}`);
+    const bucketMs = this.seriesBucketMs;
+    if (bucketMs <= 0) return postIds.map((postId) => ({ postId, from: 0, bucketMs, points: [] }));
+    const results: PostSeries[] = [];
+    for (let i = 0; i < postIds.length; i += BATCH) {
+      const batch = postIds.slice(i, i + BATCH);
+      const replies = await Promise.all(
+        batch.map((postId) => {
+          const k = postKeys(postId, this.prefix);
+          return this.redis.vpSeries(k.viewers, k.series, bucketMs, buckets);
+        }),
+      );
+      batch.forEach((postId, index) => {
+        const [nowMs = 0, live = 0, since = -1, ...flat] = replies[index] as Reply;
+        const records: BucketRecord[] = [];
+        for (let j = 0; j + 2 < flat.length; j += 3) {
+          records.push({ max: flat[j]!, sum: flat[j + 1]!, samples: flat[j + 2]! });
+        }
+        const raw = { postId, nowMs, live, since: since < 0 ? undefined : since, records };
+        results.push(seriesOf(raw, bucketMs));
+      });
+    }
+    return results;
+  }
+
   async top(limit: number): Promise<PostCount[]> {
     const shards = await Promise.all(
       allTopKeys(this.prefix).map((key) => this.redis.zrevrange(key, 0, limit - 1)),
@@ -316,10 +377,12 @@ export class RedisStore implements PresenceStore {
         const postIds: number[] = [];
         for (let i = 0; i < flat.length; i += 2) postIds.push(Number(flat[i]));
         if (postIds.length === 0) continue;
+        // The sweep records no series: a bucket no node renewed had no readers (series.ts).
         const swept = await this.runRefresh(
           'gc',
           0,
           postIds.map((postId) => [postId, []]),
+          0,
         );
         for (const { changed: didChange, ...result } of swept) if (didChange) changed.push(result);
         await this.recordCounts(swept);

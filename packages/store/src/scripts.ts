@@ -14,6 +14,14 @@
  *   views    STRING total views
  *   seq      STRING sequence of count changes (max(seq + 1, now)), so readers drop stale updates
  *   peak     STRING "<most viewers at once> <when first reached, ms>" (no expiry, like views)
+ *   series   HASH readers over time (series.ts), written by the refresh only: fields "0".."24",
+ *            each a chunk of 60 buckets, binary, big-endian: the chunk's number (a double: 8
+ *            bytes, exact) then one 13-byte record per bucket recorded, in the order written:
+ *            the bucket's slot in the chunk (u8), its max, sum and samples (3 x u32); "since" the
+ *            first bucket recorded; "at" the last sample (ms). A chunk whose number is not the
+ *            one wanted is stale (a day old) and reads as empty. Only recorded buckets take
+ *            room: a post read for a minute holds one record. The key expires 1,440 buckets
+ *            after its last new bucket.
  *
  * Addresses are digests (`[A-Za-z0-9_-]`), node ids `[A-Za-z0-9_.-]` and visitor ids
  * `[A-Za-z0-9_-]`: none holds '|', '=', ';', '@' or a space, so the formats above cannot be forged.
@@ -149,6 +157,58 @@ local function raise_peak(key, count, now)
 end
 `;
 
+/** The series hash's layout (see series.ts and the header of this file). */
+const SERIES_LUA = `
+local SERIES_CHUNKS, CHUNK_BUCKETS, HEAD, RECORD = 25, 60, 8, 13
+local U32_MAX = 4294967295
+
+-- The records of a chunk string, slot -> {max, sum, samples}; empty when the string is of
+-- another chunk (a day old) or missing.
+local function chunk_records(str, chunk)
+  local records = {}
+  if not str or #str < HEAD or struct.unpack('>d', str) ~= chunk then return records end
+  for off = HEAD, #str - RECORD, RECORD do
+    local slot, mx, sum, n = struct.unpack('>BI4I4I4', str, off + 1)
+    records[slot] = {mx, sum, n}
+  end
+  return records
+end
+
+-- Records 'count' in the post's current bucket: raises its max, and adds a sample to its mean
+-- when the last sample (any node's) is at least 'gap' ms old or the bucket has none yet. The
+-- current bucket is the last record of its chunk, or a new record appended after it.
+local function record_series(key, count, now, bucket_ms, gap)
+  local bucket = math.floor(now / bucket_ms)
+  local chunk = math.floor(bucket / CHUNK_BUCKETS)
+  local slot = bucket % CHUNK_BUCKETS
+  local field = fmt(chunk % SERIES_CHUNKS)
+  local got = redis.call('HMGET', key, field, 'at')
+  local str = got[1]
+  if not str or #str < HEAD or struct.unpack('>d', str) ~= chunk then str = struct.pack('>d', chunk) end
+  local mx, sum, n = 0, 0, 0
+  local keep = #str
+  if #str >= HEAD + RECORD then
+    local last, m, s, k = struct.unpack('>BI4I4I4', str, #str - RECORD + 1)
+    if last == slot then mx, sum, n, keep = m, s, k, #str - RECORD end
+  end
+  local sample = n == 0 or now - (tonumber(got[2]) or 0) >= gap
+  if not sample and count <= mx then return end
+  if n == 0 or count > mx then mx = count end
+  if sample then sum, n = math.min(sum + count, U32_MAX), n + 1 end
+  str = string.sub(str, 1, keep) .. struct.pack('>BI4I4I4', slot, mx, sum, n)
+  if not sample then
+    redis.call('HSET', key, field, str)
+  elseif n > 1 then
+    redis.call('HSET', key, field, str, 'at', fmt(now))
+  else
+    -- A new bucket: the first of the series since it began (or was lost), and the key's expiry.
+    redis.call('HSET', key, field, str, 'at', fmt(now))
+    redis.call('HSETNX', key, 'since', fmt(bucket))
+    redis.call('PEXPIRE', key, 1440 * bucket_ms)
+  end
+end
+`;
+
 /**
  * KEYS: viewers leases recent views seq peak. ARGV: visitorId nodeId ttlMs viewWindowMs address
  * maxVisitors (address '' and maxVisitors 0: no cap). Returns {count, seq, views, peak, peakAt,
@@ -233,22 +293,25 @@ return {redis.call('ZCARD', KEYS[1]), seq}
 /**
  * Renews this node's leases of the given visitors (re-asserting them after a Redis restart) and
  * prunes expired ones, for one or more posts. A post with no visitors is only pruned: that is the
- * gc's sweep of it. A re-asserted visitor may raise the post's peak. KEYS: viewers leases seq
- * peak recent, for each post. ARGV: nodeId ttlMs viewWindowMs, then for each post its visitor ids
- * in one argument, separated by spaces (ids never contain one; one argument per post, not per
- * visitor, halves what a heartbeat costs the node). Returns {count, seq, changed, pruned} for
- * each post: pruned is how many expired visitors it removed.
+ * gc's sweep of it. A re-asserted visitor may raise the post's peak. With seriesBucketMs > 0 each
+ * post's count goes into its series (a sample of the mean at most every sampleGapMs). KEYS:
+ * viewers leases seq peak recent series, for each post. ARGV: nodeId ttlMs viewWindowMs
+ * seriesBucketMs sampleGapMs, then for each post its visitor ids in one argument, separated by
+ * spaces (ids never contain one; one argument per post, not per visitor, halves what a heartbeat
+ * costs the node). Returns {count, seq, changed, pruned} for each post: pruned is how many
+ * expired visitors it removed.
  *
  * A renewal writes nothing to 'recent': a visitor with a live lease is no new view anyway (the
  * join sees it in viewers), and its last seen is written when it goes (leave, or prune at its
  * lease's expiry). A ZADD of last seen per renewed visitor made a heartbeat of 10,000 visitors
  * over 1,000 posts cost Redis 57 ms instead of 42 ms (Redis 7.0, INFO commandstats).
  */
-export const REFRESH_SCRIPT = `${PRELUDE}
+export const REFRESH_SCRIPT = `${PRELUDE}${SERIES_LUA}
 local now = now_ms()
 local node, expiry, window = ARGV[1], now + tonumber(ARGV[2]), tonumber(ARGV[3])
-local out, a = {}, 3
-for k = 1, #KEYS, 5 do
+local bucket_ms, gap = tonumber(ARGV[4]), tonumber(ARGV[5])
+local out, a = {}, 5
+for k = 1, #KEYS, 6 do
   local viewers, leases, seq_key = KEYS[k], KEYS[k + 1], KEYS[k + 2]
   local pruned = prune(viewers, leases, KEYS[k + 4], now, window)
   local changed = pruned > 0
@@ -262,6 +325,7 @@ for k = 1, #KEYS, 5 do
   local seq = (changed or added) and bump(seq_key, now) or int_of(seq_key)
   local count = redis.call('ZCARD', viewers)
   if added then raise_peak(KEYS[k + 3], count, now) end
+  if bucket_ms > 0 then record_series(KEYS[k + 5], count, now, bucket_ms, gap) end
   out[#out + 1] = count
   out[#out + 1] = seq
   out[#out + 1] = (changed or added) and 1 or 0
@@ -281,4 +345,34 @@ export const STATS_SCRIPT = `${PRELUDE}
 local now = now_ms()
 local peak, at = peak_of(KEYS[4])
 return {redis.call('ZCOUNT', KEYS[1], '(' .. fmt(now), '+inf'), int_of(KEYS[2]), int_of(KEYS[3]), peak, at}
+`;
+
+/**
+ * Read only. KEYS: viewers series. ARGV: seriesBucketMs buckets. Returns {now (ms), live count,
+ * first bucket recorded (-1: none), then max, sum, samples of each of the last 'buckets' buckets,
+ * oldest first}.
+ */
+export const SERIES_SCRIPT = `${PRELUDE}${SERIES_LUA}
+local now = now_ms()
+local bucket_ms, buckets = tonumber(ARGV[1]), tonumber(ARGV[2])
+local current = math.floor(now / bucket_ms)
+local first = current - buckets + 1
+local fields = {'since'}
+for chunk = math.floor(first / CHUNK_BUCKETS), math.floor(current / CHUNK_BUCKETS) do
+  fields[#fields + 1] = fmt(chunk % SERIES_CHUNKS)
+end
+local got = redis.call('HMGET', KEYS[2], unpack(fields))
+local strs = {}
+for i = 2, #fields do strs[fields[i]] = got[i] end
+local out = {now, redis.call('ZCOUNT', KEYS[1], '(' .. fmt(now), '+inf'), tonumber(got[1]) or -1}
+local chunk, records = nil, nil
+for bucket = first, current do
+  local c = math.floor(bucket / CHUNK_BUCKETS)
+  if c ~= chunk then chunk, records = c, chunk_records(strs[fmt(c % SERIES_CHUNKS)], c) end
+  local r = records[bucket % CHUNK_BUCKETS] or {0, 0, 0}
+  out[#out + 1] = r[1]
+  out[#out + 1] = r[2]
+  out[#out + 1] = r[3]
+end
+return out
 `;

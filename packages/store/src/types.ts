@@ -1,3 +1,5 @@
+import type { PostSeries } from './series.js';
+
 /** The count of one post at one moment. `seq` grows with every change of the post's viewers. */
 export interface PostCount {
   postId: number;
@@ -81,7 +83,8 @@ export interface PresenceStore {
   leave(postId: number, visitorId: string, nodeId: string): Promise<PostCount>;
   /**
    * Renews (or re-asserts, after a store restart) this node's leases, prunes expired ones, and
-   * returns the counts of those posts. One batch per heartbeat.
+   * returns the counts of those posts. One batch per heartbeat. Records each post's count in its
+   * series (the same calls: no round trip more).
    */
   refresh(
     nodeId: string,
@@ -92,6 +95,14 @@ export interface PresenceStore {
   counts(postIds: readonly number[]): Promise<PostCount[]>;
   /** Live counts with views and peaks, read only (the read API's). */
   stats(postIds: readonly number[]): Promise<PostStats[]>;
+  /**
+   * Readers over time, read only: each post's last `buckets` buckets (1..1,440; see `series.ts`
+   * for what a bucket holds and how unrecorded ones read). No points when the store keeps no
+   * series (`seriesBucketMs` 0).
+   */
+  series(postIds: readonly number[], buckets: number): Promise<PostSeries[]>;
+  /** The length of a series bucket, in ms; 0: this store keeps no series. */
+  readonly seriesBucketMs: number;
   /** Posts with the most live viewers, highest first. */
   top(limit: number): Promise<PostCount[]>;
   /** Keeps the top-posts index (also the gc's list of active posts) up to date. */

@@ -1,10 +1,14 @@
 /**
  * Keeps the "Most read right now" dashboard widget live without a reload: watches the listed posts
  * through the SDK (`{ count: false }`: the editor is not counted, and no token is needed), re-sorts
- * the list as their counts change, and asks WordPress for the list again
- * (`data-vip-presence-top-url`, the route of rest-top-posts.php, with the `wp_rest` nonce) every
- * `data-vip-presence-refresh` seconds while the page is shown, so posts that start being read
- * appear. The read API's credential stays on the server: WordPress asks it.
+ * the list as their counts change, and asks WordPress for the list again (GET
+ * /wp-json/vip-presence/v1/top, the route of rest-top-posts.php) every `data-vip-presence-refresh`
+ * seconds while the page is shown, so posts that start being read appear. It asks through
+ * WordPress's own `wp.apiFetch`, which sends the `wp_rest` nonce and, once that nonce has expired
+ * (a dashboard left open longer than a nonce lives), gets a fresh one and asks again. Each post
+ * carries its readers over the last hour (`series=60`), drawn as a small plain-SVG trend line
+ * (hidden from screen readers, which read a sentence instead: sparkline.js). The read API's
+ * credential stays on the server: WordPress asks it.
  *
  * Sets on the container `data-vip-presence-refreshes`: how many answers it has taken in.
  */
@@ -15,10 +19,21 @@
 import '@vip-presence/client/browser';
 
 /**
+ * WordPress dependencies
+ */
+import apiFetch from '@wordpress/api-fetch';
+
+/**
  * Internal dependencies
  */
 import { applyAnswer, applyState, visibleEntries } from './top-list';
 import { nobodyText, readingText, totalsText } from './top-posts-text';
+import { isSeries, seriesValues, sparklinePath } from '../shared/series';
+import { sparklineSummary } from './sparkline';
+import { svgElement } from '../shared/svg-element';
+
+const SPARKLINE_WIDTH = 120;
+const SPARKLINE_HEIGHT = 24;
 
 const ITEM = 'li[data-vip-presence-post-id]';
 
@@ -50,6 +65,7 @@ function renderedEntries(root) {
 			count: number('vipPresenceCount') ?? 0,
 			peak: number('vipPresencePeak'),
 			views: number('vipPresenceViews'),
+			series: parseSeries(item.dataset.vipPresenceSeries),
 			rank,
 			live: false,
 		});
@@ -153,7 +169,63 @@ function keepLive(root) {
 			item.dataset.vipPresencePeak = String(entry.peak);
 			item.dataset.vipPresenceViews = String(entry.views);
 		}
+		drawSparkline(item, entry);
 		return item;
+	}
+
+	/**
+	 * Draws (or updates, or removes) an item's trend line of the last hour and its text for screen
+	 * readers.
+	 *
+	 * @param {HTMLLIElement} item  Item.
+	 * @param {Object}        entry Entry.
+	 */
+	function drawSparkline(item, entry) {
+		let figure = item.querySelector('.vip-presence-sparkline-figure');
+		if (!isSeries(entry.series) || entry.series.max.length === 0) {
+			figure?.remove();
+			return;
+		}
+		if (!figure) {
+			figure = document.createElement('span');
+			figure.className = 'vip-presence-sparkline-figure';
+			const svg = svgElement(
+				'svg',
+				{
+					class: 'vip-presence-sparkline',
+					viewBox: `0 0 ${SPARKLINE_WIDTH} ${SPARKLINE_HEIGHT}`,
+					preserveAspectRatio: 'none',
+					'aria-hidden': 'true',
+					focusable: 'false',
+				},
+				[
+					svgElement('path', {
+						fill: 'none',
+						stroke: 'currentColor',
+						'stroke-width': '1.5',
+						'stroke-linecap': 'round',
+						'stroke-linejoin': 'round',
+						'vector-effect': 'non-scaling-stroke',
+					}),
+				]
+			);
+			const text = document.createElement('span');
+			text.className = 'screen-reader-text';
+			figure.append(svg, text);
+			item.append(figure);
+		}
+		// The current bucket shows the live count, which is newer than the answer.
+		const values = seriesValues(entry.series, entry.count);
+		figure
+			.querySelector('path')
+			.setAttribute(
+				'd',
+				sparklinePath(values, SPARKLINE_WIDTH, SPARKLINE_HEIGHT)
+			);
+		setText(
+			figure.querySelector('.screen-reader-text'),
+			sparklineSummary(entry.series, entry.count, locale)
+		);
 	}
 
 	function watch(postId) {
@@ -186,25 +258,10 @@ function keepLive(root) {
 	async function refresh() {
 		lastAsked = Date.now();
 		try {
-			const url = new URL(
-				root.dataset.vipPresenceTopUrl,
-				document.baseURI
-			);
-			url.searchParams.set('limit', String(limit));
-			const response = await window.fetch(url, {
-				credentials: 'same-origin',
-				headers: {
-					Accept: 'application/json',
-					'X-WP-Nonce': root.dataset.vipPresenceNonce || '',
-				},
+			const answer = await apiFetch({
+				path: `/vip-presence/v1/top?limit=${limit}&series=60`,
 			});
-			if (!response.ok) {
-				return;
-			}
-			const { added, removed } = applyAnswer(
-				entries,
-				await response.json()
-			);
+			const { added, removed } = applyAnswer(entries, answer);
 			removed.forEach(unwatch);
 			added.forEach(watch);
 			root.dataset.vipPresenceStatus = 'ok';
@@ -212,7 +269,8 @@ function keepLive(root) {
 			refreshes += 1;
 			root.dataset.vipPresenceRefreshes = String(refreshes);
 		} catch {
-			// The network or WordPress is away: the list stays, and the next turn asks again.
+			// The network or WordPress is away, or refused (apiFetch rejects with its WP_Error): the
+			// list stays, and the next turn asks again.
 		}
 	}
 
@@ -266,6 +324,21 @@ if (document.readyState === 'loading') {
 	document.addEventListener('DOMContentLoaded', start);
 } else {
 	start();
+}
+
+/**
+ * Reads the series WordPress rendered in `data-vip-presence-series`.
+ *
+ * @param {string=} json JSON, or undefined.
+ * @return {Object|null} The series, or null.
+ */
+function parseSeries(json) {
+	try {
+		const series = json ? JSON.parse(json) : null;
+		return isSeries(series) ? series : null;
+	} catch {
+		return null;
+	}
 }
 
 /**

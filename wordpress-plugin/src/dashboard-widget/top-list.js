@@ -3,15 +3,21 @@
  * (the posts with the most readers, with their titles, peaks and views) merged with the live counts
  * the SDK reports for them.
  *
- * An entry: `{ postId, title, url, count, peak, views, rank, live }`. `rank` is the post's place in
+ * An entry: `{ postId, title, url, count, peak, views, series, rank, live }` (`series`: the post's
+ * last hour, sparkline.js, or null). `rank` is the post's place in
  * the last answer (ties of live counts keep it); `live` tells that `count` comes from the SDK, which
  * is newer than any answer (WordPress caches the server's answer for a few seconds).
  */
 
 /**
+ * Internal dependencies
+ */
+import { isSeries } from '../shared/series';
+
+/**
  * Reads an answer of GET /wp-json/vip-presence/v1/top into the list.
  *
- * A post of the answer is added, or its title, link, peak and views are updated (its count too,
+ * A post of the answer is added, or its title, link, peak, views and series are updated (its count too,
  * unless the SDK reports it live). A post no longer in the answer stays while it has live readers,
  * and is dropped otherwise.
  *
@@ -48,6 +54,7 @@ export function applyAnswer(entries, answer) {
 			? Math.max(post.peak, entry.count)
 			: null;
 		entry.views = isCount(post.views) ? post.views : null;
+		entry.series = isSeries(post.series) ? post.series : null;
 		entry.rank = rank;
 	});
 	const removed = [];

@@ -33,6 +33,12 @@ export interface SiteOptions {
   redis?: 'single' | 'cluster';
   /** Judge the figures against scenario A's targets. @default true */
   targets?: boolean;
+  /**
+   * On one node, the idle window after the wave (server, Redis and gc CPU with nothing asked of
+   * them): one ping cycle by default, so every socket is pinged once in it; 0: none.
+   * @default PING_INTERVAL_MS
+   */
+  idleMs?: number;
   /** Scenario F's figures: on one node, memory and connect rate are also given as ratios to them. */
   baseline?: Figures | undefined;
 }
@@ -107,9 +113,10 @@ export async function scenarioA(
   const allRightSeconds = (settled.allRightAt - wave.startedAt) / 1000;
 
   let idle: WindowFigures | undefined;
-  if (nodes === 1) {
+  const idleMs = opts.idleMs ?? PING_INTERVAL_MS;
+  if (nodes === 1 && idleMs > 0) {
     await sleep(2000);
-    idle = await idleWindow(pids, PING_INTERVAL_MS, prof);
+    idle = await idleWindow(pids, idleMs, prof);
   }
   const rssEnd = servers.map((srv) => sampleProc(srv.pid).rssBytes);
   const mem1 = await Promise.all(servers.map((srv) => inspectorMemory(srv.inspectPort, true)));
@@ -263,7 +270,7 @@ export async function scenarioA(
     servers.forEach((srv, i) =>
       report.add(
         sc,
-        `idle CPU with ${perNode} connected, ${PING_INTERVAL_MS / 1000} s${nodes > 1 ? ` (node${i + 1})` : ''}`,
+        `idle CPU with ${perNode} connected, ${idleMs / 1000} s${nodes > 1 ? ` (node${i + 1})` : ''}`,
         idle.cpu[`node${i + 1}`] ?? NaN,
         '% core',
         targets ? { op: '<=', limit: 5 } : undefined,

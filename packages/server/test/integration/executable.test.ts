@@ -50,6 +50,7 @@ const INVALID: Record<ServerVariable, string> = {
   PING_INTERVAL_MS: '45s',
   PING_TIMEOUT_MS: '-5',
   SWEEP_INTERVAL_MS: 'often',
+  SERIES_BUCKET_MS: '1000',
   TRUST_PROXY: 'yes',
   NODE_ID: 'node one',
   LOG_LEVEL: 'verbose',

@@ -185,6 +185,67 @@ describe('HTTP endpoints', () => {
     viewer.close();
   });
 
+  it('should answer readers over time in the shapes its README documents', async () => {
+    const viewer = await connectClient(server.url);
+    const exp = Math.floor(Date.now() / 1000) + 600;
+    await viewer.request('presence:join', { postId: 5, token: signViewToken(SECRET, 5, exp) });
+    // Unknown buckets (null) and known ones (numbers) are one shape: a point.
+    const looseShape = (value: unknown) =>
+      JSON.stringify(shapeOf(value)).replaceAll('"null"', '"number"');
+    const counts = (await (await get('/api/v1/counts?postIds=5&series=3', auth)).json()) as {
+      stats: Record<string, { series: { from: number; bucketMs: number; max: unknown[] } }>;
+    };
+    expect(looseShape(counts).replaceAll('"5"', '"1"')).toBe(
+      looseShape(await documentedAnswer('/api/v1/counts?postIds=1&series=3')),
+    );
+    const { series } = counts.stats[5]!;
+    expect(series.bucketMs).toBe(60_000);
+    expect(series.from).toBe((Math.floor(Date.now() / 60_000) - 2) * 60_000);
+    // Joined just now: no heartbeat recorded it yet, so the current bucket is the live count.
+    expect(series.max).toEqual([null, null, 1]);
+    const top = (await documentedAnswer('/api/v1/top?limit=10&series=3')) as { posts: unknown[] };
+    await expect
+      .poll(async () => await (await get('/api/v1/top?limit=10&series=3', auth)).json(), {
+        timeout: 3_000,
+      })
+      .toMatchObject({ posts: expect.arrayContaining([expect.objectContaining({ postId: 5 })]) });
+    const answered = (await (await get('/api/v1/top?limit=10&series=3', auth)).json()) as {
+      posts: unknown[];
+    };
+    for (const post of answered.posts) expect(looseShape(post)).toBe(looseShape(top.posts[0]));
+    viewer.close();
+  });
+
+  it.each([
+    ['/api/v1/counts?postIds=1&series=0', 'invalid_payload'],
+    ['/api/v1/counts?postIds=1&series=1441', 'invalid_payload'],
+    ['/api/v1/counts?postIds=1&series=1e2', 'invalid_payload'],
+    ['/api/v1/top?series=-1', 'invalid_payload'],
+    [
+      `/api/v1/counts?postIds=${Array.from({ length: 101 }, (_, i) => i + 1).join(',')}&series=1`,
+      'invalid_payload',
+    ],
+  ])('should refuse %s with 400 %s', async (path, error) => {
+    const response = await get(path, auth);
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ error });
+  });
+
+  it('should refuse series with 400 series_off on a server that keeps none', async () => {
+    const off = createPresenceServer({ seriesBucketMs: 0 });
+    await off.listen();
+    try {
+      for (const path of ['/api/v1/counts?postIds=1&series=5', '/api/v1/top?series=5']) {
+        const response = await fetch(`${off.privateUrl}${path}`);
+        expect(response.status).toBe(400);
+        expect(await response.json()).toMatchObject({ error: 'series_off' });
+      }
+      expect((await fetch(`${off.privateUrl}/api/v1/top`)).status).toBe(200);
+    } finally {
+      await off.close();
+    }
+  });
+
   it.each([
     ['/api/v1/counts', 400],
     ['/api/v1/counts?postIds=1,-2', 400],

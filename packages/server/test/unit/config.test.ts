@@ -90,6 +90,7 @@ const VALID: Record<
   PING_INTERVAL_MS: ['25000', 'pingIntervalMs', 25_000],
   PING_TIMEOUT_MS: ['20000', 'pingTimeoutMs', 20_000],
   SWEEP_INTERVAL_MS: ['1000', 'sweepIntervalMs', 1_000],
+  SERIES_BUCKET_MS: ['10000', 'seriesBucketMs', 10_000],
   TRUST_PROXY: ['loopback, 10.0.0.0/8', 'trustProxy', ['loopback', '10.0.0.0/8']],
   NODE_ID: ['node-a.1', 'nodeId', 'node-a.1'],
   LOG_LEVEL: ['debug', 'logLevel', 'debug'],
@@ -126,6 +127,15 @@ async function documentedVariables(): Promise<{ name: string; option: string; de
 }
 
 describe('configuration from the environment', () => {
+  it('should keep series buckets of a minute, or of two heartbeats when they are longer, or none', () => {
+    const bucketOf = (env: Record<string, string>) =>
+      resolveOptions(readServerConfig(env).options).seriesBucketMs;
+    expect(bucketOf({})).toBe(60_000);
+    expect(bucketOf({ HEARTBEAT_INTERVAL_MS: '45000', SESSION_TTL_MS: '90000' })).toBe(90_000);
+    expect(bucketOf({ SERIES_BUCKET_MS: '0' })).toBe(0);
+    expect(bucketOf({ HEARTBEAT_INTERVAL_MS: '250', SERIES_BUCKET_MS: '500' })).toBe(500);
+  });
+
   it('should read several comma-separated secrets, for a rotation', () => {
     const [a, b] = ['a'.repeat(32), 'b'.repeat(32)];
     expect(readServerConfig({ PRESENCE_SECRET: `${a}, ${b}` }).options.secret).toEqual([a, b]);
@@ -254,6 +264,8 @@ describe('configuration from the environment', () => {
     ['MAX_DELIVERIES_PER_SECOND', { MAX_DELIVERIES_PER_SECOND: '0' }],
     ['FAN_OUT_CHUNK_SIZE', { FAN_OUT_CHUNK_SIZE: '0' }],
     ['SWEEP_INTERVAL_MS', { SWEEP_INTERVAL_MS: '5' }],
+    ['SERIES_BUCKET_MS', { HEARTBEAT_INTERVAL_MS: '5000', SERIES_BUCKET_MS: '9999' }],
+    ['SERIES_BUCKET_MS', { SERIES_BUCKET_MS: '3600001' }],
   ])('should name %s when it is invalid', (variable, env) => {
     let error: unknown;
     try {

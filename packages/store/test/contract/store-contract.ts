@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { PostCount, PresenceStore } from '../../src/index.js';
+import type { PostCount, PresenceStore, SeriesPoint } from '../../src/index.js';
 
 /** A store under test, on a fresh backend. */
 export interface ContractSubject {
@@ -7,7 +7,12 @@ export interface ContractSubject {
    * A store on this backend with the given view window, of the default site or of `site`
    * (several may share the backend).
    */
-  store(options: { viewWindowMs: number; site?: string }): PresenceStore;
+  store(options: {
+    viewWindowMs: number;
+    site?: string;
+    seriesBucketMs?: number;
+    seriesSampleGapMs?: number;
+  }): PresenceStore;
   /** Forgets everything (FLUSHALL; a new memory store). */
   reset(): Promise<void>;
   /** Loses every lease as a Redis restart would; undefined where that cannot happen. */
@@ -33,6 +38,22 @@ async function eventually<T>(read: () => Promise<T>, accept: (value: T) => boole
 
 const countOf = async (store: PresenceStore, postId: number) =>
   (await store.counts([postId]))[0]!.count;
+
+/** A bucket of a day: the series tests that stay in one bucket do not cross into the next. */
+const DAY_MS = 86_400_000;
+/** A bucket short enough that a test sees several go by. */
+const SHORT_BUCKET_MS = 100;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+const pointsOf = async (store: PresenceStore, postId: number, buckets: number) =>
+  (await store.series([postId], buckets))[0]!.points;
+
+/** A series as a string: `n` unknown, `0` nothing recorded, else `max/mean`. */
+const shape = (points: readonly (SeriesPoint | null)[]) =>
+  points
+    .map((p) => (p === null ? 'n' : p.max === 0 && p.mean === 0 ? '0' : `${p.max}/${p.mean}`))
+    .join(' ');
 
 /** A small seeded generator, so a failing churn run can be replayed. */
 function random(seed: number): () => number {
@@ -532,6 +553,119 @@ export function describeStoreContract(name: string, start: () => Promise<Contrac
         expect(new Map(again.map((c) => [c.postId, c.count]))).toEqual(expected);
         const seqs = new Map(renewed.map((c) => [c.postId, c.seq]));
         for (const count of again) expect(count.seq).toBe(seqs.get(count.postId));
+      });
+    });
+
+    describe('readers over time', () => {
+      const renew = (s: PresenceStore, node: string, postId: number, visitors: string[]) =>
+        s.refresh(node, LONG_TTL_MS, new Map([[postId, visitors]]));
+
+      it("should record each renewal's count in the current bucket: the most readers and the mean", async () => {
+        const series = subject.store({ viewWindowMs: LONG_TTL_MS, seriesBucketMs: DAY_MS });
+        await renew(series, 'node-a', 1, ['a', 'b']);
+        await renew(series, 'node-a', 1, ['a', 'b', 'c', 'd']);
+        await series.leave(1, 'a', 'node-a');
+        await series.leave(1, 'b', 'node-a');
+        await series.leave(1, 'c', 'node-a');
+        await renew(series, 'node-a', 1, ['d']);
+        const [read] = await series.series([1], 1);
+        expect(read).toEqual({
+          postId: 1,
+          from: Math.floor(Date.now() / DAY_MS) * DAY_MS,
+          bucketMs: DAY_MS,
+          points: [{ max: 4, mean: 2.33 }],
+        });
+        expect(series.seriesBucketMs).toBe(DAY_MS);
+      });
+
+      it('should keep the series of one post id on two sites apart', async () => {
+        const options = { viewWindowMs: LONG_TTL_MS, seriesBucketMs: DAY_MS };
+        const siteA = subject.store({ ...options, site: 'site-a' });
+        const siteB = subject.store({ ...options, site: 'site-b' });
+        await renew(siteA, 'node-a', 1, ['a', 'b', 'c']);
+        await renew(siteB, 'node-a', 1, ['a']);
+        expect(await pointsOf(siteA, 1, 1)).toEqual([{ max: 3, mean: 3 }]);
+        expect(await pointsOf(siteB, 1, 1)).toEqual([{ max: 1, mean: 1 }]);
+      });
+
+      it('should take the max of what several nodes report and one sample of the mean per gap', async () => {
+        const series = subject.store({
+          viewWindowMs: LONG_TTL_MS,
+          seriesBucketMs: DAY_MS,
+          seriesSampleGapMs: 60_000,
+        });
+        // Both nodes renew the same post within the gap: readers count once, the mean once.
+        await renew(series, 'node-a', 1, ['a', 'b']);
+        await renew(series, 'node-b', 1, ['a', 'b']);
+        expect(await pointsOf(series, 1, 1)).toEqual([{ max: 2, mean: 2 }]);
+        await renew(series, 'node-b', 1, ['c']);
+        expect(await pointsOf(series, 1, 1)).toEqual([{ max: 3, mean: 2 }]);
+      });
+
+      it('should write no series on a join, a leave or a sweep', async () => {
+        const series = subject.store({ viewWindowMs: LONG_TTL_MS, seriesBucketMs: DAY_MS });
+        const before = await subject.snapshot?.();
+        await series.join(1, 'alice', 'node-a', SHORT_TTL_MS);
+        await series.join(1, 'bob', 'node-a', LONG_TTL_MS);
+        await series.recordCounts(await series.counts([1]));
+        // The current bucket reads the live count while nothing recorded it: 2 now, 0 later.
+        expect(shape(await pointsOf(series, 1, 3))).toBe('n n 2/2');
+        await series.leave(1, 'bob', 'node-a');
+        await eventually(
+          () => countOf(series, 1),
+          (count) => count === 0,
+        );
+        await series.sweep();
+        expect(shape(await pointsOf(series, 1, 3))).toBe('n n 0');
+        const after = await subject.snapshot?.();
+        if (before && after) {
+          expect(Object.keys(after).filter((key) => key.endsWith(':series'))).toEqual([]);
+        }
+      });
+
+      it('should read buckets nobody recorded as 0 once the series began, and as unknown before', async () => {
+        const series = subject.store({
+          viewWindowMs: LONG_TTL_MS,
+          seriesBucketMs: SHORT_BUCKET_MS,
+        });
+        await renew(series, 'node-a', 1, ['a', 'b']);
+        await series.leave(1, 'a', 'node-a');
+        await series.leave(1, 'b', 'node-a');
+        await sleep(3.5 * SHORT_BUCKET_MS);
+        // Everyone left: the line goes down to 0 and stays there, it does not stop at 2.
+        const read = shape(await pointsOf(series, 1, 8));
+        expect(read).toMatch(/^(n )+2\/2( 0){3,}$/);
+      });
+
+      it('should begin the series again after the store lost everything, as after a Redis restart', async () => {
+        const series = subject.store({
+          viewWindowMs: LONG_TTL_MS,
+          seriesBucketMs: SHORT_BUCKET_MS,
+        });
+        await renew(series, 'node-a', 1, ['a', 'b', 'c']);
+        await sleep(1.5 * SHORT_BUCKET_MS);
+        await subject.loseEverything?.();
+        await sleep(1.5 * SHORT_BUCKET_MS);
+        await renew(series, 'node-a', 1, ['a', 'b']);
+        const read = shape(await pointsOf(series, 1, 8));
+        // The history before the loss is unknown where it was lost, never 0.
+        expect(read).toMatch(subject.loseEverything ? /^(n )+2\/2$/ : /^(n )+3\/3( 0)+ 3\/3$/);
+      });
+
+      it('should keep no series when its bucket length is 0', async () => {
+        const off = subject.store({ viewWindowMs: LONG_TTL_MS, seriesBucketMs: 0 });
+        await renew(off, 'node-a', 1, ['a']);
+        expect(off.seriesBucketMs).toBe(0);
+        expect(await off.series([1, 2], 60)).toEqual([
+          { postId: 1, from: 0, bucketMs: 0, points: [] },
+          { postId: 2, from: 0, bucketMs: 0, points: [] },
+        ]);
+      });
+
+      it('should refuse a series of no bucket or of more than 1,440', async () => {
+        await expect(store.series([1], 0)).rejects.toThrow(RangeError);
+        await expect(store.series([1], 1_441)).rejects.toThrow(RangeError);
+        expect((await store.series([1], 1_440))[0]!.points).toHaveLength(1_440);
       });
     });
 

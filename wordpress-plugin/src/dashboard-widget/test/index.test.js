@@ -1,13 +1,15 @@
 /**
- * The dashboard widget's script against a fake `window.vipPresence` and a fake `fetch`.
+ * The dashboard widget's script against a fake `window.vipPresence` and a fake `wp.apiFetch`.
  */
 jest.mock('@vip-presence/client/browser', () => ({}), { virtual: true });
+// WordPress's script (wp.apiFetch), not installed: a mock stands in for it.
+jest.mock('@wordpress/api-fetch', () => jest.fn(), { virtual: true });
 
 const item = (postId, count, peak, views) =>
 	`<li data-vip-presence-post-id="${postId}" data-vip-presence-count="${count}" data-vip-presence-peak="${peak}" data-vip-presence-views="${views}"><a href="https://example.org/?p=${postId}">Post ${postId}</a> <span class="vip-presence-top-posts-count">${count} people reading</span> <span class="vip-presence-top-posts-totals">Peak ${peak} · ${views} views</span></li>`;
 
 const widget = (items) =>
-	`<div class="vip-presence-top" data-vip-presence-top-url="https://example.org/wp-json/vip-presence/v1/top" data-vip-presence-nonce="abc123" data-vip-presence-limit="10" data-vip-presence-refresh="15">${
+	`<div class="vip-presence-top" data-vip-presence-limit="10" data-vip-presence-refresh="15">${
 		items
 			? `<ol class="vip-presence-top-posts">${items}</ol>`
 			: '<p class="vip-presence-top-posts-empty">Nobody is reading anything right now.</p>'
@@ -20,6 +22,7 @@ const texts = () =>
 
 describe('dashboard widget script', () => {
 	let subscriptions;
+	let apiFetch;
 
 	beforeEach(() => {
 		jest.resetModules();
@@ -32,14 +35,13 @@ describe('dashboard widget script', () => {
 				return unsubscribe;
 			}),
 		};
-		window.fetch = jest.fn();
+		apiFetch = require('@wordpress/api-fetch');
 		document.documentElement.lang = 'en-US';
 	});
 
 	afterEach(() => {
 		jest.useRealTimers();
 		delete window.vipPresence;
-		delete window.fetch;
 		document.body.innerHTML = '';
 	});
 
@@ -74,35 +76,65 @@ describe('dashboard widget script', () => {
 		).toBe('Nobody is reading anything right now.');
 	});
 
-	it('asks WordPress for the list again, with its nonce, and watches new posts', async () => {
+	it("draws each post's last hour as a trend line hidden from screen readers, which read a sentence, and keeps its end live", () => {
+		const series = {
+			from: Date.UTC(2026, 10, 30, 14, 0),
+			bucketMs: 60000,
+			max: [null, 4, 2],
+			mean: [null, 3, 2],
+		};
+		document.body.innerHTML = widget(
+			item(1, 2, 4, 10).replace(
+				'<li ',
+				`<li data-vip-presence-series='${JSON.stringify(series)}' `
+			) + item(2, 1, 1, 3)
+		);
+		require('../index');
+		subscriptions[0].callback(state(1, 3));
+		const [first, second] = document.querySelectorAll(
+			'.vip-presence-top-posts > li'
+		);
+		const svg = first.querySelector('svg.vip-presence-sparkline');
+		expect(svg.getAttribute('aria-hidden')).toBe('true');
+		expect(svg.querySelector('path').getAttribute('d')).toBe(
+			'M60 1L120 6.5'
+		);
+		expect(first.querySelector('.screen-reader-text').textContent).toMatch(
+			/^Readers in the last hour: peak 4 at \d\d:01( AM| PM)?, now 3$/
+		);
+		expect(second.querySelector('svg')).toBeNull();
+
+		subscriptions[0].callback(state(1, 8));
+		expect(
+			document
+				.querySelector('.vip-presence-top-posts > li path')
+				.getAttribute('d')
+		).toBe('M60 12L120 1');
+	});
+
+	it("asks WordPress for the list again, through WordPress's apiFetch (its root and nonce), and watches new posts", async () => {
 		document.body.innerHTML = widget('');
-		window.fetch.mockResolvedValue({
-			ok: true,
-			json: async () => ({
-				posts: [
-					{
-						postId: 7,
-						title: 'Breaking <news> & “more”',
-						url: 'https://example.org/?p=7',
-						count: 3,
-						peak: 3,
-						peakAt: 1,
-						views: 1234,
-					},
-				],
-			}),
+		apiFetch.mockResolvedValue({
+			posts: [
+				{
+					postId: 7,
+					title: 'Breaking <news> & “more”',
+					url: 'https://example.org/?p=7',
+					count: 3,
+					peak: 3,
+					peakAt: 1,
+					views: 1234,
+				},
+			],
 		});
 		require('../index');
-		expect(window.fetch).not.toHaveBeenCalled();
+		expect(apiFetch).not.toHaveBeenCalled();
 
 		await jest.advanceTimersByTimeAsync(15_000);
-		expect(window.fetch).toHaveBeenCalledTimes(1);
-		const [url, init] = window.fetch.mock.calls[0];
-		expect(String(url)).toBe(
-			'https://example.org/wp-json/vip-presence/v1/top?limit=10'
-		);
-		expect(init.headers['X-WP-Nonce']).toBe('abc123');
-		expect(init.credentials).toBe('same-origin');
+		expect(apiFetch).toHaveBeenCalledTimes(1);
+		expect(apiFetch).toHaveBeenCalledWith({
+			path: '/vip-presence/v1/top?limit=10&series=60',
+		});
 		expect(texts()).toEqual([
 			'Breaking <news> & “more” 3 people reading Peak 3 · 1,234 views',
 		]);
@@ -120,10 +152,7 @@ describe('dashboard widget script', () => {
 
 	it('stops watching posts that left the list and have no readers', async () => {
 		document.body.innerHTML = widget(item(1, 2, 2, 2));
-		window.fetch.mockResolvedValue({
-			ok: true,
-			json: async () => ({ posts: [] }),
-		});
+		apiFetch.mockResolvedValue({ posts: [] });
 		require('../index');
 		subscriptions[0].callback(state(1, 0));
 		await jest.advanceTimersByTimeAsync(15_000);
@@ -132,7 +161,11 @@ describe('dashboard widget script', () => {
 
 	it('keeps the list when WordPress does not answer, and does not ask while the page is hidden', async () => {
 		document.body.innerHTML = widget(item(1, 2, 2, 2));
-		window.fetch.mockResolvedValue({ ok: false, json: async () => ({}) });
+		apiFetch.mockRejectedValue({
+			code: 'vip_presence_unavailable',
+			message: 'The presence server is not answering right now.',
+			data: { status: 503 },
+		});
 		require('../index');
 		await jest.advanceTimersByTimeAsync(15_000);
 		expect(texts()).toEqual(['Post 1 2 people reading Peak 2 · 2 views']);
@@ -142,14 +175,14 @@ describe('dashboard widget script', () => {
 			value: true,
 		});
 		await jest.advanceTimersByTimeAsync(60_000);
-		expect(window.fetch).toHaveBeenCalledTimes(1);
+		expect(apiFetch).toHaveBeenCalledTimes(1);
 		Object.defineProperty(document, 'hidden', {
 			configurable: true,
 			value: false,
 		});
 		document.dispatchEvent(new window.Event('visibilitychange'));
 		await jest.advanceTimersByTimeAsync(0);
-		expect(window.fetch).toHaveBeenCalledTimes(2);
+		expect(apiFetch).toHaveBeenCalledTimes(2);
 		delete document.hidden;
 	});
 });
