@@ -38,6 +38,7 @@ require_once __DIR__ . '/includes/server-checks.php';
 require_once __DIR__ . '/includes/server-check-origins.php';
 require_once __DIR__ . '/includes/server-check-read-api.php';
 require_once __DIR__ . '/includes/assets.php';
+require_once __DIR__ . '/includes/script-insertion.php';
 require_once __DIR__ . '/includes/widget.php';
 require_once __DIR__ . '/includes/auto-insert.php';
 require_once __DIR__ . '/includes/block.php';

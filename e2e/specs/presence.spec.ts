@@ -163,6 +163,9 @@ test.describe('Live viewers', () => {
     // Its texts come translated from WordPress: a post page loads no wp-i18n, wp-hooks, wp-polyfill.
     await expect(page.locator('script#vip-presence-client-js')).toHaveCount(1);
     await expect(page.locator('script#vip-presence-widget-js')).toHaveCount(1);
+    // Inserted by the page in order (each runs in a task of its own), not printed as <script src>.
+    await expect(page.locator('script#vip-presence-client-js-insert:not([src])')).toHaveCount(1);
+    await expect(page.locator('script#vip-presence-widget-js-insert:not([src])')).toHaveCount(1);
     for (const handle of ['wp-i18n', 'wp-hooks', 'wp-polyfill', 'regenerator-runtime'])
       await expect(page.locator(`script#${handle}-js`)).toHaveCount(0);
   });
