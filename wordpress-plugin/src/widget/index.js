@@ -116,11 +116,21 @@ function forgetRemovedWidgets() {
 function render(element, state) {
 	const hideBelow = parseInt(element.dataset.vipPresenceHideBelow, 10) || 0;
 	const text = widgetText(state, hideBelow, strings);
-	// Only real changes reach the text: aria-live announces every change.
+	// Only real changes reach the page: aria-live announces every change, and each change is a
+	// mutation every MutationObserver of the page is told about.
 	if (element.textContent !== text) {
-		element.textContent = text;
+		const node = element.firstChild;
+		if (text && node && node === element.lastChild && node.nodeType === 3) {
+			// The text node's data: observers of added and removed nodes (emoji, comment-reply,
+			// this script's) are not woken by a count that changes.
+			node.data = text;
+		} else {
+			element.textContent = text;
+		}
 	}
-	element.dataset.vipPresenceStatus = state.status;
+	if (element.dataset.vipPresenceStatus !== state.status) {
+		element.dataset.vipPresenceStatus = state.status;
+	}
 }
 
 function start() {

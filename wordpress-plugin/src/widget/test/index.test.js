@@ -87,6 +87,32 @@ describe('widget script', () => {
 		expect(client.subscribe).toHaveBeenCalledTimes(1);
 	});
 
+	it('changes a count in its text node, waking no observer of added or removed nodes', async () => {
+		document.body.innerHTML = widget(42);
+		load();
+		const { callback } = client.subscriptions[0];
+		callback(state(2));
+		const element = document.querySelector('.vip-presence-widget');
+		const node = element.firstChild;
+		const records = [];
+		const observer = new window.MutationObserver((found) =>
+			records.push(...found)
+		);
+		observer.observe(document.body, {
+			childList: true,
+			subtree: true,
+			characterData: true,
+			attributes: true,
+		});
+		callback(state(3));
+		callback(state(3));
+		await Promise.resolve();
+		observer.disconnect();
+		expect(element.firstChild).toBe(node);
+		expect(element.textContent).toBe('3 other people are viewing');
+		expect(records.map((record) => record.type)).toEqual(['characterData']);
+	});
+
 	it('empties the widget when the connection drops', () => {
 		document.body.innerHTML = widget(42);
 		load();
