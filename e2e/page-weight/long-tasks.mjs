@@ -4,10 +4,13 @@
  * traces `page-weight.mjs --traces DIR` keeps. Lighthouse's "long tasks" (mobile preset) are the
  * page's top-level tasks that last 50 ms or more once multiplied by its simulated CPU slowdown (4x;
  * 2x for a task that lays out), and each is blamed on the first script URL in its attributable
- * URLs. A task with no URL of its own, such as a lone layout, inherits the URLs of the task before
- * it, so a script can be blamed for the browser's work that follows it. This prints, per trace,
- * every top-level task whose slowed-down length passes --ms (default 40), with the URL it is blamed
- * on, why (its own events or inherited), and its longest events.
+ * URLs that is a script's (else the first at all: the page's). A task with no URL of its own, such
+ * as a lone layout, inherits the URLs of the task before it, so a script can be blamed for the
+ * browser's work that follows it, and a task that runs several scripts (the parser's, or the one
+ * that runs the deferred scripts) is blamed on the first of them. This prints, per trace,
+ * every top-level task whose slowed-down length passes --ms (default 40; only those with a URL
+ * containing --url, if given), with the URL it is blamed on, why (its own events or inherited),
+ * and its longest events.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -19,7 +22,7 @@ const CPU_SLOWDOWN = 4;
 const LAYOUT_SLOWDOWN = CPU_SLOWDOWN * 0.5;
 
 const { values: options, positionals: files } = parseArgs({
-  options: { ms: { type: 'string', default: '40' } },
+  options: { ms: { type: 'string', default: '40' }, url: { type: 'string', default: '' } },
   allowPositionals: true,
 });
 const threshold = Number(options.ms);
@@ -61,6 +64,7 @@ for (const file of files) {
     if (task.parent) continue;
     const slowed = task.duration * (didLayout(task) ? LAYOUT_SLOWDOWN : CPU_SLOWDOWN);
     if (slowed < threshold) continue;
+    if (options.url && !task.attributableURLs.some((url) => url.includes(options.url))) continue;
     const own = new Set();
     const collect = (node) => {
       const data = { ...(node.event.args?.beginData ?? {}), ...(node.event.args?.data ?? {}) };
@@ -69,7 +73,11 @@ for (const file of files) {
       node.children.forEach(collect);
     };
     collect(task);
-    const blamed = task.attributableURLs[0] ?? '(none)';
+    // Lighthouse takes the first URL of a script the page loaded, else the first URL at all.
+    const blamed =
+      task.attributableURLs.find((url) => /\.m?js(\?|$)/.test(url)) ??
+      task.attributableURLs[0] ??
+      '(none)';
     const why = own.has(blamed) ? 'own' : 'inherited';
     console.log(
       `  at ${task.startTime.toFixed(0)} ms: ${task.duration.toFixed(1)} ms observed, ~${slowed.toFixed(0)} ms slowed, ${task.event.name}, blamed on ${path.basename(blamed.replace(/\?.*$/, ''))} (${why})`,
