@@ -42,7 +42,7 @@ function vip_presence_top_posts_limit() {
  * Returns how many buckets (minutes, by default) of readers over time each listed post carries, for
  * its trend line.
  *
- * @since 0.3.0
+ * @since 0.2.0
  *
  * @return int
  */
@@ -76,7 +76,7 @@ function vip_presence_get_top_posts_refresh_interval() {
  *
  * @since 0.1.0
  * @since 0.2.0 Items carry the post id, its peak (and when) and views (null when the server sent none).
- * @since 0.3.0 And its readers over time, `series` (null when the server sent none).
+ * @since 0.2.0 And its readers over time, `series` (null when the server sent none).
  *
  * @param array<int, array{post_id: int, count: int, peak?: int, peak_at?: int|null, views?: int}> $top Entries from vip_presence_get_top_posts().
  * @return array<int, array{post_id: int, title: string, url: string, count: int, peak: int|null, peak_at: int|null, views: int|null}> Items.
@@ -173,7 +173,7 @@ function vip_presence_top_posts_markup( array $items ) {
  *
  * @since 0.1.0
  * @since 0.2.0 In a container that build/dashboard-widget.js keeps live.
- * @since 0.3.0 Without the route's URL and a `wp_rest` nonce: the script asks through wp.apiFetch.
+ * @since 0.2.0 Without the route's URL and a `wp_rest` nonce: the script asks through wp.apiFetch.
  */
 function vip_presence_render_dashboard_widget() {
 	if ( ! vip_presence_is_configured() ) {

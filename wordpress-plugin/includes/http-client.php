@@ -229,7 +229,7 @@ function vip_presence_parse_totals( array $entry ) {
 /**
  * Reads a post's readers over time (`series`, asked with `series=N`) from an answer of the read API.
  *
- * @since 0.3.0
+ * @since 0.2.0
  *
  * @param mixed $series `{ from, bucketMs, max: [...], mean: [...] }`: bucket i began at
  *                      from + i * bucketMs (ms since the epoch), oldest first, the last the current one.
@@ -274,7 +274,7 @@ function vip_presence_parse_series( $series ) {
  *
  * @since 0.1.0
  * @since 0.2.0 Entries carry `peak`, `peak_at` and `views` when the server sends them.
- * @since 0.3.0 And `series` (vip_presence_parse_series()) when asked and sent.
+ * @since 0.2.0 And `series` (vip_presence_parse_series()) when asked and sent.
  *
  * @param mixed $data Decoded JSON.
  * @return array<int, array{post_id: int, count: int, peak?: int, peak_at?: int|null, views?: int}>|null
@@ -398,7 +398,7 @@ function vip_presence_cached_api_get( $cache_key, $path, $parse ) {
  *
  * @since 0.1.0
  * @since 0.2.0 Of this site only (the read API's `site`).
- * @since 0.3.0 `$series`: each entry's readers over the last that many buckets, when the server keeps
+ * @since 0.2.0 `$series`: each entry's readers over the last that many buckets, when the server keeps
  *              them (a server with SERIES_BUCKET_MS=0 is asked again without).
  *
  * @param int $limit  How many, 1 to 100.
@@ -424,7 +424,7 @@ function vip_presence_get_top_posts( $limit = 10, $series = 0 ) {
 /**
  * Returns a post's readers now, peak, views and readers over time (the last `$buckets` buckets).
  *
- * @since 0.3.0
+ * @since 0.2.0
  *
  * @param int $post_id Post id.
  * @param int $buckets How many buckets, 1 to 1440 (a minute each by default: 1440 is 24 hours).

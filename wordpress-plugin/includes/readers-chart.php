@@ -16,7 +16,7 @@
  *   window.vipPresenceReadersChart = { timeZone: "Europe/Paris", offsetMinutes: 60, refreshSeconds: 60 }
  *
  * @package vip-presence
- * @since 0.3.0
+ * @since 0.2.0
  */
 
 if ( ! defined( 'ABSPATH' ) ) {
@@ -26,7 +26,7 @@ if ( ! defined( 'ABSPATH' ) ) {
 /**
  * Returns the post types whose editor shows the chart.
  *
- * @since 0.3.0
+ * @since 0.2.0
  *
  * @return string[] Post type names; the post types chosen in the settings unless filtered.
  */
@@ -34,7 +34,7 @@ function vip_presence_get_readers_chart_post_types() {
 	/**
 	 * Filters the post types whose editor shows "Readers over time".
 	 *
-	 * @since 0.3.0
+	 * @since 0.2.0
 	 *
 	 * @param string[] $post_types Post type names. Default: the post types chosen in the settings.
 	 */
@@ -45,7 +45,7 @@ function vip_presence_get_readers_chart_post_types() {
 /**
  * Tells whether the editor of a post shows the chart to the current user.
  *
- * @since 0.3.0
+ * @since 0.2.0
  *
  * @param mixed $post Post being edited.
  * @return bool Whether it does: the plugin is configured, the post is of a counted type and the user
@@ -61,7 +61,7 @@ function vip_presence_shows_readers_chart( $post ) {
 /**
  * Returns the site's time zone as the chart's scripts take it.
  *
- * @since 0.3.0
+ * @since 0.2.0
  *
  * @return array{timeZone: string, offsetMinutes: int} The IANA name when the site names a city
  *         ('' for a fixed offset), and the offset from UTC now, in minutes.
@@ -77,7 +77,7 @@ function vip_presence_readers_chart_zone() {
 /**
  * Returns how often the chart asks for the post's readers again while the editor is shown, in seconds.
  *
- * @since 0.3.0
+ * @since 0.2.0
  *
  * @return int Seconds, 5 or more; 60 unless filtered.
  */
@@ -87,7 +87,7 @@ function vip_presence_get_readers_chart_refresh_interval() {
 	 * editor is shown, in seconds. Each time is a request to WordPress, which asks the presence
 	 * server.
 	 *
-	 * @since 0.3.0
+	 * @since 0.2.0
 	 *
 	 * @param int $seconds Default 60.
 	 */
@@ -99,7 +99,7 @@ function vip_presence_get_readers_chart_refresh_interval() {
  * Returns what the chart's scripts read from window.vipPresenceReadersChart. The route and the
  * `wp_rest` nonce are not in it: the scripts ask through wp.apiFetch, which WordPress configures.
  *
- * @since 0.3.0
+ * @since 0.2.0
  *
  * @return array{timeZone: string, offsetMinutes: int, refreshSeconds: int}
  */
@@ -112,7 +112,7 @@ function vip_presence_readers_chart_settings() {
 /**
  * Enqueues a chart script with its settings and style.
  *
- * @since 0.3.0
+ * @since 0.2.0
  *
  * @param string $handle 'vip-presence-editor-chart' or 'vip-presence-classic-chart'.
  * @return bool Whether it is enqueued (false when the script is not built).
@@ -139,7 +139,7 @@ function vip_presence_enqueue_readers_chart( $handle ) {
 /**
  * Enqueues the block editor's panel when the post being edited shows the chart.
  *
- * @since 0.3.0
+ * @since 0.2.0
  */
 function vip_presence_enqueue_editor_chart() {
 	$screen = get_current_screen();
@@ -156,7 +156,7 @@ add_action( 'enqueue_block_editor_assets', 'vip_presence_enqueue_editor_chart' )
 /**
  * Adds the classic editor's box beside the publish box, and its script, when the post shows the chart.
  *
- * @since 0.3.0
+ * @since 0.2.0
  *
  * @param string $post_type Post type.
  * @param mixed  $post      Post being edited (a WP_Comment on the comment screen).
@@ -184,7 +184,7 @@ add_action( 'add_meta_boxes', 'vip_presence_add_readers_chart_meta_box', 10, 2 )
  * Prints the classic editor's box: the container build/classic-chart.js draws the chart into, or,
  * for a post that is not published, that it has no readers yet.
  *
- * @since 0.3.0
+ * @since 0.2.0
  *
  * @param WP_Post $post Post being edited.
  */

@@ -20,7 +20,7 @@
  *   why to users who can manage options).
  *
  * @package vip-presence
- * @since 0.3.0
+ * @since 0.2.0
  */
 
 if ( ! defined( 'ABSPATH' ) ) {
@@ -30,7 +30,7 @@ if ( ! defined( 'ABSPATH' ) ) {
 /**
  * Returns how many buckets the editor's chart shows.
  *
- * @since 0.3.0
+ * @since 0.2.0
  *
  * @return int 1440: 24 hours of minutes.
  */
@@ -41,7 +41,7 @@ function vip_presence_post_readers_buckets() {
 /**
  * Answers GET /vip-presence/v1/posts/<id>/readers.
  *
- * @since 0.3.0
+ * @since 0.2.0
  *
  * @param WP_REST_Request $request Request.
  * @return WP_REST_Response|WP_Error
@@ -78,7 +78,7 @@ function vip_presence_rest_get_post_readers( WP_REST_Request $request ) {
 /**
  * Lets only users who can edit the post ask for its readers.
  *
- * @since 0.3.0
+ * @since 0.2.0
  *
  * @param WP_REST_Request $request Request.
  * @return bool|WP_Error
@@ -94,7 +94,7 @@ function vip_presence_can_read_post_readers( WP_REST_Request $request ) {
 /**
  * Registers the route.
  *
- * @since 0.3.0
+ * @since 0.2.0
  */
 function vip_presence_register_post_readers_route() {
 	register_rest_route(

@@ -75,7 +75,7 @@ function vip_presence_rest_get_top_posts( WP_REST_Request $request ) {
 /**
  * Turns a series (vip_presence_parse_series()) into its REST shape.
  *
- * @since 0.3.0
+ * @since 0.2.0
  *
  * @param array{from: int, bucket_ms: int, max: array<int, int|null>, mean: array<int, float|null>} $series Series.
  * @return array{from: int, bucketMs: int, max: array<int, int|null>, mean: array<int, float|null>}
