@@ -2,6 +2,7 @@ import { ErrorCodes, Events, isErrorCode, isVisitorId } from '@vip-presence/prot
 import { io } from 'socket.io-client';
 import { backoffDelay, type BackoffOptions } from './backoff.js';
 import type { ClientEnvironment, PresenceSocket } from './client-environment.js';
+import { commandMessage } from './command-message.js';
 import {
   DEFAULT_CLIENT_OPTIONS,
   type ConnectionOptions,
@@ -16,6 +17,7 @@ import {
   type InterestKind,
 } from './presence-core.js';
 import { normalizeSettings, toPostId } from './settings.js';
+import { createReporting } from './reporting.js';
 import { refreshTokens } from './token-refresh.js';
 import type {
   PresenceCallback,
@@ -37,13 +39,6 @@ interface Subscription {
   /** What the callback was last given (JSON). */
   last?: string;
 }
-
-const EVENT_OF: Record<Command['type'], string> = {
-  join: Events.Join,
-  leave: Events.Leave,
-  watch: Events.Watch,
-  unwatch: Events.Unwatch,
-};
 
 const NOOP: Unsubscribe = () => undefined;
 
@@ -88,7 +83,6 @@ export function createPresenceClientWith(
   };
   const core = createPresenceCore(backoff, env.random);
   const subscriptions = new Map<number, Subscription>();
-  const warned = new Set<string>();
   let lastSubscriptionId = 0;
   let socket: PresenceSocket | undefined;
   let visitorId: string | undefined;
@@ -103,30 +97,7 @@ export function createPresenceClientWith(
   let reconnectAttempts = 0;
   let openQueued = false;
 
-  function warnOnce(key: string, message: string): void {
-    if (warned.has(key)) return;
-    warned.add(key);
-    report('warn', message);
-  }
-
-  function report(level: 'warn' | 'error', message: string, ...detail: unknown[]): void {
-    try {
-      logger[level]('vipPresence: ' + message, ...detail);
-    } catch {
-      // a broken logger must not break the page either
-    }
-  }
-
-  /** Wraps SDK code run by events and timers: whatever happens, nothing is thrown into the page. */
-  function guard<A extends unknown[]>(fn: (...args: A) => void): (...args: A) => void {
-    return (...args) => {
-      try {
-        fn(...args);
-      } catch (error) {
-        report('error', 'internal error', error);
-      }
-    };
-  }
+  const { report, warnOnce, guard } = createReporting(() => logger);
 
   /** Runs `fn` after `ms`, unless the client is closed by then. */
   function later(ms: number, fn: () => void): void {
@@ -293,14 +264,8 @@ export function createPresenceClientWith(
   }
 
   function send(command: Command): void {
-    // An undefined token is left out of the JSON.
-    const payload =
-      command.type === 'watch' || command.type === 'unwatch'
-        ? { postIds: command.postIds }
-        : { postId: command.postId, token: command.token };
     socket?.timeout(settings.ackTimeoutMs).emit(
-      EVENT_OF[command.type],
-      payload,
+      ...commandMessage(command),
       guard((err: unknown, response: unknown) => {
         core.applyAck(command, err ? undefined : response);
         scheduleFlush();
