@@ -135,8 +135,16 @@ export function areaPath(points, baseY) {
 }
 
 /**
+ * The fewest readers at the top of a trend line: below it, a line is drawn to that scale, so that
+ * one reader and two (a post's first minutes, a small site) are told apart rather than both
+ * filling the box.
+ */
+export const SPARKLINE_MIN_TOP = 5;
+
+/**
  * Returns the SVG path of a small trend line in a box of `width` x `height` (the first bucket at
- * x 0, the last at x `width`, 0 readers at the bottom, the most at the top with a pixel to spare).
+ * x 0, the last at x `width`, 0 readers at the bottom, the most (at least SPARKLINE_MIN_TOP) at
+ * the top with a pixel to spare).
  *
  * @param {Array<number|null>} values Readers per bucket, oldest first; `null` where not known.
  * @param {number}             width  Width of the box.
@@ -144,8 +152,12 @@ export function areaPath(points, baseY) {
  * @return {string} Path data (`''` when nothing is known); a lone known bucket is a dot.
  */
 export function sparklinePath(values, width, height) {
+	const top = Math.max(
+		SPARKLINE_MIN_TOP,
+		...values.filter((value) => value !== null)
+	);
 	return linePath(
-		seriesPoints(values, { x: 0, y: 1, width, height: height - 2 })
+		seriesPoints(values, { x: 0, y: 1, width, height: height - 2, top })
 	);
 }
 

@@ -97,7 +97,7 @@ describe('dashboard widget script', () => {
 		const svg = first.querySelector('svg.vip-presence-sparkline');
 		expect(svg.getAttribute('aria-hidden')).toBe('true');
 		expect(svg.querySelector('path').getAttribute('d')).toBe(
-			'M60 1L120 6.5'
+			'M60 5.4L120 9.8'
 		);
 		expect(first.querySelector('.screen-reader-text').textContent).toMatch(
 			/^Readers in the last hour: peak 4 at \d\d:01( AM| PM)?, now 3$/

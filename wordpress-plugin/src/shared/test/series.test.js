@@ -21,11 +21,18 @@ const series = (max) => ({
 
 describe('the trend line', () => {
 	it('draws the buckets from left to right, the most readers at the top', () => {
-		expect(sparklinePath([0, 4, 2], 60, 22)).toBe('M0 21L30 1L60 11');
+		expect(sparklinePath([0, 8, 4], 60, 22)).toBe('M0 21L30 1L60 11');
+	});
+
+	it('draws few readers to a scale of at least 5, so that one and two differ', () => {
+		expect(sparklinePath([0, 4, 2], 60, 22)).toBe('M0 21L30 5L60 13');
+		// A post's first minute: its one bucket, with one reader and then two.
+		expect(sparklinePath([null, null, 1], 120, 22)).toBe('M120 17l0 0');
+		expect(sparklinePath([null, null, 2], 120, 22)).toBe('M120 13l0 0');
 	});
 
 	it('breaks the line where a bucket is not known, and draws a lone known bucket as a dot', () => {
-		expect(sparklinePath([1, null, 1, 1, null, 1], 50, 12)).toBe(
+		expect(sparklinePath([5, null, 5, 5, null, 5], 50, 12)).toBe(
 			'M0 1l0 0 M20 1L30 1 M50 1l0 0'
 		);
 	});
